@@ -1,0 +1,1 @@
+"""smallcaps: the rotation between small and large US stocks, answered in Slack."""

@@ -1,0 +1,45 @@
+"""`python -m bot`: the console (default), or `ask` for one answer."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import date
+
+from bot.config import ConfigError, Settings
+from bot.services import Services
+from handlers.ask import ask
+from handlers.console import run_console
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date: use YYYY-MM-DD") from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    commands = parser.add_subparsers(dest="mode")
+    commands.add_parser("console", help="type commands in a terminal (the default)")
+    one = commands.add_parser("ask", help="print one answer and exit")
+    one.add_argument("text", help='the subcommand text, e.g. "streak" or "returns 2013"')
+    one.add_argument("--as-of", type=_date, help="answer as on this date (YYYY-MM-DD)")
+    one.add_argument("--json", action="store_true", help="print figures and text as JSON")
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        services = Services(Settings.from_env())
+    except ConfigError as error:
+        print(f"smallcaps: {error}", file=sys.stderr)
+        return 2
+    if args.mode == "ask":
+        return ask(services.answerer, args.text, args.as_of, args.json, sys.stdout, sys.stderr)
+    return run_console(services.answerer, sys.stdin, sys.stdout, sys.stdin.isatty())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

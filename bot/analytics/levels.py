@@ -1,0 +1,67 @@
+"""Technical levels: watched levels, all-time and 52-week extremes, moving averages, distances."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from bot.analytics.series import upto
+from bot.reports import Level, LevelsReport
+
+
+@dataclass(frozen=True)
+class WatchedLevel:
+    value: float
+    label: str
+
+
+def levels(
+    closes: pd.Series,
+    as_of: date,
+    watched: Sequence[WatchedLevel] = (),
+    key: str = "",
+    symbol: str = "",
+) -> LevelsReport:
+    """Levels around the last close on or before `as_of`, all measured on closes.
+
+    Distances are level minus current, in points and in percent of the current close. The
+    52-week window is the sessions after the same date a year earlier; the 50- and 200-day
+    averages are simple means of the last 50 and 200 closes. Support is the highest watched level
+    below the close, resistance the lowest watched level above it.
+    """
+    closes = upto(closes, as_of, symbol or "price")
+    current = float(closes.iloc[-1])
+    session = closes.index[-1]
+    year = closes.loc[session - pd.DateOffset(years=1) + pd.Timedelta(days=1) :]
+
+    def level(label: str, value: float, on: pd.Timestamp | None = None) -> Level:
+        return Level(
+            label,
+            float(value),
+            float(value) - current,
+            (float(value) / current - 1.0) * 100.0,
+            on.date() if on is not None else None,
+        )
+
+    found = [level(w.label, w.value) for w in watched]
+    found.append(level("All-time high", closes.max(), closes.idxmax()))
+    found.append(level("52-week high", year.max(), year.idxmax()))
+    found.append(level("52-week low", year.min(), year.idxmin()))
+    for sessions in (50, 200):
+        if len(closes) >= sessions:
+            found.append(level(f"{sessions}-day average", closes.iloc[-sessions:].mean()))
+    watched_levels = found[: len(watched)]
+    below = [lv for lv in watched_levels if lv.value < current]
+    above = [lv for lv in watched_levels if lv.value > current]
+    return LevelsReport(
+        key=key,
+        symbol=symbol,
+        session=session.date(),
+        current=current,
+        levels=sorted(found, key=lambda lv: lv.value, reverse=True),
+        support=max(below, key=lambda lv: lv.value) if below else None,
+        resistance=min(above, key=lambda lv: lv.value) if above else None,
+    )

@@ -1,0 +1,165 @@
+"""Returns over a period, daily volatility, the small-minus-large spread, and year-to-date ranks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from bot.analytics.series import History, pct, position_on_or_before
+from bot.errors import NoDataError
+from bot.reports import ReturnRow, ReturnsReport, YearRank
+
+PERIODS: tuple[str, ...] = ("1d", "5d", "mtd", "1m", "qtd", "3m", "6m", "ytd", "1y", "3y", "5y")
+_SESSIONS = {"1d": 1, "5d": 5}
+_MONTHS = {"1m": 1, "3m": 3, "6m": 6, "1y": 12, "3y": 36, "5y": 60}
+_LAG_TOLERANCE = timedelta(days=5)
+"""A series whose last close is this close to the window's end still counts (other holidays)."""
+
+
+@dataclass(frozen=True)
+class Window:
+    """A period as two sessions: the close a return is measured from (`base`) and to (`end`)."""
+
+    period: str
+    base: pd.Timestamp
+    end: pd.Timestamp
+
+
+def window(sessions: pd.DatetimeIndex, period: str) -> Window:
+    """The window of `period` ending at the last of `sessions`.
+
+    1d/5d: the close 1 or 5 sessions earlier. mtd/qtd/ytd: the last close before the month,
+    quarter or year began. 1m..5y: the last close on or before the same date that many months
+    earlier. A year such as "2013": the last close of 2012 to the last close of 2013 (or the last
+    session, when the year is not over).
+    """
+    if period.isdigit():
+        year = int(period)
+        last = position_on_or_before(sessions, pd.Timestamp(year=year, month=12, day=31))
+        if last < 0 or sessions[last].year != year:
+            raise NoDataError(f"no sessions in {year} in the data")
+        end = sessions[last]
+        base_position = position_on_or_before(sessions, pd.Timestamp(year=year, month=1, day=1))
+        return _window(sessions, period, base_position, end)
+    end = sessions[-1]
+    if period in _SESSIONS:
+        base_position = len(sessions) - 1 - _SESSIONS[period]
+    elif period in _MONTHS:
+        base_position = position_on_or_before(sessions, end - pd.DateOffset(months=_MONTHS[period]))
+    elif period in ("mtd", "qtd", "ytd"):
+        first_day = {
+            "mtd": pd.Timestamp(year=end.year, month=end.month, day=1),
+            "qtd": pd.Timestamp(year=end.year, month=3 * ((end.month - 1) // 3) + 1, day=1),
+            "ytd": pd.Timestamp(year=end.year, month=1, day=1),
+        }[period]
+        base_position = position_on_or_before(sessions, first_day - pd.Timedelta(days=1))
+    else:
+        raise NoDataError(f"unknown period '{period}'")
+    return _window(sessions, period, base_position, end)
+
+
+def _window(
+    sessions: pd.DatetimeIndex, period: str, base_position: int, end: pd.Timestamp
+) -> Window:
+    if base_position < 0:
+        raise NoDataError(
+            f"not enough history for {period}: the data starts {sessions[0].date().isoformat()}"
+        )
+    return Window(period, sessions[base_position], end)
+
+
+@dataclass(frozen=True)
+class PeriodReturn:
+    return_pct: float | None
+    vol_pct: float | None
+    note: str | None = None
+
+
+def period_return(closes: pd.Series, span: Window) -> PeriodReturn:
+    """Return from the close on or before `span.base` to the close on or before `span.end`.
+
+    Daily volatility is the sample standard deviation of the daily returns inside the window.
+    A series whose data stops well before the window's end, or starts after its base, has no
+    return, and a note says why.
+    """
+    index = pd.DatetimeIndex(closes.index)
+    base = position_on_or_before(index, span.base)
+    end = position_on_or_before(index, span.end)
+    if base < 0:
+        return PeriodReturn(None, None, f"history starts {index[0].date().isoformat()}")
+    if span.end - index[end] > _LAG_TOLERANCE:
+        return PeriodReturn(None, None, f"last close {index[end].date().isoformat()}")
+    values = closes.to_numpy()[base : end + 1]
+    daily = values[1:] / values[:-1] - 1.0
+    vol = pct(np.std(daily, ddof=1)) if len(daily) >= 2 else None
+    return PeriodReturn(pct(values[-1] / values[0] - 1.0), vol)
+
+
+def ytd_rank(closes: pd.Series, end: pd.Timestamp) -> YearRank | None:
+    """Rank of the year-to-date return at `end` among every year's return at the same point.
+
+    A year's return at the same point runs from its previous year's last close to its last close
+    on or before the same month and day (Feb 29 becomes Feb 28). Rank 1 is the best; the
+    percentile is the share of the other years that were lower.
+    """
+    index = pd.DatetimeIndex(closes.index)
+    years = np.arange(index[0].year + 1, end.year + 1)
+    if len(years) < 2:
+        return None
+    firsts = pd.to_datetime(pd.DataFrame({"year": years, "month": end.month, "day": 1}))
+    days = np.minimum(end.day, firsts.dt.days_in_month.to_numpy())
+    targets = pd.DatetimeIndex(firsts) + pd.to_timedelta(days - 1, unit="D")
+    year_starts = pd.to_datetime(pd.DataFrame({"year": years, "month": 1, "day": 1}))
+    base_pos = index.searchsorted(pd.DatetimeIndex(year_starts), side="left") - 1
+    value_pos = index.searchsorted(targets, side="right") - 1
+    valid = (base_pos >= 0) & (value_pos > base_pos)
+    valid &= index[np.maximum(base_pos, 0)].year == years - 1
+    values = closes.to_numpy()
+    returns = values[value_pos[valid]] / values[base_pos[valid]] - 1.0
+    if len(returns) < 2 or years[valid][-1] != end.year:
+        return None
+    current = returns[-1]
+    lower = int(np.sum(returns[:-1] < current))
+    return YearRank(
+        rank=int(np.sum(returns > current)) + 1,
+        years=len(returns),
+        percentile=100.0 * lower / (len(returns) - 1),
+    )
+
+
+def returns_table(histories: Sequence[History], period: str, as_of: date) -> ReturnsReport:
+    """Each history's return over `period` ending at `as_of`; the spread is first minus second.
+
+    The window is set by the sessions of the history with the most recent data on or before
+    `as_of`; every other series is measured between its own closes on or before the same two
+    dates, and one whose data stops well before the window's end has no return and a note.
+    """
+    usable = [h.closes.loc[: pd.Timestamp(as_of)] for h in histories
+              if h.closes is not None and len(h.closes)]
+    usable = [closes for closes in usable if len(closes)]
+    if not usable:
+        notes = [h.note for h in histories if h.note]
+        raise NoDataError(notes[0] if notes else f"no data on or before {as_of.isoformat()}")
+    sessions = pd.DatetimeIndex(max(usable, key=lambda closes: closes.index[-1]).index)
+    span = window(sessions, period)
+    rows = []
+    for history in histories:
+        if history.closes is None or history.closes.empty:
+            rows.append(ReturnRow(history.key, history.symbol, history.name, None, None,
+                                  note=history.note or "no data"))
+            continue
+        closes = history.closes.loc[: span.end]
+        result = period_return(closes, span) if len(closes) else PeriodReturn(None, None, "no data")
+        rank = None
+        if period == "ytd" and result.return_pct is not None:
+            rank = ytd_rank(closes, span.end)
+        rows.append(ReturnRow(history.key, history.symbol, history.name, result.return_pct,
+                              result.vol_pct, rank, result.note))
+    spread = None
+    if len(rows) >= 2 and rows[0].return_pct is not None and rows[1].return_pct is not None:
+        spread = rows[0].return_pct - rows[1].return_pct
+    return ReturnsReport(period, span.base.date(), span.end.date(), rows, spread)

@@ -1,0 +1,141 @@
+"""Answering a command: parse the text, fetch what it needs, run the analytics, return a report.
+
+Every front end (the one-shot `ask`, the console, Slack) goes through `Answerer.answer`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from bot.analytics.levels import levels
+from bot.analytics.macro import macro
+from bot.analytics.precedents import precedents
+from bot.analytics.returns import returns_table
+from bot.analytics.sectors import sectors
+from bot.analytics.sizes import size_ladder
+from bot.analytics.streak import streak
+from bot.analytics.valuation import valuation
+from bot.clock import Clock, exchange_today
+from bot.errors import CommandError
+from bot.grammar import (
+    EXAMPLES,
+    HelpQuery,
+    LevelsQuery,
+    MacroQuery,
+    PrecedentsQuery,
+    Query,
+    ReturnsQuery,
+    SectorsQuery,
+    SizesQuery,
+    StatusQuery,
+    StreakQuery,
+    ValuationQuery,
+    parse,
+)
+from bot.market.data import MarketData
+from bot.reports import Answer, HelpReport, Report, Source, StatusReport, Usage
+from bot.universe import (
+    BILL,
+    HIGH_YIELD,
+    SECTORS,
+    SIZE_LADDER,
+    TEN_YEAR,
+    TREASURIES,
+    VALUATION_PAIR,
+    VIX,
+)
+from bot.watched_levels import watched_levels
+
+DEFAULT_PRECEDENT_LENGTH = 10
+"""Precedents asked for on a day without a streak of 2 or more look at runs of this length."""
+
+SUMMARIES = {
+    "streak": "sessions in a row that A's daily return beat B's, and how rare that is",
+    "returns": "index returns over a period, volatility, the spread and the year's rank",
+    "precedents": "past streaks at least this long and what followed 3, 6 and 12 months on",
+    "sizes": "the change by size segment, mega to micro, and whether it is inverse to size",
+    "levels": "support, breakout and resistance, highs, lows and averages, with distances",
+    "sectors": "small-cap sectors next to their large-cap twins",
+    "valuation": "P/E, P/B, P/S and P/CF of small vs large caps (IWM vs SPY)",
+    "macro": "yields, volatility and credit, with their recent change",
+    "status": "where the data comes from and how fresh it is",
+    "help": "this list, or one command explained",
+}
+
+
+class Answerer:
+    def __init__(
+        self, market: MarketData, clock: Clock, status: Callable[[], StatusReport]
+    ) -> None:
+        self.market = market
+        self.clock = clock
+        self.status = status
+
+    def answer(self, text: str, as_of: date | None = None) -> Answer:
+        """The answer to `text`, as it would have been given on `as_of` (default: today)."""
+        today = exchange_today(self.clock)
+        command = parse(text, example_year=today.year - 1)
+        if as_of and command.as_of and as_of != command.as_of:
+            raise CommandError("two different as-of dates were given", "streak as of 2026-01-20")
+        day = command.as_of or as_of or today
+        if day > today:
+            raise CommandError(f"{day.isoformat()} is in the future: ask about a past date",
+                               f"{command.name} as of {today.isoformat()}")
+        report, session, source = self._compute(command.query, day)
+        return Answer(command.name, session, source, report)
+
+    def _compute(self, query: Query, day: date) -> tuple[Report, date | None, Source | None]:
+        match query:
+            case StreakQuery(a, b):
+                (ha, hb), source = self.market.histories([a, b])
+                report = streak(ha.require(), hb.require(), day, a.key, b.key)
+                return report, report.session, source
+            case PrecedentsQuery(min_length, horizon, a, b):
+                (ha, hb), source = self.market.histories([a, b])
+                closes_a, closes_b = ha.require(), hb.require()
+                if min_length is None:
+                    current = streak(closes_a, closes_b, day).length
+                    min_length = current if current >= 2 else DEFAULT_PRECEDENT_LENGTH
+                found = precedents(closes_a, closes_b, day, min_length, horizon, a.key, b.key)
+                return found, found.session, source
+            case ReturnsQuery(period, instruments):
+                histories, source = self.market.histories(instruments)
+                table = returns_table(histories, period, day)
+                return table, table.end, source
+            case SizesQuery(period):
+                histories, source = self.market.histories([i for _, i in SIZE_LADDER])
+                segments = [(name, h) for (name, _), h in zip(SIZE_LADDER, histories, strict=True)]
+                ladder = size_ladder(segments, period, day)
+                return ladder, ladder.end, source
+            case LevelsQuery(target):
+                (history,), source = self.market.histories([target])
+                found_levels = levels(history.require(), day, watched_levels(target.key),
+                                      target.key, history.symbol)
+                return found_levels, found_levels.session, source
+            case SectorsQuery(period):
+                instruments = [i for pair in SECTORS for i in (pair.small, pair.large)]
+                histories, source = self.market.histories(instruments)
+                pairs = [(p.sector, histories[2 * n], histories[2 * n + 1])
+                         for n, p in enumerate(SECTORS)]
+                table = sectors(pairs, period, day)
+                return table, table.end, source
+            case ValuationQuery():
+                small, large = VALUATION_PAIR
+                gap = valuation(self.market.fund_history(small.symbol),
+                                self.market.fund_history(large.symbol), day,
+                                small.symbol, large.symbol)
+                return gap, gap.session, Source(f"{self.market.label} (fund data)")
+            case MacroQuery():
+                histories, source = self.market.histories(
+                    [TEN_YEAR, BILL, VIX, HIGH_YIELD, TREASURIES])
+                tnx, irx, vix, hyg, ief = histories
+                backdrop = macro([tnx, irx], vix, (hyg, ief), day)
+                return backdrop, backdrop.session, source
+            case StatusQuery():
+                return self.status(), None, None
+            case HelpQuery(topic):
+                names = [topic] if topic else list(EXAMPLES)
+                usages = [Usage(EXAMPLES[n][0], SUMMARIES[n], EXAMPLES[n][1]) for n in names]
+                return HelpReport(topic, usages), None, None
+        raise AssertionError(f"unhandled query {query!r}")

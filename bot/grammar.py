@@ -1,0 +1,299 @@
+"""The command grammar shared by every front end: text in, a typed command or a clear error out.
+
+    streak [A vs B]              returns [period] [names...]     precedents [min] [horizon]
+    sizes [period]               levels [name]                   sectors [period]
+    valuation                    macro                           status
+    help [command]               ... as of YYYY-MM-DD | --as-of YYYY-MM-DD
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.analytics.precedents import HORIZONS
+from bot.analytics.returns import PERIODS
+from bot.errors import CommandError
+from bot.universe import NDX, RUT, SPX, Instrument, UnknownName, is_known, resolve
+
+
+@dataclass(frozen=True)
+class StreakQuery:
+    a: Instrument = RUT
+    b: Instrument = SPX
+
+
+@dataclass(frozen=True)
+class ReturnsQuery:
+    period: str = "ytd"
+    instruments: tuple[Instrument, ...] = (RUT, SPX, NDX)
+
+
+@dataclass(frozen=True)
+class PrecedentsQuery:
+    min_length: int | None = None
+    horizon: str = "12m"
+    a: Instrument = RUT
+    b: Instrument = SPX
+
+
+@dataclass(frozen=True)
+class SizesQuery:
+    period: str = "1d"
+
+
+@dataclass(frozen=True)
+class LevelsQuery:
+    target: Instrument = RUT
+
+
+@dataclass(frozen=True)
+class SectorsQuery:
+    period: str = "ytd"
+
+
+@dataclass(frozen=True)
+class ValuationQuery:
+    pass
+
+
+@dataclass(frozen=True)
+class MacroQuery:
+    pass
+
+
+@dataclass(frozen=True)
+class StatusQuery:
+    pass
+
+
+@dataclass(frozen=True)
+class HelpQuery:
+    topic: str | None = None
+
+
+Query = (
+    StreakQuery
+    | ReturnsQuery
+    | PrecedentsQuery
+    | SizesQuery
+    | LevelsQuery
+    | SectorsQuery
+    | ValuationQuery
+    | MacroQuery
+    | StatusQuery
+    | HelpQuery
+)
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    query: Query = field(default_factory=HelpQuery)
+    as_of: date | None = None
+
+
+EXAMPLES: dict[str, tuple[str, str]] = {
+    "streak": ("streak [A vs B]", "streak iwm vs spy"),
+    "returns": ("returns [period] [names...]", "returns ytd"),
+    "precedents": ("precedents [min_sessions] [3m|6m|12m]", "precedents 12"),
+    "sizes": ("sizes [period]", "sizes"),
+    "levels": ("levels [name]", "levels rut"),
+    "sectors": ("sectors [period]", "sectors 3m"),
+    "valuation": ("valuation", "valuation"),
+    "macro": ("macro", "macro"),
+    "status": ("status", "status"),
+    "help": ("help [command]", "help streak"),
+}
+
+_SYNONYMS = {
+    "streaks": "streak",
+    "return": "returns",
+    "performance": "returns",
+    "perf": "returns",
+    "precedent": "precedents",
+    "size": "sizes",
+    "ladder": "sizes",
+    "level": "levels",
+    "technicals": "levels",
+    "sector": "sectors",
+    "valuations": "valuation",
+    "value": "valuation",
+    "?": "help",
+}
+_VERSUS = {"vs", "vs.", "v", "versus", "against"}
+_AS_OF = re.compile(r"(?:^|\s)(?:--as-of(?:=|\s+)|as\s+of\s+)(\S*)", re.IGNORECASE)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_PERIOD_SHAPE = re.compile(r"\d+[a-z]{1,3}|[a-z]td")
+_COMMAND_PREFIX = re.compile(r"^/?smallcaps\b", re.IGNORECASE)
+
+
+def parse(text: str, example_year: int = 2025) -> Command:
+    """The command `text` asks for; CommandError says what is wrong and shows a correct example."""
+    text, as_of = _take_as_of(text)
+    words = _COMMAND_PREFIX.sub("", text.strip()).split()
+    if not words:
+        return Command("help", HelpQuery(), as_of)
+    word = words[0].lower()
+    name = _SYNONYMS.get(word, word)
+    if name not in EXAMPLES:
+        close = difflib.get_close_matches(word, list(EXAMPLES) + list(_SYNONYMS), n=1, cutoff=0.6)
+        hint = f"did you mean `{_SYNONYMS.get(close[0], close[0])}`? " if close else ""
+        raise CommandError(f"unknown command '{words[0]}': {hint}try `help`", "streak")
+    parser = _PARSERS[name]
+    return Command(name, parser(words[1:], example_year), as_of)
+
+
+def _take_as_of(text: str) -> tuple[str, date | None]:
+    found = list(_AS_OF.finditer(text))
+    if not found:
+        return text, None
+    if len(found) > 1:
+        raise CommandError("give one as-of date, not several", "streak as of 2026-01-20")
+    value = found[0].group(1)
+    if not _DATE.fullmatch(value):
+        raise CommandError(f"'{value}' is not a date: use YYYY-MM-DD", "streak as of 2026-01-20")
+    try:
+        as_of = date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"'{value}' is not a date on the calendar",
+                           "streak as of 2026-01-20") from None
+    start, end = found[0].span()
+    return text[:start] + " " + text[end:], as_of
+
+
+def _instrument(word: str, command: str) -> Instrument:
+    try:
+        return resolve(word)
+    except UnknownName as error:
+        raise CommandError(str(error), EXAMPLES[command][1]) from None
+
+
+def _period(word: str, command: str, example_year: int) -> str | None:
+    """`word` as a period, None when it is not one; an error when it looks like a mistyped one."""
+    lowered = word.lower()
+    if lowered in PERIODS:
+        return lowered
+    if lowered.isdigit() and len(lowered) == 4 and 1900 <= int(lowered) <= 2100:
+        return lowered
+    if is_known(word) and not _PERIOD_SHAPE.fullmatch(lowered):
+        return None
+    close = difflib.get_close_matches(lowered, PERIODS, n=1, cutoff=0.6)
+    if close or _PERIOD_SHAPE.fullmatch(lowered) or lowered.isdigit():
+        first = close[0] if close else "ytd"
+        options = ", ".join(dict.fromkeys([first, "1m", "3m", str(example_year)]))
+        raise CommandError(f"unknown period '{word}': try {options}", f"{command} {first}")
+    return None
+
+
+def _no_arguments(command: str) -> object:
+    def parse_none(words: list[str], example_year: int) -> Query:
+        if words:
+            raise CommandError(f"`{command}` takes no arguments", command)
+        return {"valuation": ValuationQuery, "macro": MacroQuery, "status": StatusQuery}[command]()
+
+    return parse_none
+
+
+def _streak(words: list[str], example_year: int) -> StreakQuery:
+    a, b = _pair(words, "streak")
+    return StreakQuery(a, b)
+
+
+def _pair(words: list[str], command: str) -> tuple[Instrument, Instrument]:
+    if not words:
+        return RUT, SPX
+    if len(words) == 1 and "/" not in words[0]:
+        return _instrument(words[0], command), SPX
+    if len(words) == 1:
+        left, _, right = words[0].partition("/")
+        words = [left, "vs", right]
+    if len(words) == 3 and words[1].lower() in _VERSUS:
+        return _instrument(words[0], command), _instrument(words[2], command)
+    if len(words) == 2:
+        return _instrument(words[0], command), _instrument(words[1], command)
+    raise CommandError(f"could not read '{' '.join(words)}' as A vs B", EXAMPLES[command][1])
+
+
+def _returns(words: list[str], example_year: int) -> ReturnsQuery:
+    period: str | None = None
+    instruments: list[Instrument] = []
+    for word in words:
+        as_period = _period(word, "returns", example_year) if period is None else None
+        if as_period is not None:
+            period = as_period
+        else:
+            instruments.append(_instrument(word, "returns"))
+    if len(instruments) > 12:
+        raise CommandError("ask for at most 12 names at once", "returns ytd rut spx")
+    default = ReturnsQuery()
+    return ReturnsQuery(period or default.period, tuple(instruments) or default.instruments)
+
+
+def _single_period(command: str, default: str) -> object:
+    def parse_period(words: list[str], example_year: int) -> Query:
+        if len(words) > 1:
+            raise CommandError(f"`{command}` takes one period at most", f"{command} {default}")
+        period = _period(words[0], command, example_year) if words else default
+        if period is None:
+            raise CommandError(f"unknown period '{words[0]}': try ytd, 1m, 3m, {example_year}",
+                               f"{command} {default}")
+        return SizesQuery(period) if command == "sizes" else SectorsQuery(period)
+
+    return parse_period
+
+
+def _precedents(words: list[str], example_year: int) -> PrecedentsQuery:
+    min_length: int | None = None
+    horizon = "12m"
+    rest = []
+    for word in words:
+        lowered = word.lower()
+        if lowered.isdigit() and min_length is None:
+            min_length = int(lowered)
+            if not 1 <= min_length <= 250:
+                raise CommandError("the minimum streak length is 1 to 250 sessions",
+                                   "precedents 12")
+        elif lowered in HORIZONS or lowered == "1y":
+            horizon = "12m" if lowered == "1y" else lowered
+        else:
+            rest.append(word)
+    if rest and not any(w.lower() in _VERSUS or "/" in w for w in rest):
+        raise CommandError(f"could not read '{' '.join(rest)}': give a length and a horizon",
+                           "precedents 12 6m")
+    a, b = _pair(rest, "precedents")
+    return PrecedentsQuery(min_length, horizon, a, b)
+
+
+def _levels(words: list[str], example_year: int) -> LevelsQuery:
+    if words and words[0].lower() in ("set", "remove"):
+        raise CommandError("watched levels cannot be edited yet: `levels` shows the configured ones",
+                           "levels")
+    if len(words) > 1:
+        raise CommandError("`levels` takes one name at most", "levels rut")
+    return LevelsQuery(_instrument(words[0], "levels")) if words else LevelsQuery()
+
+
+def _help(words: list[str], example_year: int) -> HelpQuery:
+    if not words:
+        return HelpQuery()
+    topic = _SYNONYMS.get(words[0].lower(), words[0].lower())
+    if topic not in EXAMPLES:
+        raise CommandError(f"there is no command '{words[0]}' to explain", "help streak")
+    return HelpQuery(topic)
+
+
+_PARSERS = {
+    "streak": _streak,
+    "returns": _returns,
+    "precedents": _precedents,
+    "sizes": _single_period("sizes", "1d"),
+    "levels": _levels,
+    "sectors": _single_period("sectors", "ytd"),
+    "valuation": _no_arguments("valuation"),
+    "macro": _no_arguments("macro"),
+    "status": _no_arguments("status"),
+    "help": _help,
+}

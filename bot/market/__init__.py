@@ -1,0 +1,1 @@
+"""Market data: providers (Yahoo, CSV directory), the Redis price cache and the market facade."""

@@ -1,0 +1,117 @@
+"""Offline prices from a directory of CSV files, one per symbol, named as Yahoo spells it.
+
+`^RUT.csv`, `IWM.csv`, ... in any of the three layouts people have on disk:
+
+- flat yfinance: `Date,Open,High,Low,Close,Adj Close,Volume` (with or without `Adj Close`);
+- yfinance multi-header: three header rows (`Price`, `Ticker`, `Date`), as
+  `yf.download(...).to_csv()` writes them;
+- two columns: `Date,<close>`.
+
+An optional `funds.csv` (`date,symbol,pe,pb,ps,pcf`) holds recorded fund multiples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from bot.analytics.valuation import METRICS, plausible_ratio
+from bot.market.prices import PriceSet, as_sessions, clean_closes
+from bot.reports import SymbolFreshness
+
+
+class LayoutError(ValueError):
+    """A CSV file in none of the layouts this reader knows."""
+
+
+def read_closes(path: Path, symbol: str | None = None) -> pd.Series:
+    """The closes in `path`, whichever of the three layouts it has."""
+    with path.open(newline="") as handle:
+        header = [cell.strip() for cell in handle.readline().strip().split(",")]
+    if header and header[0] == "Price":
+        frame = pd.read_csv(path, header=[0, 1], index_col=0)
+        if "Close" not in frame.columns.get_level_values(0):
+            raise LayoutError(f"{path.name}: multi-header CSV without a Close column")
+        closes = frame["Close"]
+        column = symbol if symbol in closes.columns else closes.columns[0]
+        values = closes[column]
+        dates = frame.index.to_series()
+    elif "Close" in header and "Date" in header:
+        frame = pd.read_csv(path, usecols=["Date", "Close"], dtype={"Date": "string"})
+        values, dates = frame["Close"], frame["Date"]
+    elif len(header) == 2 and header[0] == "Date":
+        frame = pd.read_csv(path, dtype={"Date": "string"})
+        values, dates = frame.iloc[:, 1], frame["Date"]
+    else:
+        raise LayoutError(
+            f"{path.name}: unknown layout (header {','.join(header)[:60]!r}); "
+            "expected Date,...,Close,..., a yfinance multi-header, or Date,<close>"
+        )
+    return clean_closes(as_sessions(dates), values.to_numpy())
+
+
+class CsvDirectory:
+    """Prices and fund multiples read from files; each file is parsed once per change."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.label = f"CSV files in {directory}"
+        self._parsed: dict[str, tuple[tuple[int, int], pd.Series]] = {}
+
+    def _path(self, symbol: str) -> Path:
+        return self.directory / f"{symbol}.csv"
+
+    def _read(self, symbol: str) -> pd.Series:
+        path = self._path(symbol)
+        stat = path.stat()
+        signature = (stat.st_mtime_ns, stat.st_size)
+        cached = self._parsed.get(symbol)
+        if cached is None or cached[0] != signature:
+            cached = (signature, read_closes(path, symbol))
+            self._parsed[symbol] = cached
+        return cached[1]
+
+    def closes(self, symbols: Sequence[str]) -> PriceSet:
+        found: dict[str, pd.Series] = {}
+        missing: dict[str, str] = {}
+        for symbol in dict.fromkeys(symbols):
+            if not self._path(symbol).is_file():
+                missing[symbol] = f"no file {symbol}.csv in {self.directory}"
+                continue
+            try:
+                closes = self._read(symbol)
+            except (LayoutError, ValueError, KeyError, OSError) as error:
+                missing[symbol] = f"{symbol}.csv could not be read: {error}"
+                continue
+            if closes.empty:
+                missing[symbol] = f"{symbol}.csv has no prices"
+            else:
+                found[symbol] = closes
+        return PriceSet(found, missing)
+
+    def freshness(self, symbols: Sequence[str]) -> list[SymbolFreshness]:
+        prices = self.closes(symbols)
+        return [
+            SymbolFreshness(
+                symbol,
+                prices.closes[symbol].index[-1].date() if symbol in prices.closes else None,
+                None,
+                prices.missing.get(symbol),
+            )
+            for symbol in dict.fromkeys(symbols)
+        ]
+
+    def fund_history(self, symbol: str) -> pd.DataFrame:
+        path = self.directory / "funds.csv"
+        if not path.is_file():
+            return pd.DataFrame(columns=list(METRICS))
+        frame = pd.read_csv(path, dtype={"date": "string", "symbol": "string"})
+        frame = frame[frame["symbol"].str.upper() == symbol]
+        index = as_sessions(frame["date"])
+        result = pd.DataFrame(index=index)
+        for metric in METRICS:
+            column = frame[metric] if metric in frame else pd.Series(dtype=float)
+            result[metric] = [plausible_ratio(metric, v) for v in pd.to_numeric(column).to_numpy()]
+        return result[result.index.notna()].sort_index()

@@ -1,0 +1,74 @@
+"""What every price source provides, and the conversions they share."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+
+from bot.reports import SymbolFreshness
+
+
+@dataclass
+class PriceSet:
+    """Closes for the symbols a source has, and why it has none for the others."""
+
+    closes: dict[str, pd.Series]
+    missing: dict[str, str] = field(default_factory=dict)
+    fetched_at: datetime | None = None
+    stale: bool = False
+
+
+class PriceSource(Protocol):
+    label: str
+
+    def closes(self, symbols: Sequence[str]) -> PriceSet: ...
+
+    def freshness(self, symbols: Sequence[str]) -> list[SymbolFreshness]: ...
+
+
+class FundSource(Protocol):
+    def fund_history(self, symbol: str) -> pd.DataFrame:
+        """Recorded fund multiples by date: columns pe, pb, ps, pcf (any may be missing)."""
+        ...
+
+
+def as_sessions(dates: pd.Series | pd.Index) -> pd.DatetimeIndex:
+    """Trading dates as a plain (timezone-naive, midnight, nanosecond) index.
+
+    Only the calendar date of each value is kept, so "2024-01-02 00:00:00-05:00" is 2024-01-02.
+    """
+    text = pd.Series(dates, dtype="string").str.slice(0, 10)
+    return pd.DatetimeIndex(pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")).astype(
+        "datetime64[ns]"
+    )
+
+
+def clean_closes(index: pd.DatetimeIndex, values: np.ndarray | pd.Series) -> pd.Series:
+    """Closes sorted by date, one per date (the last wins), without gaps, NaN or non-positive values."""
+    closes = pd.Series(pd.to_numeric(np.asarray(values), errors="coerce"), index=index, dtype=float)
+    closes = closes[closes.index.notna() & closes.notna() & (closes > 0)]
+    closes = closes[~closes.index.duplicated(keep="last")].sort_index()
+    closes.index.name = "Date"
+    return closes
+
+
+_RECORD = np.dtype([("day", "<i8"), ("close", "<f8")])
+
+
+def pack(closes: pd.Series) -> bytes:
+    """Closes as compact bytes: (days since 1970-01-01, close) records."""
+    records = np.empty(len(closes), dtype=_RECORD)
+    records["day"] = pd.DatetimeIndex(closes.index).to_numpy().astype("datetime64[D]").astype("<i8")
+    records["close"] = closes.to_numpy(dtype=float)
+    return records.tobytes()
+
+
+def unpack(packed: bytes) -> pd.Series:
+    records = np.frombuffer(packed, dtype=_RECORD)
+    index = pd.DatetimeIndex(records["day"].astype("datetime64[D]")).astype("datetime64[ns]")
+    return pd.Series(records["close"].copy(), index=index.rename("Date"), dtype=float)

@@ -1,0 +1,142 @@
+"""Yahoo Finance through yfinance: one batched download for all symbols, and fund multiples.
+
+yfinance does not raise when Yahoo fails: it logs and returns an empty frame or all-NaN columns.
+Both are turned into errors here, so a failed download can never pass for data.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from bot.analytics.valuation import plausible_ratio
+from bot.errors import UpstreamError
+from bot.market.prices import as_sessions, clean_closes
+
+log = logging.getLogger(__name__)
+
+Download = Callable[..., pd.DataFrame | None]
+EquityHoldings = Callable[[str], pd.DataFrame]
+
+_HOLDINGS_ROWS = {
+    "pe": "Price/Earnings",
+    "pb": "Price/Book",
+    "ps": "Price/Sales",
+    "pcf": "Price/Cashflow",
+}
+
+
+def _yf_download(**kwargs: Any) -> pd.DataFrame | None:
+    import yfinance as yf
+
+    frame: pd.DataFrame | None = yf.download(**kwargs)
+    return frame
+
+
+def _yf_equity_holdings(symbol: str) -> pd.DataFrame:
+    import yfinance as yf
+
+    holdings: pd.DataFrame = yf.Ticker(symbol).funds_data.equity_holdings
+    return holdings
+
+
+def parse_download(
+    frame: pd.DataFrame | None, symbols: Sequence[str]
+) -> tuple[dict[str, pd.Series], dict[str, str]]:
+    """Closes per symbol from a `yf.download` frame, and the symbols Yahoo sent nothing for.
+
+    Raises UpstreamError when no symbol has a single price (an empty or all-NaN frame).
+    """
+    wanted = ", ".join(symbols)
+    if frame is None or frame.empty:
+        raise UpstreamError(f"Yahoo Finance returned no data for {wanted}")
+    if isinstance(frame.columns, pd.MultiIndex):
+        if "Close" not in frame.columns.get_level_values(0):
+            raise UpstreamError(f"Yahoo Finance returned no closes for {wanted}")
+        closes = frame.xs("Close", axis=1, level=0)
+    else:
+        if "Close" not in frame.columns:
+            raise UpstreamError(f"Yahoo Finance returned no closes for {wanted}")
+        closes = frame[["Close"]].set_axis([symbols[0]], axis=1)
+    index = as_sessions(frame.index.to_series())
+    found: dict[str, pd.Series] = {}
+    missing: dict[str, str] = {}
+    for symbol in symbols:
+        if symbol not in closes.columns:
+            missing[symbol] = f"Yahoo Finance sent nothing for {symbol}"
+            continue
+        series = clean_closes(index, closes[symbol].to_numpy())
+        if series.empty:
+            missing[symbol] = f"Yahoo Finance has no prices for {symbol}"
+        else:
+            found[symbol] = series
+    if not found:
+        raise UpstreamError(f"Yahoo Finance returned no prices for {wanted}")
+    return found, missing
+
+
+def parse_equity_holdings(frame: pd.DataFrame, symbol: str) -> dict[str, float | None]:
+    """Fund multiples from `funds_data.equity_holdings`, with reciprocals turned back into ratios."""
+    column = symbol if symbol in frame.columns else frame.columns[0]
+    values: dict[str, float | None] = {}
+    for metric, row in _HOLDINGS_ROWS.items():
+        raw = frame[column].get(row) if row in frame.index else None
+        number = pd.to_numeric(pd.Series([raw]), errors="coerce").iloc[0]
+        values[metric] = plausible_ratio(metric, float(number)) if pd.notna(number) else None
+    return values
+
+
+class YahooPrices:
+    """Daily closes from Yahoo Finance (delayed), every symbol in one batched download."""
+
+    label = "Yahoo Finance, delayed"
+
+    def __init__(self, download: Download = _yf_download) -> None:
+        self._download = download
+
+    def fetch(
+        self, symbols: Sequence[str], start: date | None = None
+    ) -> tuple[dict[str, pd.Series], dict[str, str]]:
+        """Closes since `start` (the whole history when None) for every symbol, in one call."""
+        window: dict[str, Any] = {"start": start.isoformat()} if start else {"period": "max"}
+        try:
+            frame = self._download(
+                tickers=list(symbols),
+                interval="1d",
+                auto_adjust=False,
+                actions=False,
+                group_by="column",
+                multi_level_index=True,
+                progress=False,
+                threads=True,
+                timeout=20,
+                **window,
+            )
+        except Exception as error:
+            log.warning("Yahoo download failed for %s: %s", ", ".join(symbols), error)
+            raise UpstreamError(f"Yahoo Finance could not be reached: {error}") from error
+        return parse_download(frame, symbols)
+
+
+class YahooFunds:
+    """Fund multiples (P/E, P/B, P/S, P/CF) of an ETF as Yahoo reports them today."""
+
+    def __init__(self, equity_holdings: EquityHoldings = _yf_equity_holdings) -> None:
+        self._equity_holdings = equity_holdings
+
+    def fetch(self, symbol: str) -> dict[str, float | None]:
+        try:
+            frame = self._equity_holdings(symbol)
+        except Exception as error:
+            raise UpstreamError(f"Yahoo Finance fund data failed for {symbol}: {error}") from error
+        if frame is None or frame.empty:
+            raise UpstreamError(f"Yahoo Finance has no fund data for {symbol}")
+        values = parse_equity_holdings(frame, symbol)
+        if all(v is None for v in values.values()):
+            raise UpstreamError(f"Yahoo Finance fund data for {symbol} has no usable multiples")
+        return values
+

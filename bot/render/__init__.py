@@ -1,0 +1,1 @@
+"""Renderers at the edge: a report in, text or JSON out. Nothing here computes a figure."""

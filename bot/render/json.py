@@ -1,0 +1,37 @@
+"""Answers as JSON: `{"command", "as_of", "source", "figures", "text"}`, figures named as reports name them."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from datetime import date, datetime
+from typing import Any
+
+from bot.render.text import render_text, source_line
+from bot.reports import Answer
+
+
+def figures(value: Any) -> Any:
+    """A report as JSON-ready data: dates as ISO strings, floats to 6 decimals, NaN as null."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: figures(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): figures(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [figures(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return round(value, 6) if math.isfinite(value) else None
+    return value
+
+
+def render_json(answer: Answer) -> dict[str, Any]:
+    return {
+        "command": answer.command,
+        "as_of": answer.as_of.isoformat() if answer.as_of else None,
+        "source": source_line(answer.source) if answer.source else None,
+        "stale": answer.source.stale if answer.source else False,
+        "figures": figures(answer.report),
+        "text": render_text(answer),
+    }

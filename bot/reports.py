@@ -1,0 +1,266 @@
+"""Reports: the figures of one answer as plain data. Rendered as text, JSON and (later) Block Kit.
+
+Percentages are in percent (6.59 means +6.59%), "pts" are percentage points, dates are sessions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Run:
+    """A run of consecutive sessions in which A's daily return beat B's."""
+
+    start: date
+    end: date
+    length: int
+
+
+@dataclass(frozen=True)
+class LongestSince:
+    date: date
+    length: int
+
+
+@dataclass(frozen=True)
+class StreakReport:
+    a: str
+    b: str
+    session: date
+    length: int
+    start: date | None
+    end: date | None
+    a_return_pct: float | None
+    b_return_pct: float | None
+    spread_pts: float | None
+    longest_since: LongestSince | None
+    previous: Run | None
+    percentile: float | None
+    runs_on_record: int
+    first_session: date
+
+
+@dataclass(frozen=True)
+class YearRank:
+    """Where a year-to-date return ranks among all years at the same point of the year."""
+
+    rank: int
+    years: int
+    percentile: float
+
+
+@dataclass(frozen=True)
+class ReturnRow:
+    key: str
+    symbol: str
+    name: str
+    return_pct: float | None
+    vol_pct: float | None
+    rank: YearRank | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class ReturnsReport:
+    period: str
+    start: date
+    end: date
+    rows: list[ReturnRow]
+    spread_pts: float | None
+
+
+@dataclass(frozen=True)
+class Forward:
+    a: float
+    b: float
+
+
+@dataclass(frozen=True)
+class Episode:
+    start: date
+    end: date
+    length: int
+    forward: dict[str, Forward | None]
+
+
+@dataclass(frozen=True)
+class HorizonSummary:
+    horizon: str
+    known: int
+    a_led: int
+    a_led_pct: float | None
+    avg_a_pct: float | None
+    avg_b_pct: float | None
+    avg_spread_pts: float | None
+
+
+@dataclass(frozen=True)
+class PrecedentsReport:
+    a: str
+    b: str
+    session: date
+    min_length: int
+    horizon: str
+    episodes: list[Episode]
+    summary: list[HorizonSummary]
+    current: Run | None
+
+
+@dataclass(frozen=True)
+class SizeRow:
+    segment: str
+    key: str
+    symbol: str
+    name: str
+    return_pct: float | None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class SizesReport:
+    period: str
+    start: date
+    end: date
+    rows: list[SizeRow]
+    rank_correlation: float | None
+    order: str
+
+
+@dataclass(frozen=True)
+class Level:
+    label: str
+    value: float
+    distance_pts: float
+    distance_pct: float
+    on: date | None = None
+
+
+@dataclass(frozen=True)
+class LevelsReport:
+    key: str
+    symbol: str
+    session: date
+    current: float
+    levels: list[Level]
+    support: Level | None
+    resistance: Level | None
+
+
+@dataclass(frozen=True)
+class SectorRow:
+    sector: str
+    small: str
+    large: str
+    small_pct: float | None
+    large_pct: float | None
+    divergence_pts: float | None
+
+
+@dataclass(frozen=True)
+class SectorsReport:
+    period: str
+    start: date
+    end: date
+    rows: list[SectorRow]
+    leaders: list[str]
+    laggards: list[str]
+
+
+@dataclass(frozen=True)
+class ValuationRow:
+    metric: str
+    small: float | None
+    large: float | None
+    discount_pct: float | None
+    percentile: float | None
+
+
+@dataclass(frozen=True)
+class ValuationReport:
+    small: str
+    large: str
+    session: date
+    rows: list[ValuationRow]
+    recorded_days: int
+
+
+@dataclass(frozen=True)
+class MacroRow:
+    key: str
+    name: str
+    value: float | None
+    unit: str
+    change_1d: float | None
+    change_5d: float | None
+    change_1m: float | None
+    change_unit: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class MacroReport:
+    session: date
+    rows: list[MacroRow]
+
+
+@dataclass(frozen=True)
+class Usage:
+    command: str
+    summary: str
+    example: str
+
+
+@dataclass(frozen=True)
+class HelpReport:
+    topic: str | None
+    usages: list[Usage]
+
+
+@dataclass(frozen=True)
+class SymbolFreshness:
+    symbol: str
+    last_session: date | None
+    fetched_at: datetime | None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    source: str
+    redis: str
+    symbols: list[SymbolFreshness] = field(default_factory=list)
+
+
+Report = (
+    StreakReport
+    | ReturnsReport
+    | PrecedentsReport
+    | SizesReport
+    | LevelsReport
+    | SectorsReport
+    | ValuationReport
+    | MacroReport
+    | HelpReport
+    | StatusReport
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an answer's prices came from and how fresh they were."""
+
+    label: str
+    fetched_at: datetime | None = None
+    stale: bool = False
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answered command: what was asked, the session it describes, its source and figures."""
+
+    command: str
+    as_of: date | None
+    source: Source | None
+    report: Report

@@ -1,0 +1,80 @@
+"""The bot's parts, built once from settings. Redis is connected only when something needs it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import cached_property
+
+import redis
+
+from bot.answers import Answerer
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.market.cache import CachedPrices, RecordedFunds
+from bot.market.csv_files import CsvDirectory
+from bot.market.data import MarketData
+from bot.market.yahoo import YahooFunds, YahooPrices
+from bot.reports import StatusReport
+from bot.store.keys import Keys
+from bot.store.server import connect
+from bot.universe import RUT, SPX, VALUATION_PAIR
+
+STATUS_SYMBOLS = (RUT.symbol, SPX.symbol, *(i.symbol for i in VALUATION_PAIR))
+
+
+class Services:
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Clock | None = None,
+        redis_client: redis.Redis | None = None,
+        yahoo_prices: YahooPrices | None = None,
+        yahoo_funds: YahooFunds | None = None,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.keys = Keys(settings.key_prefix)
+        self._redis = redis_client
+        self._yahoo_prices = yahoo_prices or YahooPrices()
+        self._yahoo_funds = yahoo_funds or YahooFunds()
+
+    @property
+    def redis(self) -> redis.Redis:
+        if self._redis is None:
+            self._redis = connect(self.settings.redis_url, self.settings.home)
+        return self._redis
+
+    @cached_property
+    def market(self) -> MarketData:
+        csv_dir = self.settings.csv_dir
+        if csv_dir is not None:
+            files = CsvDirectory(csv_dir)
+            return MarketData(files, files)
+        prices = CachedPrices(
+            self._yahoo_prices,
+            self.redis,
+            self.keys,
+            self.clock,
+            timedelta(seconds=self.settings.refresh_seconds),
+        )
+        return MarketData(prices, RecordedFunds(self._yahoo_funds, self.redis, self.keys,
+                                                self.clock))
+
+    @cached_property
+    def answerer(self) -> Answerer:
+        return Answerer(self.market, self.clock, self.status)
+
+    def redis_health(self) -> str:
+        where = "REDIS_URL" if self.settings.redis_url else f"embedded, {self.settings.home}"
+        try:
+            self.redis.ping()
+        except (redis.RedisError, OSError) as error:
+            return f"unreachable ({where}): {error}"
+        return f"ok ({where})"
+
+    def status(self) -> StatusReport:
+        return StatusReport(
+            source=self.market.label,
+            redis=self.redis_health(),
+            symbols=self.market.prices.freshness(STATUS_SYMBOLS),
+        )

