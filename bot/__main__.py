@@ -30,7 +30,11 @@ def main(argv: list[str] | None = None) -> int:
     one.add_argument("--json", action="store_true", help="print figures and text as JSON")
     args = parser.parse_args(argv)
 
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # `ask` prints one line on failure; the console also shows warnings as they happen.
+    quiet = logging.ERROR if args.mode == "ask" else logging.WARNING
+    logging.basicConfig(level=quiet, format="%(levelname)s %(name)s: %(message)s")
+    # yfinance logs every failed symbol itself; the bot reports those failures in its own words.
+    logging.getLogger("yfinance").setLevel(logging.CRITICAL)
     try:
         services = Services(Settings.from_env())
     except ConfigError as error:

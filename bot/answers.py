@@ -80,8 +80,10 @@ class Answerer:
             raise CommandError("two different as-of dates were given", "streak as of 2026-01-20")
         day = command.as_of or as_of or today
         if day > today:
-            raise CommandError(f"{day.isoformat()} is in the future: ask about a past date",
-                               f"{command.name} as of {today.isoformat()}")
+            raise CommandError(
+                f"{day.isoformat()} is in the future: ask about a past date",
+                f"{command.name} as of {today.isoformat()}",
+            )
         report, session, source = self._compute(command.query, day)
         return Answer(command.name, session, source, report)
 
@@ -110,25 +112,33 @@ class Answerer:
                 return ladder, ladder.end, source
             case LevelsQuery(target):
                 (history,), source = self.market.histories([target])
-                found_levels = levels(history.require(), day, watched_levels(target.key),
-                                      target.key, history.symbol)
+                found_levels = levels(
+                    history.require(), day, watched_levels(target.key), target.key, history.symbol
+                )
                 return found_levels, found_levels.session, source
             case SectorsQuery(period):
-                instruments = [i for pair in SECTORS for i in (pair.small, pair.large)]
-                histories, source = self.market.histories(instruments)
-                pairs = [(p.sector, histories[2 * n], histories[2 * n + 1])
-                         for n, p in enumerate(SECTORS)]
-                table = sectors(pairs, period, day)
-                return table, table.end, source
+                twins = [i for pair in SECTORS for i in (pair.small, pair.large)]
+                histories, source = self.market.histories(twins)
+                pairs = [
+                    (p.sector, histories[2 * n], histories[2 * n + 1])
+                    for n, p in enumerate(SECTORS)
+                ]
+                by_sector = sectors(pairs, period, day)
+                return by_sector, by_sector.end, source
             case ValuationQuery():
                 small, large = VALUATION_PAIR
-                gap = valuation(self.market.fund_history(small.symbol),
-                                self.market.fund_history(large.symbol), day,
-                                small.symbol, large.symbol)
+                gap = valuation(
+                    self.market.fund_history(small.symbol),
+                    self.market.fund_history(large.symbol),
+                    day,
+                    small.symbol,
+                    large.symbol,
+                )
                 return gap, gap.session, Source(f"{self.market.label} (fund data)")
             case MacroQuery():
                 histories, source = self.market.histories(
-                    [TEN_YEAR, BILL, VIX, HIGH_YIELD, TREASURIES])
+                    [TEN_YEAR, BILL, VIX, HIGH_YIELD, TREASURIES]
+                )
                 tnx, irx, vix, hyg, ief = histories
                 backdrop = macro([tnx, irx], vix, (hyg, ief), day)
                 return backdrop, backdrop.session, source

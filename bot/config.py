@@ -38,11 +38,13 @@ class Settings:
         prefix = env.get("SMALLCAPS_KEY_PREFIX", "smallcaps:")
         if not re.fullmatch(r"[A-Za-z0-9_.\-]{1,40}:", prefix):
             raise ConfigError(
-                f"SMALLCAPS_KEY_PREFIX={prefix!r}: use letters, digits, '_', '.', '-', ending in ':'"
+                f"SMALLCAPS_KEY_PREFIX={prefix!r}: use letters, digits, '_', '.' or '-', then ':'"
             )
         refresh = env.get("SMALLCAPS_REFRESH_SECONDS", "900")
         if not refresh.isdigit() or int(refresh) < 1:
-            raise ConfigError(f"SMALLCAPS_REFRESH_SECONDS={refresh!r}: use a whole number of seconds")
+            raise ConfigError(
+                f"SMALLCAPS_REFRESH_SECONDS={refresh!r}: use a whole number of seconds"
+            )
         return cls(
             data=data,
             redis_url=env.get("REDIS_URL") or None,

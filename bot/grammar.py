@@ -1,15 +1,16 @@
 """The command grammar shared by every front end: text in, a typed command or a clear error out.
 
-    streak [A vs B]              returns [period] [names...]     precedents [min] [horizon]
-    sizes [period]               levels [name]                   sectors [period]
-    valuation                    macro                           status
-    help [command]               ... as of YYYY-MM-DD | --as-of YYYY-MM-DD
+streak [A vs B]              returns [period] [names...]     precedents [min] [horizon]
+sizes [period]               levels [name]                   sectors [period]
+valuation                    macro                           status
+help [command]               ... as of YYYY-MM-DD | --as-of YYYY-MM-DD
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -88,6 +89,9 @@ Query = (
 )
 
 
+Parser = Callable[[list[str], int], Query]
+
+
 @dataclass(frozen=True)
 class Command:
     name: str
@@ -158,8 +162,9 @@ def _take_as_of(text: str) -> tuple[str, date | None]:
     try:
         as_of = date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"'{value}' is not a date on the calendar",
-                           "streak as of 2026-01-20") from None
+        raise CommandError(
+            f"'{value}' is not a date on the calendar", "streak as of 2026-01-20"
+        ) from None
     start, end = found[0].span()
     return text[:start] + " " + text[end:], as_of
 
@@ -188,11 +193,11 @@ def _period(word: str, command: str, example_year: int) -> str | None:
     return None
 
 
-def _no_arguments(command: str) -> object:
+def _no_arguments(command: str, query: Query) -> Parser:
     def parse_none(words: list[str], example_year: int) -> Query:
         if words:
             raise CommandError(f"`{command}` takes no arguments", command)
-        return {"valuation": ValuationQuery, "macro": MacroQuery, "status": StatusQuery}[command]()
+        return query
 
     return parse_none
 
@@ -232,14 +237,16 @@ def _returns(words: list[str], example_year: int) -> ReturnsQuery:
     return ReturnsQuery(period or default.period, tuple(instruments) or default.instruments)
 
 
-def _single_period(command: str, default: str) -> object:
+def _single_period(command: str, default: str) -> Parser:
     def parse_period(words: list[str], example_year: int) -> Query:
         if len(words) > 1:
             raise CommandError(f"`{command}` takes one period at most", f"{command} {default}")
         period = _period(words[0], command, example_year) if words else default
         if period is None:
-            raise CommandError(f"unknown period '{words[0]}': try ytd, 1m, 3m, {example_year}",
-                               f"{command} {default}")
+            raise CommandError(
+                f"unknown period '{words[0]}': try ytd, 1m, 3m, {example_year}",
+                f"{command} {default}",
+            )
         return SizesQuery(period) if command == "sizes" else SectorsQuery(period)
 
     return parse_period
@@ -254,23 +261,26 @@ def _precedents(words: list[str], example_year: int) -> PrecedentsQuery:
         if lowered.isdigit() and min_length is None:
             min_length = int(lowered)
             if not 1 <= min_length <= 250:
-                raise CommandError("the minimum streak length is 1 to 250 sessions",
-                                   "precedents 12")
+                raise CommandError(
+                    "the minimum streak length is 1 to 250 sessions", "precedents 12"
+                )
         elif lowered in HORIZONS or lowered == "1y":
             horizon = "12m" if lowered == "1y" else lowered
         else:
             rest.append(word)
     if rest and not any(w.lower() in _VERSUS or "/" in w for w in rest):
-        raise CommandError(f"could not read '{' '.join(rest)}': give a length and a horizon",
-                           "precedents 12 6m")
+        raise CommandError(
+            f"could not read '{' '.join(rest)}': give a length and a horizon", "precedents 12 6m"
+        )
     a, b = _pair(rest, "precedents")
     return PrecedentsQuery(min_length, horizon, a, b)
 
 
 def _levels(words: list[str], example_year: int) -> LevelsQuery:
     if words and words[0].lower() in ("set", "remove"):
-        raise CommandError("watched levels cannot be edited yet: `levels` shows the configured ones",
-                           "levels")
+        raise CommandError(
+            "watched levels cannot be edited yet: `levels` shows the configured ones", "levels"
+        )
     if len(words) > 1:
         raise CommandError("`levels` takes one name at most", "levels rut")
     return LevelsQuery(_instrument(words[0], "levels")) if words else LevelsQuery()
@@ -285,15 +295,15 @@ def _help(words: list[str], example_year: int) -> HelpQuery:
     return HelpQuery(topic)
 
 
-_PARSERS = {
+_PARSERS: dict[str, Parser] = {
     "streak": _streak,
     "returns": _returns,
     "precedents": _precedents,
     "sizes": _single_period("sizes", "1d"),
     "levels": _levels,
     "sectors": _single_period("sectors", "ytd"),
-    "valuation": _no_arguments("valuation"),
-    "macro": _no_arguments("macro"),
-    "status": _no_arguments("status"),
+    "valuation": _no_arguments("valuation", ValuationQuery()),
+    "macro": _no_arguments("macro", MacroQuery()),
+    "status": _no_arguments("status", StatusQuery()),
     "help": _help,
 }

@@ -57,8 +57,9 @@ class Services:
             self.clock,
             timedelta(seconds=self.settings.refresh_seconds),
         )
-        return MarketData(prices, RecordedFunds(self._yahoo_funds, self.redis, self.keys,
-                                                self.clock))
+        return MarketData(
+            prices, RecordedFunds(self._yahoo_funds, self.redis, self.keys, self.clock)
+        )
 
     @cached_property
     def answerer(self) -> Answerer:

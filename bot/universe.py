@@ -74,8 +74,13 @@ HIGH_YIELD = _etf("HYG", "iShares High Yield Corporate Bond ETF", "junk")
 TREASURIES = _etf("IEF", "iShares 7-10 Year Treasury ETF")
 MACRO = (TEN_YEAR, BILL, VIX, HIGH_YIELD, TREASURIES)
 
-SIZE_LADDER = (("Mega cap", MEGA), ("Large cap", SPX), ("Mid cap", MID), ("Small cap", RUT),
-               ("Micro cap", MICRO))
+SIZE_LADDER = (
+    ("Mega cap", MEGA),
+    ("Large cap", SPX),
+    ("Mid cap", MID),
+    ("Small cap", RUT),
+    ("Micro cap", MICRO),
+)
 """Size segments, largest first."""
 
 VALUATION_PAIR = (ETFS[0], ETFS[1])
@@ -88,10 +93,18 @@ UNIVERSE: tuple[Instrument, ...] = (
     *MACRO,
 )
 
+
+def _names_by_precedence(instrument: Instrument) -> tuple[tuple[str, ...], ...]:
+    return (tuple(s.lower() for s in instrument.symbols), instrument.aliases, (instrument.key,))
+
+
+# A key beats an alias, which beats a symbol: `ijr` is the ETF, though ^SP600 falls back to IJR.
+# Within one kind of name the first instrument listed wins.
 _BY_NAME: dict[str, Instrument] = {}
-for _instrument in reversed(UNIVERSE):  # the first entry wins a shared symbol (IJR, IWC)
-    for _name in (_instrument.key, *_instrument.aliases, *(s.lower() for s in _instrument.symbols)):
-        _BY_NAME[_name] = _instrument
+for _kind in range(3):
+    for _instrument in reversed(UNIVERSE):
+        for _name in _names_by_precedence(_instrument)[_kind]:
+            _BY_NAME[_name] = _instrument
 
 _YAHOO_SYMBOL = re.compile(r"\^?[A-Z0-9][A-Z0-9.\-=]{0,14}")
 

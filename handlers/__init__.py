@@ -1,1 +1,1 @@
-"""Front ends: each turns what a person typed into an answer through `bot.answers`, then renders it."""
+"""Front ends: each turns what a person typed into an answer (`bot.answers`) and renders it."""

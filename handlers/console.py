@@ -16,7 +16,9 @@ from handlers.ask import error_line
 
 log = logging.getLogger(__name__)
 
-GREETING = "smallcaps console: type a command such as `streak`, `returns ytd` or `help`; Ctrl-D quits."
+GREETING = (
+    "smallcaps console: type a command such as `streak`, `returns ytd` or `help`; Ctrl-D quits."
+)
 
 
 def run_console(answerer: Answerer, lines: TextIO, out: TextIO, interactive: bool) -> int:

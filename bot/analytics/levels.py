@@ -18,6 +18,13 @@ class WatchedLevel:
     label: str
 
 
+def _extreme(closes: pd.Series, highest: bool) -> tuple[float, pd.Timestamp]:
+    """The highest (or lowest) close and its session; the first one when it repeats."""
+    values = closes.to_numpy()
+    i = int(values.argmax() if highest else values.argmin())
+    return float(values[i]), pd.Timestamp(closes.index[i])
+
+
 def levels(
     closes: pd.Series,
     as_of: date,
@@ -47,9 +54,9 @@ def levels(
         )
 
     found = [level(w.label, w.value) for w in watched]
-    found.append(level("All-time high", closes.max(), closes.idxmax()))
-    found.append(level("52-week high", year.max(), year.idxmax()))
-    found.append(level("52-week low", year.min(), year.idxmin()))
+    found.append(level("All-time high", *_extreme(closes, highest=True)))
+    found.append(level("52-week high", *_extreme(year, highest=True)))
+    found.append(level("52-week low", *_extreme(year, highest=False)))
     for sessions in (50, 200):
         if len(closes) >= sessions:
             found.append(level(f"{sessions}-day average", closes.iloc[-sessions:].mean()))

@@ -49,13 +49,15 @@ def macro(
     rows: list[MacroRow] = []
     sessions: list[pd.Timestamp] = []
 
-    def add(key: str, name: str, closes: pd.Series | None, unit: str, change_unit: str,
-            note: str | None) -> None:
+    def add(
+        key: str, name: str, closes: pd.Series | None, unit: str, change_unit: str, note: str | None
+    ) -> None:
         if closes is not None:
             closes = closes.loc[:stamp].dropna()
         if closes is None or closes.empty:
-            rows.append(MacroRow(key, name, None, unit, None, None, None, change_unit,
-                                 note or "no data"))
+            rows.append(
+                MacroRow(key, name, None, unit, None, None, None, change_unit, note or "no data")
+            )
             return
         sessions.append(closes.index[-1])
         d1, d5, m1 = _changes(closes, change_unit)

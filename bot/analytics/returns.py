@@ -43,7 +43,7 @@ def window(sessions: pd.DatetimeIndex, period: str) -> Window:
         if last < 0 or sessions[last].year != year:
             raise NoDataError(f"no sessions in {year} in the data")
         end = sessions[last]
-        base_position = position_on_or_before(sessions, pd.Timestamp(year=year, month=1, day=1))
+        base_position = position_on_or_before(sessions, pd.Timestamp(year=year - 1, month=12, day=31))
         return _window(sessions, period, base_position, end)
     end = sessions[-1]
     if period in _SESSIONS:
@@ -91,7 +91,7 @@ def period_return(closes: pd.Series, span: Window) -> PeriodReturn:
     end = position_on_or_before(index, span.end)
     if base < 0:
         return PeriodReturn(None, None, f"history starts {index[0].date().isoformat()}")
-    if span.end - index[end] > _LAG_TOLERANCE:
+    if span.end - index[end] > _LAG_TOLERANCE or end <= base:
         return PeriodReturn(None, None, f"last close {index[end].date().isoformat()}")
     values = closes.to_numpy()[base : end + 1]
     daily = values[1:] / values[:-1] - 1.0
@@ -110,12 +110,14 @@ def ytd_rank(closes: pd.Series, end: pd.Timestamp) -> YearRank | None:
     years = np.arange(index[0].year + 1, end.year + 1)
     if len(years) < 2:
         return None
-    firsts = pd.to_datetime(pd.DataFrame({"year": years, "month": end.month, "day": 1}))
-    days = np.minimum(end.day, firsts.dt.days_in_month.to_numpy())
-    targets = pd.DatetimeIndex(firsts) + pd.to_timedelta(days - 1, unit="D")
-    year_starts = pd.to_datetime(pd.DataFrame({"year": years, "month": 1, "day": 1}))
-    base_pos = index.searchsorted(pd.DatetimeIndex(year_starts), side="left") - 1
-    value_pos = index.searchsorted(targets, side="right") - 1
+    year_starts = (years - 1970).astype("datetime64[Y]")
+    month_starts = year_starts.astype("datetime64[M]") + (end.month - 1)
+    days_in_month = (month_starts + 1).astype("datetime64[D]") - month_starts.astype("datetime64[D]")
+    day_offsets = np.minimum(end.day, days_in_month.astype(int)) - 1
+    targets = month_starts.astype("datetime64[D]") + day_offsets
+    sessions = index.to_numpy().astype("datetime64[D]")
+    base_pos = np.searchsorted(sessions, year_starts.astype("datetime64[D]"), side="left") - 1
+    value_pos = np.searchsorted(sessions, targets, side="right") - 1
     valid = (base_pos >= 0) & (value_pos > base_pos)
     valid &= index[np.maximum(base_pos, 0)].year == years - 1
     values = closes.to_numpy()
@@ -138,8 +140,11 @@ def returns_table(histories: Sequence[History], period: str, as_of: date) -> Ret
     `as_of`; every other series is measured between its own closes on or before the same two
     dates, and one whose data stops well before the window's end has no return and a note.
     """
-    usable = [h.closes.loc[: pd.Timestamp(as_of)] for h in histories
-              if h.closes is not None and len(h.closes)]
+    usable = [
+        h.closes.loc[: pd.Timestamp(as_of)]
+        for h in histories
+        if h.closes is not None and len(h.closes)
+    ]
     usable = [closes for closes in usable if len(closes)]
     if not usable:
         notes = [h.note for h in histories if h.note]
@@ -149,16 +154,33 @@ def returns_table(histories: Sequence[History], period: str, as_of: date) -> Ret
     rows = []
     for history in histories:
         if history.closes is None or history.closes.empty:
-            rows.append(ReturnRow(history.key, history.symbol, history.name, None, None,
-                                  note=history.note or "no data"))
+            rows.append(
+                ReturnRow(
+                    history.key,
+                    history.symbol,
+                    history.name,
+                    None,
+                    None,
+                    note=history.note or "no data",
+                )
+            )
             continue
         closes = history.closes.loc[: span.end]
         result = period_return(closes, span) if len(closes) else PeriodReturn(None, None, "no data")
         rank = None
         if period == "ytd" and result.return_pct is not None:
             rank = ytd_rank(closes, span.end)
-        rows.append(ReturnRow(history.key, history.symbol, history.name, result.return_pct,
-                              result.vol_pct, rank, result.note))
+        rows.append(
+            ReturnRow(
+                history.key,
+                history.symbol,
+                history.name,
+                result.return_pct,
+                result.vol_pct,
+                rank,
+                result.note,
+            )
+        )
     spread = None
     if len(rows) >= 2 and rows[0].return_pct is not None and rows[1].return_pct is not None:
         spread = rows[0].return_pct - rows[1].return_pct

@@ -23,8 +23,9 @@ def sectors(
         s, lg = table.rows[2 * i].return_pct, table.rows[2 * i + 1].return_pct
         divergence = s - lg if s is not None and lg is not None else None
         rows.append(SectorRow(sector, small.symbol, large.symbol, s, lg, divergence))
-    ranked = sorted((r for r in rows if r.small_pct is not None),
-                    key=lambda r: r.small_pct or 0.0, reverse=True)
+    ranked = sorted(
+        (r for r in rows if r.small_pct is not None), key=lambda r: r.small_pct or 0.0, reverse=True
+    )
     leaders = [r.sector for r in ranked[:top]]
     laggards = [r.sector for r in ranked[::-1][:top] if r.sector not in leaders]
     return SectorsReport(period, table.start, table.end, rows, leaders, laggards)

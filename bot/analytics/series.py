@@ -14,7 +14,9 @@ def upto(closes: pd.Series, as_of: date, name: str = "series") -> pd.Series:
     cut = closes.loc[: pd.Timestamp(as_of)]
     if cut.empty:
         first = closes.index[0].date().isoformat() if len(closes) else "nowhere"
-        raise NoDataError(f"no {name} data on or before {as_of.isoformat()} (history starts {first})")
+        raise NoDataError(
+            f"no {name} data on or before {as_of.isoformat()} (history starts {first})"
+        )
     return cut
 
 

@@ -36,9 +36,7 @@ def describe_order(correlation: float | None) -> str:
     return "mixed: no clear size order"
 
 
-def size_ladder(
-    segments: Sequence[tuple[str, History]], period: str, as_of: date
-) -> SizesReport:
+def size_ladder(segments: Sequence[tuple[str, History]], period: str, as_of: date) -> SizesReport:
     """Each size segment's return over `period` (largest segment first), and the rank correlation
     between smallness (1 = largest segment) and return: +1 when the order is exactly inverse to
     size, -1 when the largest did best and every step down did worse.
@@ -48,7 +46,12 @@ def size_ladder(
         SizeRow(segment, row.key, row.symbol, row.name, row.return_pct, row.note)
         for (segment, _), row in zip(segments, table.rows, strict=True)
     ]
-    known = [(smallness, row.return_pct) for smallness, row in enumerate(rows)
-             if row.return_pct is not None]
+    known = [
+        (smallness, row.return_pct)
+        for smallness, row in enumerate(rows)
+        if row.return_pct is not None
+    ]
     correlation = rank_correlation([s for s, _ in known], [r for _, r in known])
-    return SizesReport(period, table.start, table.end, rows, correlation, describe_order(correlation))
+    return SizesReport(
+        period, table.start, table.end, rows, correlation, describe_order(correlation)
+    )

@@ -28,7 +28,8 @@ class Runs:
 
     @property
     def lengths(self) -> np.ndarray:
-        return self.ends - self.starts + 1
+        lengths: np.ndarray = self.ends - self.starts + 1
+        return lengths
 
     @property
     def completed(self) -> np.ndarray:
@@ -40,9 +41,7 @@ class Runs:
 
     def run(self, i: int) -> Run:
         index = self.frame.index
-        return Run(
-            index[self.starts[i]].date(), index[self.ends[i]].date(), int(self.lengths[i])
-        )
+        return Run(index[self.starts[i]].date(), index[self.ends[i]].date(), int(self.lengths[i]))
 
     @property
     def current(self) -> Run | None:
@@ -61,7 +60,9 @@ def outperformance_runs(a: pd.Series, b: pd.Series, as_of: date) -> Runs:
     return Runs(frame, starts, ends, bool(len(beat) and beat[-1]))
 
 
-def streak(a: pd.Series, b: pd.Series, as_of: date, a_key: str = "a", b_key: str = "b") -> StreakReport:
+def streak(
+    a: pd.Series, b: pd.Series, as_of: date, a_key: str = "a", b_key: str = "b"
+) -> StreakReport:
     """Streak: number of consecutive sessions, ending at the as-of session, in which A's daily
     close-to-close return exceeded B's, on the sessions both have.
 
@@ -111,6 +112,6 @@ def streak(a: pd.Series, b: pd.Series, as_of: date, a_key: str = "a", b_key: str
         longest_since=longest_since,
         previous=previous,
         percentile=percentile,
-        runs_on_record=int(len(lengths)),
+        runs_on_record=len(lengths),
         first_session=frame.index[0].date(),
     )

@@ -1,4 +1,4 @@
-"""The valuation gap: small-cap vs large-cap fund multiples, and how wide the gap is historically."""
+"""The valuation gap: small-cap vs large-cap fund multiples, and how wide it is historically."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def valuation(
     Its percentile is the share of earlier recorded days whose discount was shallower than
     today's: 95 means small caps were this cheap or cheaper on only 5% of recorded days.
     """
-    both = small.join(large, how="inner", lsuffix="_small", rsuffix="_large")
+    both = pd.concat({"small": small, "large": large}, axis=1, join="inner")
     both = both.loc[: pd.Timestamp(as_of)]
     if both.empty:
         raise NoDataError(
@@ -56,8 +56,8 @@ def valuation(
         )
     rows = []
     for metric, label in METRICS.items():
-        s = both.get(f"{metric}_small")
-        lg = both.get(f"{metric}_large")
+        s = both.get(("small", metric))
+        lg = both.get(("large", metric))
         if s is None or lg is None:
             rows.append(ValuationRow(label, None, None, None, None))
             continue

@@ -33,6 +33,10 @@ _OVERLAP = timedelta(days=10)
 """An incremental refresh asks again for the last days it has, so revised closes replace them."""
 
 
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
 @dataclass(frozen=True)
 class Cached:
     closes: pd.Series
@@ -87,8 +91,9 @@ class CachedPrices:
                     except LockError:
                         log.warning("price refresh outlived its lock")
             else:
-                log.warning("waited %.0fs for a price refresh; answering from cache",
-                            self.lock_wait_seconds)
+                log.warning(
+                    "waited %.0fs for a price refresh; answering from cache", self.lock_wait_seconds
+                )
         return self._price_set(symbols, cached, failures)
 
     def freshness(self, symbols: Sequence[str]) -> list[SymbolFreshness]:
@@ -111,7 +116,7 @@ class CachedPrices:
         pipe.hmget(self.keys.price_failures(), list(symbols))
         *entries, failed = pipe.execute()
         cached = {
-            symbol: Cached(unpack(closes), datetime.fromisoformat(fetched_at.decode()))
+            symbol: Cached(unpack(closes), datetime.fromisoformat(_text(fetched_at)))
             for symbol, (closes, fetched_at) in zip(symbols, entries, strict=True)
             if closes
         }
@@ -207,7 +212,7 @@ class RecordedFunds:
             except UpstreamError as error:
                 log.warning("fund data for %s not recorded today: %s", symbol, error.message)
         recorded = self.redis.hgetall(key)
-        rows = {day.decode(): json.loads(values) for day, values in recorded.items()}
+        rows = {_text(day): json.loads(values) for day, values in recorded.items()}
         frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(METRICS), dtype=float)
         frame.index = pd.DatetimeIndex(pd.to_datetime(frame.index)).astype("datetime64[ns]")
         return frame.sort_index()

@@ -35,7 +35,7 @@ def read_closes(path: Path, symbol: str | None = None) -> pd.Series:
         if "Close" not in frame.columns.get_level_values(0):
             raise LayoutError(f"{path.name}: multi-header CSV without a Close column")
         closes = frame["Close"]
-        column = symbol if symbol in closes.columns else closes.columns[0]
+        column = symbol if symbol is not None and symbol in closes.columns else closes.columns[0]
         values = closes[column]
         dates = frame.index.to_series()
     elif "Close" in header and "Date" in header:
@@ -112,6 +112,6 @@ class CsvDirectory:
         index = as_sessions(frame["date"])
         result = pd.DataFrame(index=index)
         for metric in METRICS:
-            column = frame[metric] if metric in frame else pd.Series(dtype=float)
+            column = frame[metric] if metric in frame else pd.Series(float("nan"), index=frame.index)
             result[metric] = [plausible_ratio(metric, v) for v in pd.to_numeric(column).to_numpy()]
         return result[result.index.notna()].sort_index()

@@ -29,15 +29,20 @@ class MarketData:
         for instrument in instruments:
             symbol = next((s for s in instrument.symbols if s in prices.closes), None)
             if symbol is not None:
-                histories.append(History(instrument.key, symbol, instrument.name,
-                                         prices.closes[symbol]))
+                histories.append(
+                    History(instrument.key, symbol, instrument.name, prices.closes[symbol])
+                )
                 continue
-            reasons = "; ".join(dict.fromkeys(prices.missing.get(s, "") for s in instrument.symbols))
+            reasons = "; ".join(
+                dict.fromkeys(prices.missing.get(s, "") for s in instrument.symbols)
+            )
             note = reasons or f"no data for {instrument.symbol}"
             hint = suggest(instrument.key)
             if hint and hint != instrument.key.lower():
                 note += f" (did you mean {hint}?)"
-            histories.append(History(instrument.key, instrument.symbol, instrument.name, None, note))
+            histories.append(
+                History(instrument.key, instrument.symbol, instrument.name, None, note)
+            )
         return histories, Source(self.label, prices.fetched_at, prices.stale)
 
     def fund_history(self, symbol: str) -> pd.DataFrame:

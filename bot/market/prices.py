@@ -43,15 +43,15 @@ def as_sessions(dates: pd.Series | pd.Index) -> pd.DatetimeIndex:
     Only the calendar date of each value is kept, so "2024-01-02 00:00:00-05:00" is 2024-01-02.
     """
     text = pd.Series(dates, dtype="string").str.slice(0, 10)
-    return pd.DatetimeIndex(pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")).astype(
-        "datetime64[ns]"
-    )
+    parsed = pd.DatetimeIndex(pd.to_datetime(text, format="%Y-%m-%d", errors="coerce"))
+    return pd.DatetimeIndex(parsed.astype("datetime64[ns]"))
 
 
 def clean_closes(index: pd.DatetimeIndex, values: np.ndarray | pd.Series) -> pd.Series:
-    """Closes sorted by date, one per date (the last wins), without gaps, NaN or non-positive values."""
-    closes = pd.Series(pd.to_numeric(np.asarray(values), errors="coerce"), index=index, dtype=float)
-    closes = closes[closes.index.notna() & closes.notna() & (closes > 0)]
+    """Closes sorted by date, one per date (the last wins), without NaN or non-positive values."""
+    numbers = pd.to_numeric(pd.Series(np.asarray(values)), errors="coerce").to_numpy(dtype=float)
+    keep = index.notna() & np.isfinite(numbers) & (numbers > 0)
+    closes = pd.Series(numbers[keep], index=index[keep], dtype=float)
     closes = closes[~closes.index.duplicated(keep="last")].sort_index()
     closes.index.name = "Date"
     return closes

@@ -7,6 +7,7 @@ Both are turned into errors here, so a failed download can never pass for data.
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
@@ -33,7 +34,10 @@ _HOLDINGS_ROWS = {
 def _yf_download(**kwargs: Any) -> pd.DataFrame | None:
     import yfinance as yf
 
-    frame: pd.DataFrame | None = yf.download(**kwargs)
+    with warnings.catch_warnings():
+        # yfinance uses pandas calls that pandas 3 deprecates; that is yfinance's to fix
+        warnings.simplefilter("ignore", DeprecationWarning)
+        frame: pd.DataFrame | None = yf.download(**kwargs)
     return frame
 
 
@@ -80,7 +84,7 @@ def parse_download(
 
 
 def parse_equity_holdings(frame: pd.DataFrame, symbol: str) -> dict[str, float | None]:
-    """Fund multiples from `funds_data.equity_holdings`, with reciprocals turned back into ratios."""
+    """Fund multiples from `funds_data.equity_holdings`, reciprocals turned back into ratios."""
     column = symbol if symbol in frame.columns else frame.columns[0]
     values: dict[str, float | None] = {}
     for metric, row in _HOLDINGS_ROWS.items():
@@ -139,4 +143,3 @@ class YahooFunds:
         if all(v is None for v in values.values()):
             raise UpstreamError(f"Yahoo Finance fund data for {symbol} has no usable multiples")
         return values
-

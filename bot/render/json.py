@@ -1,4 +1,4 @@
-"""Answers as JSON: `{"command", "as_of", "source", "figures", "text"}`, figures named as reports name them."""
+"""Answers as JSON: command, as_of, source, figures (named as the reports name them) and text."""
 
 from __future__ import annotations
 

@@ -40,7 +40,7 @@ def render_text(answer: Answer) -> str:
 
 
 def footer_line(answer: Answer) -> str:
-    """"As of 2026-01-22 · Yahoo Finance, delayed (fetched 2026-01-22 16:05 ET)"."""
+    """ "As of 2026-01-22 · Yahoo Finance, delayed (fetched 2026-01-22 16:05 ET)"."""
     if answer.as_of is None or answer.source is None:
         return ""
     return f"As of {answer.as_of.isoformat()} · {source_line(answer.source)}"
@@ -62,7 +62,9 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
     def line(cells: Sequence[str]) -> str:
         first, *rest = cells
-        parts = [first.ljust(widths[0])] + [c.rjust(w) for c, w in zip(rest, widths[1:], strict=True)]
+        parts = [first.ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(rest, widths[1:], strict=True)
+        ]
         return "  ".join(parts).rstrip()
 
     return "\n".join([line(header), *(line(r) for r in rows)])
@@ -76,20 +78,26 @@ def _streak(r: StreakReport) -> str:
     else:
         lines.append(f"No streak: {a} did not beat {b} on {day(r.session)}.")
     if r.spread_pts is not None:
-        lines.append(f"{day(r.session)}: {a} {signed_pct(r.a_return_pct)}, "
-                     f"{b} {signed_pct(r.b_return_pct)}, spread {signed_pts(r.spread_pts)}.")
+        lines.append(
+            f"{day(r.session)}: {a} {signed_pct(r.a_return_pct)}, "
+            f"{b} {signed_pct(r.b_return_pct)}, spread {signed_pts(r.spread_pts)}."
+        )
     if r.length and r.longest_since:
-        lines.append(f"Longest since {day(r.longest_since.date)} "
-                     f"({sessions(r.longest_since.length)}).")
+        lines.append(
+            f"Longest since {day(r.longest_since.date)} ({sessions(r.longest_since.length)})."
+        )
     elif r.length:
         lines.append(f"Longest on record (data since {day(r.first_session)}).")
     if r.percentile is not None:
         share = f"{r.percentile:.2f}" if r.percentile >= 99 else f"{r.percentile:.1f}"
-        lines.append(f"Longer than {share}% of the {r.runs_on_record:,} runs "
-                     f"since {day(r.first_session)}.")
+        lines.append(
+            f"Longer than {share}% of the {r.runs_on_record:,} runs since {day(r.first_session)}."
+        )
     if r.previous:
-        lines.append(f"Previous run: {sessions(r.previous.length)}, "
-                     f"{day(r.previous.start)} to {day(r.previous.end)}.")
+        lines.append(
+            f"Previous run: {sessions(r.previous.length)}, "
+            f"{day(r.previous.start)} to {day(r.previous.end)}."
+        )
     return "\n".join(lines)
 
 
@@ -98,13 +106,18 @@ def _returns(r: ReturnsReport) -> str:
     for row in r.rows:
         rank = ""
         if row.rank:
-            rank = (f"{ordinal(row.rank.rank)} of {row.rank.years} "
-                    f"({percentile_band(row.rank.percentile)})")
-        rows.append([row.name, signed_pct(row.return_pct), plain_pct(row.vol_pct), rank,
-                     row.note or ""])
+            rank = (
+                f"{ordinal(row.rank.rank)} of {row.rank.years} "
+                f"({percentile_band(row.rank.percentile)})"
+            )
+        rows.append(
+            [row.name, signed_pct(row.return_pct), plain_pct(row.vol_pct), rank, row.note or ""]
+        )
     header = ["", "Return", "Daily vol", "Year rank" if r.period == "ytd" else "", ""]
-    lines = [f"Returns, {r.period.upper()}: {day(r.start)} close to {day(r.end)} close",
-             table(header, rows)]
+    lines = [
+        f"Returns, {r.period.upper()}: {day(r.start)} close to {day(r.end)} close",
+        table(header, rows),
+    ]
     if r.spread_pts is not None and len(r.rows) >= 2:
         lines.append(f"{r.rows[0].name} minus {r.rows[1].name}: {signed_pts(r.spread_pts)}")
     return "\n".join(lines)
@@ -121,8 +134,7 @@ def _precedents(r: PrecedentsReport) -> str:
             cells = [day(e.end), str(e.length)]
             for name in ("3m", "6m", "12m"):
                 f = e.forward[name]
-                cells.append("open" if f is None else
-                             f"{signed_pct(f.a, 1)} {signed_pct(f.b, 1)}")
+                cells.append("open" if f is None else f"{signed_pct(f.a, 1)} {signed_pct(f.b, 1)}")
             rows.append(cells)
         lines.append(table(["Ended", "Len", f"3m {r.a}/{r.b}", "6m", "12m"], rows))
     for s in r.summary:
@@ -133,40 +145,68 @@ def _precedents(r: PrecedentsReport) -> str:
                 f"{signed_pct(s.avg_b_pct, 1)}, {signed_pts(s.avg_spread_pts, 1)}"
             )
     if r.current:
-        lines.append(f"Now: a {r.current.length}-session run since {day(r.current.start)}, "
-                     "still open.")
+        lines.append(
+            f"Now: a {r.current.length}-session run since {day(r.current.start)}, still open."
+        )
     return "\n".join(lines)
 
 
 def _sizes(r: SizesReport) -> str:
     rows = [[row.segment, row.name, signed_pct(row.return_pct), row.note or ""] for row in r.rows]
-    correlation = "" if r.rank_correlation is None else f" (rank correlation {r.rank_correlation:+.2f})"
-    return "\n".join([
-        f"By size, {r.period.upper()}: {day(r.start)} close to {day(r.end)} close",
-        table(["Segment", "", "Change", ""], rows),
-        f"Order: {r.order}{correlation}",
-    ])
+    correlation = (
+        "" if r.rank_correlation is None else f" (rank correlation {r.rank_correlation:+.2f})"
+    )
+    return "\n".join(
+        [
+            f"By size, {r.period.upper()}: {day(r.start)} close to {day(r.end)} close",
+            table(["Segment", "", "Change", ""], rows),
+            f"Order: {r.order}{correlation}",
+        ]
+    )
 
 
 def _levels(r: LevelsReport) -> str:
-    rows = [[lv.label, level(lv.value), signed_pts(lv.distance_pts, 1), signed_pct(lv.distance_pct),
-             day(lv.on) if lv.on else ""] for lv in r.levels]
-    lines = [f"{display_name(r.key)} ({r.symbol}) levels: {level(r.current)} on {day(r.session)}",
-             table(["Level", "Value", "Distance", "%", "On"], rows)]
+    rows = [
+        [
+            lv.label,
+            level(lv.value),
+            signed_pts(lv.distance_pts, 1),
+            signed_pct(lv.distance_pct),
+            day(lv.on) if lv.on else "",
+        ]
+        for lv in r.levels
+    ]
+    lines = [
+        f"{display_name(r.key)} ({r.symbol}) levels: {level(r.current)} on {day(r.session)}",
+        table(["Level", "Value", "Distance", "%", "On"], rows),
+    ]
     if r.support:
-        lines.append(f"Support: {r.support.label} {level(r.support.value)} "
-                     f"({signed_pct(r.support.distance_pct)})")
+        lines.append(
+            f"Support: {r.support.label} {level(r.support.value)} "
+            f"({signed_pct(r.support.distance_pct)})"
+        )
     if r.resistance:
-        lines.append(f"Resistance: {r.resistance.label} {level(r.resistance.value)} "
-                     f"({signed_pct(r.resistance.distance_pct)})")
+        lines.append(
+            f"Resistance: {r.resistance.label} {level(r.resistance.value)} "
+            f"({signed_pct(r.resistance.distance_pct)})"
+        )
     return "\n".join(lines)
 
 
 def _sectors(r: SectorsReport) -> str:
-    rows = [[row.sector, f"{signed_pct(row.small_pct)}", f"{signed_pct(row.large_pct)}",
-             signed_pts(row.divergence_pts)] for row in r.rows]
-    lines = [f"Sectors, {r.period.upper()}: {day(r.start)} close to {day(r.end)} close",
-             table(["Sector", "Small", "Large", "Small - large"], rows)]
+    rows = [
+        [
+            row.sector,
+            f"{signed_pct(row.small_pct)}",
+            f"{signed_pct(row.large_pct)}",
+            signed_pts(row.divergence_pts),
+        ]
+        for row in r.rows
+    ]
+    lines = [
+        f"Sectors, {r.period.upper()}: {day(r.start)} close to {day(r.end)} close",
+        table(["Sector", "Small", "Large", "Small - large"], rows),
+    ]
     if r.leaders:
         lines.append("Leaders: " + ", ".join(r.leaders))
     if r.laggards:
@@ -175,29 +215,49 @@ def _sectors(r: SectorsReport) -> str:
 
 
 def _valuation(r: ValuationReport) -> str:
-    rows = [[row.metric, "n/a" if row.small is None else f"{row.small:.1f}x",
-             "n/a" if row.large is None else f"{row.large:.1f}x", signed_pct(row.discount_pct, 0),
-             "" if row.percentile is None else f"{row.percentile:.0f}"] for row in r.rows]
-    return "\n".join([
-        f"Valuation: {r.small} (small caps) vs {r.large} (large caps), {day(r.session)}",
-        table(["Metric", r.small, r.large, "Gap", "Pctl"], rows),
-        f"Pctl: how much deeper than usual the gap is, over {r.recorded_days} recorded days.",
-    ])
+    rows = [
+        [
+            row.metric,
+            "n/a" if row.small is None else f"{row.small:.1f}x",
+            "n/a" if row.large is None else f"{row.large:.1f}x",
+            signed_pct(row.discount_pct, 0),
+            "" if row.percentile is None else f"{row.percentile:.0f}",
+        ]
+        for row in r.rows
+    ]
+    return "\n".join(
+        [
+            f"Valuation: {r.small} (small caps) vs {r.large} (large caps), {day(r.session)}",
+            table(["Metric", r.small, r.large, "Gap", "Pctl"], rows),
+            f"Pctl: how much deeper than usual the gap is, over {r.recorded_days} recorded days.",
+        ]
+    )
 
 
 def _macro(r: MacroReport) -> str:
     def change(value: float | None, unit: str) -> str:
         if value is None:
             return "n/a"
-        return f"{value:+.2f}%" if unit == "%" else f"{value:+.0f} bp" if unit == "bp" \
+        return (
+            f"{value:+.2f}%"
+            if unit == "%"
+            else f"{value:+.0f} bp"
+            if unit == "bp"
             else f"{value:+.2f}"
+        )
 
-    rows = [[row.name, "n/a" if row.value is None else
-             f"{row.value:.2f}{'%' if row.unit == '%' else ''}",
-             change(row.change_1d, row.change_unit), change(row.change_5d, row.change_unit),
-             change(row.change_1m, row.change_unit), row.note or ""] for row in r.rows]
-    return "\n".join([f"Macro, {day(r.session)}",
-                      table(["", "Level", "1d", "5d", "1m", ""], rows)])
+    rows = [
+        [
+            row.name,
+            "n/a" if row.value is None else f"{row.value:.2f}{'%' if row.unit == '%' else ''}",
+            change(row.change_1d, row.change_unit),
+            change(row.change_5d, row.change_unit),
+            change(row.change_1m, row.change_unit),
+            row.note or "",
+        ]
+        for row in r.rows
+    ]
+    return "\n".join([f"Macro, {day(r.session)}", table(["", "Level", "1d", "5d", "1m", ""], rows)])
 
 
 def _help(r: HelpReport) -> str:
@@ -211,11 +271,22 @@ def _help(r: HelpReport) -> str:
 
 
 def _status(r: StatusReport) -> str:
-    rows = [[s.symbol, day(s.last_session),
-             s.fetched_at.astimezone(EXCHANGE_TZ).strftime("%m-%d %H:%M ET") if s.fetched_at else "",
-             s.error or ""] for s in r.symbols]
-    return "\n".join([f"Data: {r.source}", f"Redis: {r.redis}",
-                      table(["Symbol", "Last close", "Fetched", "Error"], rows)])
+    rows = [
+        [
+            s.symbol,
+            day(s.last_session),
+            s.fetched_at.astimezone(EXCHANGE_TZ).strftime("%m-%d %H:%M ET") if s.fetched_at else "",
+            s.error or "",
+        ]
+        for s in r.symbols
+    ]
+    return "\n".join(
+        [
+            f"Data: {r.source}",
+            f"Redis: {r.redis}",
+            table(["Symbol", "Last close", "Fetched", "Error"], rows),
+        ]
+    )
 
 
 _RENDERERS: dict[type, Callable[[Any], str]] = {

@@ -2,13 +2,11 @@
 
 Layout (prefix default `smallcaps:`):
 
-| key                        | type   | holds                                                       |
-|----------------------------|--------|-------------------------------------------------------------|
-| `prices:<SYMBOL>`          | hash   | `closes` (packed day/close records), `fetched_at` (ISO UTC), |
-|                            |        | `last_session` (ISO date of the newest close)                |
-| `prices:failures`          | hash   | `<SYMBOL>` -> JSON `{"at": ISO UTC, "error": text}`           |
-| `lock:prices-refresh`      | string | the single-flight lock held while Yahoo is being asked        |
-| `funds:<SYMBOL>`           | hash   | `<YYYY-MM-DD>` -> JSON fund multiples recorded that day       |
+- `prices:<SYMBOL>` (hash): `closes` (packed day/close records), `fetched_at` (ISO, UTC),
+  `last_session` (ISO date of the newest close).
+- `prices:failures` (hash): `<SYMBOL>` -> JSON `{"at": ISO UTC, "error": text}`.
+- `lock:prices-refresh` (string): the single-flight lock held while Yahoo is being asked.
+- `funds:<SYMBOL>` (hash): `<YYYY-MM-DD>` -> JSON fund multiples recorded that day.
 
 Symbols are checked against the shape of a Yahoo symbol before they become part of a key, so
 user text can never form, or collide with, another key.

@@ -1,0 +1,5 @@
+"""Runs every benchmark and prints its figures."""
+
+from benchmarks import analytics
+
+analytics.main()

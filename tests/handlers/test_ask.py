@@ -1,0 +1,102 @@
+"""`python -m bot ask` end to end, in a subprocess, on a CSV directory made by the test."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from tests.handlers.conftest import STREAK, Market
+
+
+def test_streak_as_text(market: Market) -> None:
+    result = market.run("ask", "streak")
+    assert result.returncode == 0, result.stderr
+    assert f"{STREAK} sessions in a row, since {market.streak_start.isoformat()}" in result.stdout
+    assert f"As of {market.last.isoformat()}" in result.stdout
+    assert f"CSV files in {market.directory}" in result.stdout
+
+
+def test_streak_json_keeps_the_figure_names(market: Market) -> None:
+    result = market.run("ask", "streak", "--json")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert set(answer) >= {"command", "as_of", "figures", "text"}
+    assert answer["command"] == "streak"
+    assert answer["as_of"] == market.last.isoformat()
+    figures = answer["figures"]
+    for name in ("a", "b", "length", "start", "end", "spread_pts", "longest_since", "previous",
+                 "percentile"):
+        assert name in figures
+    assert (figures["a"], figures["b"]) == ("rut", "spx")
+    assert figures["length"] == STREAK
+    assert figures["start"] == market.streak_start.isoformat()
+    assert figures["end"] == market.last.isoformat()
+    assert figures["spread_pts"] == round((1.01 - 1) * 100 - 0.0, 6)
+    assert set(figures["previous"]) == {"start", "end", "length"}
+
+
+def test_as_of_answers_with_data_up_to_that_date(market: Market) -> None:
+    before = market.streak_start - timedelta(days=1)
+    result = market.run("ask", "streak", "--as-of", before.isoformat(), "--json")
+    answer = json.loads(result.stdout)
+    assert answer["as_of"] <= before.isoformat()
+    assert answer["figures"]["length"] == 0  # the session before the streak was a loss
+    inline = json.loads(market.run("ask", f"streak as of {before.isoformat()}", "--json").stdout)
+    assert inline["figures"] == answer["figures"]
+
+
+def test_returns_json_rows(market: Market) -> None:
+    result = market.run("ask", "returns ytd rut spx ndx mid", "--json")
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)["figures"]
+    assert figures["period"] == "ytd"
+    assert {"start", "end", "rows", "spread_pts"} <= set(figures)
+    keys = [row["key"] for row in figures["rows"]]
+    assert keys == ["rut", "spx", "ndx", "mid"]
+    for row in figures["rows"]:
+        assert {"key", "symbol", "name", "return_pct", "vol_pct"} <= set(row)
+    mid = figures["rows"][3]
+    assert mid["return_pct"] is None and "no file" in mid["note"]
+    rut, spx = figures["rows"][:2]
+    assert figures["spread_pts"] == pytest.approx(rut["return_pct"] - spx["return_pct"], abs=1e-5)
+
+
+def test_precedents_json(market: Market) -> None:
+    result = market.run("ask", "precedents 3", "--json")
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)["figures"]
+    assert figures["min_length"] == 3
+    assert figures["current"]["length"] == STREAK
+    for episode in figures["episodes"]:
+        assert episode["length"] >= 3
+        assert set(episode["forward"]) == {"3m", "6m", "12m"}
+        for horizon in episode["forward"].values():
+            assert horizon is None or set(horizon) == {"a", "b"}
+        assert episode["end"] < figures["current"]["start"]
+
+
+def test_bad_input_exits_non_zero_with_one_line_on_stderr(market: Market) -> None:
+    result = market.run("ask", "returns ytdd")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "unknown period 'ytdd': try ytd" in lines[0]
+
+
+def test_missing_data_exits_non_zero(market: Market) -> None:
+    result = market.run("ask", "streak nothere vs spx")
+    assert result.returncode == 1
+    assert "no file NOTHERE.csv" in result.stderr
+    result = market.run("ask", "streak", "--as-of", "1999-01-04")
+    assert result.returncode == 1
+    assert "on or before 1999-01-04" in result.stderr
+
+
+def test_every_read_only_command_answers(market: Market) -> None:
+    for text in ("help", "help streak", "returns 2021", "sizes", "levels", "macro", "status"):
+        result = market.run("ask", text)
+        assert result.returncode == 0, (text, result.stderr)
+        assert result.stdout.strip(), text

@@ -1,0 +1,22 @@
+"""The console, driven by piping commands into `python -m bot`."""
+
+from __future__ import annotations
+
+from tests.handlers.conftest import STREAK, Market
+
+
+def test_piped_commands_are_answered_in_order_and_the_console_exits(market: Market) -> None:
+    stdin = "/smallcaps streak\n\n# a comment\nreturns ytdd\nlevels\n"
+    result = market.run(stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert f"{STREAK} sessions in a row" in out
+    assert "error: unknown period 'ytdd'" in out
+    assert out.index("sessions in a row") < out.index("unknown period") < out.index("levels:")
+    assert "smallcaps>" not in out  # no prompt when stdin is not a terminal
+
+
+def test_quit_stops_reading(market: Market) -> None:
+    result = market.run(stdin="quit\nstreak\n")
+    assert result.returncode == 0
+    assert "sessions in a row" not in result.stdout

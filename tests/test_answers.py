@@ -1,0 +1,120 @@
+"""Answering through the whole stack in-process: grammar, market data, analytics, reports."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import redis
+
+from bot.clock import FixedClock
+from bot.config import Settings
+from bot.errors import CommandError, NoDataError
+from bot.reports import (
+    MacroReport,
+    PrecedentsReport,
+    SectorsReport,
+    SizesReport,
+    StatusReport,
+    StreakReport,
+    ValuationReport,
+)
+from bot.services import Services
+from bot.universe import SECTORS
+from handlers.console import respond
+from tests.factories import from_returns, write_flat_csv, write_two_column_csv
+
+
+@pytest.fixture
+def services(csv_dir: Path, redis_server: redis.Redis, tmp_path: Path) -> Services:
+    days = 30
+    write_flat_csv(csv_dir / "^RUT.csv", from_returns([-1.0] + [1.0] * (days - 1)))
+    write_flat_csv(csv_dir / "^GSPC.csv", from_returns([1.0] + [0.5] * (days - 1)))
+    for n, pair in enumerate(SECTORS):
+        write_flat_csv(csv_dir / f"{pair.small.symbol}.csv", from_returns([0.1 * n] * days))
+        write_flat_csv(csv_dir / f"{pair.large.symbol}.csv", from_returns([0.05] * days))
+    write_two_column_csv(csv_dir / "^TNX.csv", from_returns([0.0] * days, first=4.0), "^TNX")
+    (csv_dir / "funds.csv").write_text(
+        "date,symbol,pe,pb,ps,pcf\n"
+        "2024-01-03,IWM,15,2.0,1.2,9\n2024-01-03,SPY,22,4.0,2.8,16\n"
+        "2024-01-04,IWM,0.07,2.0,1.1,9\n2024-01-04,SPY,22,4.2,2.8,16\n"
+    )
+    settings = Settings(data=f"csv:{csv_dir}", home=tmp_path / "home")
+    clock = FixedClock(datetime(2024, 3, 1, 15, tzinfo=UTC))
+    return Services(settings, clock=clock, redis_client=redis_server)
+
+
+def test_streak_answer_is_dated_and_sourced(services: Services) -> None:
+    answer = services.answerer.answer("streak")
+    assert isinstance(answer.report, StreakReport)
+    assert answer.report.length == 29
+    assert answer.as_of == answer.report.session
+    assert answer.source is not None and "CSV files" in answer.source.label
+
+
+def test_sectors_rank_small_cap_sectors(services: Services) -> None:
+    report = services.answerer.answer("sectors 1m").report
+    assert isinstance(report, SectorsReport)
+    assert report.leaders[0] == SECTORS[-1].sector  # the fastest-rising small-cap twin
+    assert report.laggards[0] == SECTORS[0].sector
+    assert all(row.divergence_pts is not None for row in report.rows)
+
+
+def test_valuation_from_recorded_fund_data(services: Services) -> None:
+    report = services.answerer.answer("valuation").report
+    assert isinstance(report, ValuationReport)
+    pe = next(r for r in report.rows if r.metric == "P/E")
+    assert pe.small == pytest.approx(1 / 0.07)  # a reciprocal, turned back
+    assert pe.discount_pct == pytest.approx((1 / 0.07 / 22 - 1) * 100)
+    assert report.recorded_days == 2
+
+
+def test_sizes_and_macro_say_what_is_missing(services: Services) -> None:
+    sizes = services.answerer.answer("sizes").report
+    assert isinstance(sizes, SizesReport)
+    assert [r.return_pct is None for r in sizes.rows] == [True, False, True, False, True]
+    macro = services.answerer.answer("macro").report
+    assert isinstance(macro, MacroReport)
+    assert macro.rows[0].value == pytest.approx(4.0)
+    assert macro.rows[2].note is not None and "^VIX" in macro.rows[2].note
+
+
+def test_status_reports_redis_and_data(services: Services) -> None:
+    report = services.answerer.answer("status").report
+    assert isinstance(report, StatusReport)
+    assert report.redis.startswith("ok")
+    rut = next(s for s in report.symbols if s.symbol == "^RUT")
+    assert rut.last_session is not None
+    spy = next(s for s in report.symbols if s.symbol == "SPY")
+    assert spy.error is not None and "no file" in spy.error
+
+
+def test_future_and_conflicting_dates_are_refused(services: Services) -> None:
+    with pytest.raises(CommandError, match="in the future"):
+        services.answerer.answer("streak as of 2030-01-02")
+    with pytest.raises(CommandError, match="two different as-of dates"):
+        services.answerer.answer("streak as of 2024-01-10", as_of=date(2024, 1, 11))
+
+
+def test_precedents_default_to_the_current_streak(services: Services) -> None:
+    report = services.answerer.answer("precedents").report
+    assert isinstance(report, PrecedentsReport)
+    assert report.min_length == 29
+
+
+def test_unknown_symbol_suggests_a_name(services: Services) -> None:
+    with pytest.raises(NoDataError, match="did you mean russell"):
+        services.answerer.answer("streak russel vs spx")
+
+
+def test_console_turns_failures_into_a_reference(services: Services,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(closes: pd.Series, *args: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("bot.answers.streak", broken)
+    line = respond(services.answerer, "streak")
+    assert line.startswith("error: something went wrong on our side (ref ")
+    assert "boom" not in line

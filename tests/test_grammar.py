@@ -1,0 +1,146 @@
+"""The command grammar: every text gives a command or a clear error, never an exception."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.errors import CommandError
+from bot.grammar import (
+    EXAMPLES,
+    HelpQuery,
+    LevelsQuery,
+    MacroQuery,
+    PrecedentsQuery,
+    ReturnsQuery,
+    SectorsQuery,
+    SizesQuery,
+    StreakQuery,
+    parse,
+)
+from bot.universe import NDX, RUT, SPX, resolve
+
+
+def test_defaults() -> None:
+    assert parse("streak").query == StreakQuery(RUT, SPX)
+    assert parse("returns").query == ReturnsQuery("ytd", (RUT, SPX, NDX))
+    assert parse("").query == HelpQuery()
+    assert parse("levels").query == LevelsQuery(RUT)
+    assert parse("sizes").query == SizesQuery("1d")
+    assert parse("sectors").query == SectorsQuery("ytd")
+    assert parse("macro").query == MacroQuery()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["streak iwm vs spy", "streak IWM v SPY", "streak iwm/spy", "/smallcaps streak iwm versus spy",
+     "STREAK iwm spy"],
+)
+def test_streak_pairs(text: str) -> None:
+    query = parse(text).query
+    assert isinstance(query, StreakQuery)
+    assert (query.a.key, query.b.key) == ("iwm", "spy")
+
+
+def test_aliases_and_yahoo_symbols() -> None:
+    query = parse("streak r2k vs sp500").query
+    assert query == StreakQuery(RUT, SPX)
+    query = parse("streak ^RUT vs AAPL").query
+    assert isinstance(query, StreakQuery)
+    assert query.a == RUT and query.b.symbol == "AAPL"
+    assert resolve("russell") == RUT
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [("returns ytd", "ytd"), ("returns 2013", "2013"), ("returns 1M", "1m"), ("returns 5y", "5y"),
+     ("perf mtd", "mtd")],
+)
+def test_return_periods(text: str, period: str) -> None:
+    query = parse(text).query
+    assert isinstance(query, ReturnsQuery) and query.period == period
+
+
+def test_returns_with_names() -> None:
+    query = parse("returns 3m iwm ijr").query
+    assert isinstance(query, ReturnsQuery)
+    assert query.period == "3m"
+    assert [i.symbol for i in query.instruments] == ["IWM", "IJR"]
+
+
+def test_precedents_arguments() -> None:
+    assert parse("precedents 12").query == PrecedentsQuery(12, "12m", RUT, SPX)
+    assert parse("precedents 10 6m").query == PrecedentsQuery(10, "6m", RUT, SPX)
+    assert parse("precedents").query == PrecedentsQuery(None, "12m", RUT, SPX)
+    query = parse("precedents 5 iwm vs spy").query
+    assert isinstance(query, PrecedentsQuery) and query.a.symbol == "IWM"
+
+
+@pytest.mark.parametrize(
+    "text", ["streak as of 2026-01-20", "streak --as-of 2026-01-20", "streak --as-of=2026-01-20",
+             "As Of 2026-01-20 streak"],
+)
+def test_as_of_anywhere(text: str) -> None:
+    command = parse(text)
+    assert command.name == "streak"
+    assert command.as_of == date(2026, 1, 20)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("returns ytdd", "unknown period 'ytdd': try ytd, 1m, 3m, 2025"),
+        ("returns 7w", "unknown period '7w'"),
+        ("strek", "unknown command 'strek': did you mean `streak`?"),
+        ("streak as of 2026-13-01", "is not a date on the calendar"),
+        ("streak as of yesterday", "'yesterday' is not a date"),
+        ("streak as of 2026-01-01 as of 2026-01-02", "one as-of date"),
+        ("streak a vs b vs c", "could not read"),
+        ("streak $$$", "is not an index, ETF or symbol"),
+        ("precedents 0", "1 to 250"),
+        ("macro now", "takes no arguments"),
+        ("sectors ytd 3m", "one period at most"),
+        ("help nothing", "no command 'nothing'"),
+        ("levels set 2750 breakout", "cannot be edited yet"),
+    ],
+)
+def test_helpful_errors(text: str, message: str) -> None:
+    with pytest.raises(CommandError) as caught:
+        parse(text)
+    assert message in caught.value.message
+    assert caught.value.example  # every error shows a correct example
+    parse(caught.value.example)  # ...which parses
+
+
+def test_every_example_parses() -> None:
+    for name, (_, example) in EXAMPLES.items():
+        assert parse(example).name == name
+
+
+WORDS = st.sampled_from([
+    *EXAMPLES, "vs", "as", "of", "--as-of", "2026-01-20", "ytd", "ytdd", "2013", "12", "6m",
+    "iwm", "spy", "r2k", "^RUT", "/smallcaps", "set", "AAPL", "x/y", "$", "", "0", "-1", "99999",
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(WORDS, max_size=7).map(" ".join))
+def test_any_sequence_of_command_words_parses_or_fails_clearly(text: str) -> None:
+    try:
+        parse(text)
+    except CommandError as error:
+        assert error.message
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=80))
+def test_any_text_parses_or_fails_clearly(text: str) -> None:
+    try:
+        command = parse(text)
+    except CommandError as error:
+        assert error.message and error.example
+    else:
+        assert command.name in EXAMPLES
