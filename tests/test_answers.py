@@ -109,8 +109,9 @@ def test_unknown_symbol_suggests_a_name(services: Services) -> None:
         services.answerer.answer("streak russel vs spx")
 
 
-def test_console_turns_failures_into_a_reference(services: Services,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_console_turns_failures_into_a_reference(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def broken(closes: pd.Series, *args: object) -> None:
         raise RuntimeError("boom")
 

@@ -36,8 +36,13 @@ def test_defaults() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["streak iwm vs spy", "streak IWM v SPY", "streak iwm/spy", "/smallcaps streak iwm versus spy",
-     "STREAK iwm spy"],
+    [
+        "streak iwm vs spy",
+        "streak IWM v SPY",
+        "streak iwm/spy",
+        "/smallcaps streak iwm versus spy",
+        "STREAK iwm spy",
+    ],
 )
 def test_streak_pairs(text: str) -> None:
     query = parse(text).query
@@ -56,8 +61,13 @@ def test_aliases_and_yahoo_symbols() -> None:
 
 @pytest.mark.parametrize(
     ("text", "period"),
-    [("returns ytd", "ytd"), ("returns 2013", "2013"), ("returns 1M", "1m"), ("returns 5y", "5y"),
-     ("perf mtd", "mtd")],
+    [
+        ("returns ytd", "ytd"),
+        ("returns 2013", "2013"),
+        ("returns 1M", "1m"),
+        ("returns 5y", "5y"),
+        ("perf mtd", "mtd"),
+    ],
 )
 def test_return_periods(text: str, period: str) -> None:
     query = parse(text).query
@@ -80,8 +90,13 @@ def test_precedents_arguments() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["streak as of 2026-01-20", "streak --as-of 2026-01-20", "streak --as-of=2026-01-20",
-             "As Of 2026-01-20 streak"],
+    "text",
+    [
+        "streak as of 2026-01-20",
+        "streak --as-of 2026-01-20",
+        "streak --as-of=2026-01-20",
+        "As Of 2026-01-20 streak",
+    ],
 )
 def test_as_of_anywhere(text: str) -> None:
     command = parse(text)
@@ -120,10 +135,34 @@ def test_every_example_parses() -> None:
         assert parse(example).name == name
 
 
-WORDS = st.sampled_from([
-    *EXAMPLES, "vs", "as", "of", "--as-of", "2026-01-20", "ytd", "ytdd", "2013", "12", "6m",
-    "iwm", "spy", "r2k", "^RUT", "/smallcaps", "set", "AAPL", "x/y", "$", "", "0", "-1", "99999",
-])
+WORDS = st.sampled_from(
+    [
+        *EXAMPLES,
+        "vs",
+        "as",
+        "of",
+        "--as-of",
+        "2026-01-20",
+        "ytd",
+        "ytdd",
+        "2013",
+        "12",
+        "6m",
+        "iwm",
+        "spy",
+        "r2k",
+        "^RUT",
+        "/smallcaps",
+        "set",
+        "AAPL",
+        "x/y",
+        "$",
+        "",
+        "0",
+        "-1",
+        "99999",
+    ]
+)
 
 
 @settings(max_examples=400, deadline=None)

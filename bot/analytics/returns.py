@@ -43,7 +43,9 @@ def window(sessions: pd.DatetimeIndex, period: str) -> Window:
         if last < 0 or sessions[last].year != year:
             raise NoDataError(f"no sessions in {year} in the data")
         end = sessions[last]
-        base_position = position_on_or_before(sessions, pd.Timestamp(year=year - 1, month=12, day=31))
+        base_position = position_on_or_before(
+            sessions, pd.Timestamp(year=year - 1, month=12, day=31)
+        )
         return _window(sessions, period, base_position, end)
     end = sessions[-1]
     if period in _SESSIONS:
@@ -112,7 +114,9 @@ def ytd_rank(closes: pd.Series, end: pd.Timestamp) -> YearRank | None:
         return None
     year_starts = (years - 1970).astype("datetime64[Y]")
     month_starts = year_starts.astype("datetime64[M]") + (end.month - 1)
-    days_in_month = (month_starts + 1).astype("datetime64[D]") - month_starts.astype("datetime64[D]")
+    days_in_month = (month_starts + 1).astype("datetime64[D]") - month_starts.astype(
+        "datetime64[D]"
+    )
     day_offsets = np.minimum(end.day, days_in_month.astype(int)) - 1
     targets = month_starts.astype("datetime64[D]") + day_offsets
     sessions = index.to_numpy().astype("datetime64[D]")

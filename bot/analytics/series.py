@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -43,28 +44,15 @@ def pct(value: float) -> float:
     return float(value) * 100.0
 
 
+@dataclass(eq=False)
 class History:
     """The closes of one instrument as the market layer found them, or why there are none."""
 
-    __slots__ = ("closes", "key", "name", "note", "symbol")
-
-    def __init__(
-        self,
-        key: str,
-        symbol: str,
-        name: str,
-        closes: pd.Series | None,
-        note: str | None = None,
-    ) -> None:
-        self.key = key
-        self.symbol = symbol
-        self.name = name
-        self.closes = closes
-        self.note = note
-
-    def __repr__(self) -> str:
-        size = 0 if self.closes is None else len(self.closes)
-        return f"History({self.key!r}, {self.symbol!r}, {size} closes, note={self.note!r})"
+    key: str
+    symbol: str
+    name: str
+    closes: pd.Series | None
+    note: str | None = None
 
     def require(self) -> pd.Series:
         """The closes, or a user-facing error saying why there are none."""

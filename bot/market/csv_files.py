@@ -28,7 +28,7 @@ class LayoutError(ValueError):
 
 def read_closes(path: Path, symbol: str | None = None) -> pd.Series:
     """The closes in `path`, whichever of the three layouts it has."""
-    with path.open(newline="") as handle:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
         header = [cell.strip() for cell in handle.readline().strip().split(",")]
     if header and header[0] == "Price":
         frame = pd.read_csv(path, header=[0, 1], index_col=0)
@@ -112,6 +112,8 @@ class CsvDirectory:
         index = as_sessions(frame["date"])
         result = pd.DataFrame(index=index)
         for metric in METRICS:
-            column = frame[metric] if metric in frame else pd.Series(float("nan"), index=frame.index)
+            column = (
+                frame[metric] if metric in frame else pd.Series(float("nan"), index=frame.index)
+            )
             result[metric] = [plausible_ratio(metric, v) for v in pd.to_numeric(column).to_numpy()]
         return result[result.index.notna()].sort_index()

@@ -114,8 +114,9 @@ def test_the_freshest_series_sets_the_window() -> None:
 
 def test_nothing_to_measure_is_a_clear_error() -> None:
     with pytest.raises(NoDataError, match="no file"):
-        returns_table([History("mid", "^SP400", "Mid", None, "no file ^SP400.csv")], "ytd",
-                      date(2024, 1, 4))
+        returns_table(
+            [History("mid", "^SP400", "Mid", None, "no file ^SP400.csv")], "ytd", date(2024, 1, 4)
+        )
 
 
 def year_to_date_market(returns_by_year: dict[int, float], month: int, day_: int) -> pd.Series:

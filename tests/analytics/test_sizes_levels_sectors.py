@@ -63,8 +63,11 @@ def test_levels_distances_extremes_and_averages() -> None:
     report = levels(
         series,
         as_of,
-        [WatchedLevel(240.0, "Support"), WatchedLevel(260.0, "Resistance"),
-         WatchedLevel(320.0, "Major")],
+        [
+            WatchedLevel(240.0, "Support"),
+            WatchedLevel(260.0, "Resistance"),
+            WatchedLevel(320.0, "Major"),
+        ],
         "x",
         "X",
     )
@@ -99,8 +102,12 @@ def test_sectors_divergence_leaders_and_laggards() -> None:
         return (sector, segment(f"s{sector}", small), segment(f"l{sector}", large))
 
     report = sectors(
-        [twin("Fin", 9.2, 1.0), twin("Tech", 4.2, -3.6), twin("Energy", 8.4, 2.0),
-         twin("Health", 3.8, 0.5)],
+        [
+            twin("Fin", 9.2, 1.0),
+            twin("Tech", 4.2, -3.6),
+            twin("Energy", 8.4, 2.0),
+            twin("Health", 3.8, 0.5),
+        ],
         "1d",
         date(2024, 1, 3),
         top=2,

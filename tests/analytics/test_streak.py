@@ -15,7 +15,9 @@ from tests.factories import closes, from_returns
 FLAT = [0.0] * 40
 
 
-def pair(a_returns: list[float], b_returns: list[float] | None = None) -> tuple[pd.Series, pd.Series]:
+def pair(
+    a_returns: list[float], b_returns: list[float] | None = None
+) -> tuple[pd.Series, pd.Series]:
     b_returns = b_returns if b_returns is not None else [0.0] * len(a_returns)
     return from_returns(a_returns), from_returns(b_returns)
 

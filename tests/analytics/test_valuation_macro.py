@@ -25,15 +25,28 @@ def test_reciprocal_multiples_are_turned_back() -> None:
 
 def funds(rows: dict[str, tuple[float, float]]) -> pd.DataFrame:
     index = pd.DatetimeIndex(list(rows))
-    return pd.DataFrame({"pe": [r[0] for r in rows.values()],
-                         "pb": [r[1] for r in rows.values()]}, index=index)
+    return pd.DataFrame(
+        {"pe": [r[0] for r in rows.values()], "pb": [r[1] for r in rows.values()]}, index=index
+    )
 
 
 def test_discount_and_its_percentile_among_recorded_days() -> None:
-    small = funds({"2026-01-05": (15.0, 2.0), "2026-01-06": (16.0, 2.0), "2026-01-07": (14.0, 1.8),
-                   "2026-01-08": (14.3, 1.8)})
-    large = funds({"2026-01-05": (20.0, 4.0), "2026-01-06": (20.0, 4.0), "2026-01-07": (20.0, 4.0),
-                   "2026-01-08": (22.0, 4.0)})
+    small = funds(
+        {
+            "2026-01-05": (15.0, 2.0),
+            "2026-01-06": (16.0, 2.0),
+            "2026-01-07": (14.0, 1.8),
+            "2026-01-08": (14.3, 1.8),
+        }
+    )
+    large = funds(
+        {
+            "2026-01-05": (20.0, 4.0),
+            "2026-01-06": (20.0, 4.0),
+            "2026-01-07": (20.0, 4.0),
+            "2026-01-08": (22.0, 4.0),
+        }
+    )
     report = valuation(small, large, date(2026, 1, 8), "IWM", "SPY")
     pe = next(r for r in report.rows if r.metric == "P/E")
     assert pe.discount_pct == pytest.approx((14.3 / 22.0 - 1) * 100)  # -35%

@@ -31,8 +31,11 @@ class Market:
     streak_start: date
 
     def env(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("SLACK_", "SMALLCAPS_", "REDIS_URL"))}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("SLACK_", "SMALLCAPS_", "REDIS_URL"))
+        }
         env.update(SMALLCAPS_DATA=f"csv:{self.directory}", SMALLCAPS_HOME=str(self.home))
         return env
 
@@ -65,8 +68,9 @@ def market(tmp_path_factory: pytest.TempPathFactory) -> Market:
     spx = pd.concat([spx.iloc[:-tail], pd.Series(spx_tail, index=spx.index[-tail:])])
     write_flat_csv(directory / "^RUT.csv", rut)
     write_multiheader_csv(directory / "^GSPC.csv", {"^GSPC": spx})
-    write_two_column_csv(directory / "^IXIC.csv", random_walk(6, seed=3, start="2020-01-02"),
-                         "^IXIC")
+    write_two_column_csv(
+        directory / "^IXIC.csv", random_walk(6, seed=3, start="2020-01-02"), "^IXIC"
+    )
     write_flat_csv(directory / "IWM.csv", rut / 10, adj_close=False)
     return Market(
         directory=directory,

@@ -26,8 +26,17 @@ def test_streak_json_keeps_the_figure_names(market: Market) -> None:
     assert answer["command"] == "streak"
     assert answer["as_of"] == market.last.isoformat()
     figures = answer["figures"]
-    for name in ("a", "b", "length", "start", "end", "spread_pts", "longest_since", "previous",
-                 "percentile"):
+    for name in (
+        "a",
+        "b",
+        "length",
+        "start",
+        "end",
+        "spread_pts",
+        "longest_since",
+        "previous",
+        "percentile",
+    ):
         assert name in figures
     assert (figures["a"], figures["b"]) == ("rut", "spx")
     assert figures["length"] == STREAK

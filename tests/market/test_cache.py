@@ -33,7 +33,7 @@ class FakeYahoo:
     def __init__(self, truth: dict[str, pd.Series], delay: float = 0.0) -> None:
         self.truth = dict(truth)
         self.delay = delay
-        self.failure: Exception | pd.DataFrame | None | str = "healthy"
+        self.failure: Exception | pd.DataFrame | str | None = "healthy"
         self.calls: list[dict[str, Any]] = []
         self._lock = threading.Lock()
 
@@ -81,7 +81,9 @@ def yahoo() -> FakeYahoo:
 
 
 @pytest.fixture
-def cache(yahoo: FakeYahoo, redis_server: redis.Redis, keys: Keys, clock: FixedClock) -> CachedPrices:
+def cache(
+    yahoo: FakeYahoo, redis_server: redis.Redis, keys: Keys, clock: FixedClock
+) -> CachedPrices:
     return CachedPrices(YahooPrices(yahoo), redis_server, keys, clock, MAX_AGE)
 
 
@@ -333,12 +335,14 @@ def test_single_flight_on_a_cold_cache(
             errors.append(error)
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    for client in clients:
-        client.close()
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        for client in clients:
+            client.connection_pool.disconnect()
 
     assert errors == []
     assert not any(thread.is_alive() for thread in threads)

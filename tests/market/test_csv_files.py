@@ -88,6 +88,14 @@ def test_crlf_line_endings(csv_dir: Path, layout: str) -> None:
     _assert_closes(read_closes(path, "IWM"), SERIES)
 
 
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_utf8_byte_order_mark_as_spreadsheets_write_it(csv_dir: Path, layout: str) -> None:
+    path = csv_dir / "IWM.csv"
+    LAYOUTS[layout](path, SERIES)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    _assert_closes(read_closes(path, "IWM"), SERIES)
+
+
 def test_flat_layout_uses_close_not_adj_close(csv_dir: Path) -> None:
     path = csv_dir / "IWM.csv"
     write_flat_csv(path, SERIES, adj_close=True)
@@ -202,6 +210,13 @@ def test_malformed_file_is_missing_with_a_reason(csv_dir: Path, content: str, re
     _assert_closes(prices.closes["IWM"], SERIES)
 
 
+def test_binary_file_is_missing_not_a_crash(csv_dir: Path) -> None:
+    (csv_dir / "BAD.csv").write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\x00\x00garbage")
+    prices = CsvDirectory(csv_dir).closes(["BAD"])
+    assert prices.closes == {}
+    assert "BAD.csv could not be read" in prices.missing["BAD"]
+
+
 def test_unknown_header_raises_layout_error(csv_dir: Path) -> None:
     path = csv_dir / "BAD.csv"
     path.write_text("a,b,c\n1,2,3\n")
@@ -298,14 +313,13 @@ def test_funds_csv_converts_reciprocals_and_filters_by_symbol(csv_dir: Path) -> 
     assert newest["pcf"] == pytest.approx(1 / 0.1)  # 10
     oldest = history.loc["2024-01-02"]
     assert oldest["pe"] == pytest.approx(16.0)
-    assert oldest["pb"] == pytest.approx(2.0)  # 0.5 is below the P/B range; its reciprocal 2.0 is in it
+    # P/B 0.5 is below the plausible range; its reciprocal, 2.0, is in it
+    assert oldest["pb"] == pytest.approx(2.0)
     assert oldest["pcf"] == pytest.approx(12.0)
 
 
 def test_funds_csv_implausible_and_empty_values_are_none(csv_dir: Path) -> None:
-    (csv_dir / "funds.csv").write_text(
-        "date,symbol,pe,pb,ps,pcf\n2024-01-02,IWM,500,,-3,0\n"
-    )
+    (csv_dir / "funds.csv").write_text("date,symbol,pe,pb,ps,pcf\n2024-01-02,IWM,500,,-3,0\n")
     row = CsvDirectory(csv_dir).fund_history("IWM").iloc[0]
     assert all(pd.isna(row[metric]) for metric in METRICS)
 

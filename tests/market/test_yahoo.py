@@ -39,7 +39,7 @@ def _frame_with_distinct_adj_close(columns: dict[str, pd.Series]) -> pd.DataFram
 class FakeDownload:
     """Stands in for yf.download: records every call and answers with a given frame or error."""
 
-    def __init__(self, result: pd.DataFrame | None | Exception) -> None:
+    def __init__(self, result: pd.DataFrame | Exception | None) -> None:
         self.result = result
         self.calls: list[dict[str, Any]] = []
 
@@ -189,9 +189,9 @@ ROWS = [
 def holdings(symbol: str, values: list[Any], category: list[Any] | None = None) -> pd.DataFrame:
     """A frame shaped like yfinance's `Ticker(symbol).funds_data.equity_holdings`."""
     category = category if category is not None else [0.06, 2.5, 1.5, 0.08, 3000.0, 0.1]
-    return pd.DataFrame(
-        {"Average": ROWS, symbol: values, "Category Average": category}
-    ).set_index("Average")
+    return pd.DataFrame({"Average": ROWS, symbol: values, "Category Average": category}).set_index(
+        "Average"
+    )
 
 
 def test_equity_holdings_with_reciprocals_and_implausible_values() -> None:
