@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -73,3 +74,24 @@ def write_two_column_csv(path: Path, series: pd.Series, name: str) -> None:
     frame = series.rename(name).to_frame()
     frame.index.name = "Date"
     frame.to_csv(path, date_format="%Y-%m-%d")
+
+
+EQUITY_HOLDINGS_ROWS = [
+    "Price/Earnings",
+    "Price/Book",
+    "Price/Sales",
+    "Price/Cashflow",
+    "Median Market Cap",
+    "3 Year Earnings Growth",
+]
+
+
+def equity_holdings(
+    symbol: str, values: Sequence[Any], category: Sequence[Any] | None = None
+) -> pd.DataFrame:
+    """A frame shaped like yfinance's `Ticker(symbol).funds_data.equity_holdings`."""
+    category = category if category is not None else [0.06, 2.5, 1.5, 0.08, 3000.0, 0.1]
+    frame = pd.DataFrame(
+        {"Average": EQUITY_HOLDINGS_ROWS, symbol: list(values), "Category Average": list(category)}
+    )
+    return frame.set_index("Average")

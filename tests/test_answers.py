@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import redis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.clock import FixedClock
 from bot.config import Settings
-from bot.errors import CommandError, NoDataError
+from bot.errors import CommandError, NoDataError, UserFacingError
+from bot.render.json import render_json
+from bot.render.text import render_text
 from bot.reports import (
     MacroReport,
     PrecedentsReport,
@@ -119,3 +124,55 @@ def test_console_turns_failures_into_a_reference(
     line = respond(services.answerer, "streak")
     assert line.startswith("error: something went wrong on our side (ref ")
     assert "boom" not in line
+
+
+ANSWER_WORDS = st.sampled_from(
+    [
+        "streak",
+        "returns",
+        "precedents",
+        "sizes",
+        "levels",
+        "sectors",
+        "valuation",
+        "macro",
+        "status",
+        "help",
+        "vs",
+        "as of",
+        "2024-01-05",
+        "1990-01-01",
+        "ytd",
+        "1d",
+        "5y",
+        "2023",
+        "2024",
+        "1900",
+        "12",
+        "1",
+        "250",
+        "6m",
+        "rut",
+        "spx",
+        "iwm",
+        "PSCF",
+        "nothere",
+        "^TNX",
+        "x/y",
+    ]
+)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(ANSWER_WORDS, min_size=1, max_size=5).map(" ".join))
+def test_any_command_text_gets_an_answer_or_a_clear_error(services: Services, text: str) -> None:
+    try:
+        answer = services.answerer.answer(text)
+    except UserFacingError as error:
+        assert error.message
+    else:
+        assert answer.report is not None
+        assert render_text(answer)
+        json.dumps(render_json(answer))

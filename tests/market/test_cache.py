@@ -19,7 +19,7 @@ from bot.market.cache import CachedPrices, RecordedFunds
 from bot.market.prices import PriceSet, pack, unpack
 from bot.market.yahoo import YahooFunds, YahooPrices
 from bot.store.keys import Keys
-from tests.factories import closes, random_walk, yf_frame
+from tests.factories import closes, equity_holdings, random_walk, yf_frame
 
 MAX_AGE = timedelta(minutes=15)
 
@@ -411,15 +411,6 @@ def test_packed_records_are_day_numbers_and_closes() -> None:
 
 # --- recorded fund multiples -------------------------------------------------------------------
 
-ROWS = [
-    "Price/Earnings",
-    "Price/Book",
-    "Price/Sales",
-    "Price/Cashflow",
-    "Median Market Cap",
-    "3 Year Earnings Growth",
-]
-
 
 class FakeHoldings:
     def __init__(self, values: list[Any]) -> None:
@@ -431,10 +422,7 @@ class FakeHoldings:
         self.calls.append(symbol)
         if self.error is not None:
             raise self.error
-        category = [0.06, 2.5, 1.5, 0.08, 3000.0, 0.1]
-        return pd.DataFrame(
-            {"Average": ROWS, symbol: self.values, "Category Average": category}
-        ).set_index("Average")
+        return equity_holdings(symbol, self.values)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 
 from bot.errors import UpstreamError
 from bot.market.yahoo import YahooFunds, YahooPrices, parse_download, parse_equity_holdings
-from tests.factories import closes, yf_frame
+from tests.factories import closes, equity_holdings, yf_frame
 
 IWM = closes([200.0, 201.5, 199.25, 202.0])
 SPY = closes([470.0, 472.5, 468.0, 475.25])
@@ -176,27 +176,10 @@ def test_fetch_of_nothing_is_upstream_error(result: pd.DataFrame | None) -> None
 
 # --- fund multiples ----------------------------------------------------------------------------
 
-ROWS = [
-    "Price/Earnings",
-    "Price/Book",
-    "Price/Sales",
-    "Price/Cashflow",
-    "Median Market Cap",
-    "3 Year Earnings Growth",
-]
-
-
-def holdings(symbol: str, values: list[Any], category: list[Any] | None = None) -> pd.DataFrame:
-    """A frame shaped like yfinance's `Ticker(symbol).funds_data.equity_holdings`."""
-    category = category if category is not None else [0.06, 2.5, 1.5, 0.08, 3000.0, 0.1]
-    return pd.DataFrame({"Average": ROWS, symbol: values, "Category Average": category}).set_index(
-        "Average"
-    )
-
 
 def test_equity_holdings_with_reciprocals_and_implausible_values() -> None:
     # P/E sent as an earnings yield, P/B plain, P/S implausible both ways, P/CF missing
-    frame = holdings("IWM", [0.05, 2.1, 50.0, pd.NA, 3_100_000_000.0, 0.12])
+    frame = equity_holdings("IWM", [0.05, 2.1, 50.0, pd.NA, 3_100_000_000.0, 0.12])
     values = parse_equity_holdings(frame, "IWM")
     assert set(values) == {"pe", "pb", "ps", "pcf"}
     assert values["pe"] == pytest.approx(20.0)
@@ -206,7 +189,9 @@ def test_equity_holdings_with_reciprocals_and_implausible_values() -> None:
 
 
 def test_equity_holdings_reads_the_symbol_column_not_the_category() -> None:
-    frame = holdings("SPY", [25.0, 4.5, 3.0, 18.0, 1.0, 0.1], [10.0, 1.0, 1.0, 5.0, 1.0, 0.1])
+    frame = equity_holdings(
+        "SPY", [25.0, 4.5, 3.0, 18.0, 1.0, 0.1], [10.0, 1.0, 1.0, 5.0, 1.0, 0.1]
+    )
     values = parse_equity_holdings(frame, "SPY")
     assert values == {
         "pe": pytest.approx(25.0),
@@ -217,7 +202,7 @@ def test_equity_holdings_reads_the_symbol_column_not_the_category() -> None:
 
 
 def test_equity_holdings_missing_row_is_none() -> None:
-    frame = holdings("IWM", [0.05, 2.0, 1.2, 10.0, 1.0, 0.1]).drop(index="Price/Sales")
+    frame = equity_holdings("IWM", [0.05, 2.0, 1.2, 10.0, 1.0, 0.1]).drop(index="Price/Sales")
     values = parse_equity_holdings(frame, "IWM")
     assert values["ps"] is None
     assert values["pe"] == pytest.approx(20.0)
@@ -226,27 +211,32 @@ def test_equity_holdings_missing_row_is_none() -> None:
 def test_yahoo_funds_fetch_passes_the_symbol() -> None:
     asked: list[str] = []
 
-    def equity_holdings(symbol: str) -> pd.DataFrame:
+    def fake_holdings(symbol: str) -> pd.DataFrame:
         asked.append(symbol)
-        return holdings(symbol, [0.04, 2.0, 1.0, 0.1, 1.0, 0.1])
+        return equity_holdings(symbol, [0.04, 2.0, 1.0, 0.1, 1.0, 0.1])
 
-    values = YahooFunds(equity_holdings).fetch("IWM")
+    values = YahooFunds(fake_holdings).fetch("IWM")
     assert asked == ["IWM"]
     assert values["pe"] == pytest.approx(25.0)
     assert values["pcf"] == pytest.approx(10.0)
 
 
 def test_yahoo_funds_fetch_raising_is_upstream_error() -> None:
-    def equity_holdings(symbol: str) -> pd.DataFrame:
+    def failing_holdings(symbol: str) -> pd.DataFrame:
         raise KeyError("fundProfile")
 
     with pytest.raises(UpstreamError, match="IWM"):
-        YahooFunds(equity_holdings).fetch("IWM")
+        YahooFunds(failing_holdings).fetch("IWM")
 
 
 @pytest.mark.parametrize(
     "frame",
-    [None, pd.DataFrame(), holdings("IWM", [pd.NA] * 6), holdings("IWM", [900.0] * 6)],
+    [
+        None,
+        pd.DataFrame(),
+        equity_holdings("IWM", [pd.NA] * 6),
+        equity_holdings("IWM", [900.0] * 6),
+    ],
     ids=["none", "empty", "all-na", "all-implausible"],
 )
 def test_yahoo_funds_fetch_without_usable_multiples_is_upstream_error(
