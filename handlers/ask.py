@@ -7,6 +7,8 @@ import logging
 from datetime import date
 from typing import TextIO
 
+import redis
+
 from bot.answers import Answerer
 from bot.errors import CommandError, UserFacingError
 from bot.render.json import render_json
@@ -20,6 +22,10 @@ def error_line(error: UserFacingError) -> str:
     return f"{error.message}{example}"
 
 
+def outage_line(error: redis.RedisError) -> str:
+    return f"the state store (Redis) is unavailable, nothing was changed: {error}"
+
+
 def ask(
     answerer: Answerer, text: str, as_of: date | None, as_json: bool, out: TextIO, err: TextIO
 ) -> int:
@@ -31,6 +37,9 @@ def ask(
         return 2
     except UserFacingError as error:
         print(f"smallcaps: {error_line(error)}", file=err)
+        return 1
+    except redis.RedisError as error:
+        print(f"smallcaps: {outage_line(error)}", file=err)
         return 1
     if as_json:
         print(json.dumps(render_json(answer), ensure_ascii=False), file=out)

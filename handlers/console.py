@@ -9,10 +9,12 @@ import logging
 import uuid
 from typing import TextIO
 
+import redis
+
 from bot.answers import Answerer
 from bot.errors import UserFacingError
 from bot.render.text import render_text
-from handlers.ask import error_line
+from handlers.ask import error_line, outage_line
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,9 @@ def respond(answerer: Answerer, text: str) -> str:
         return render_text(answerer.answer(text))
     except UserFacingError as error:
         return f"error: {error_line(error)}"
+    except redis.RedisError as error:
+        log.warning("console command %r: Redis unavailable: %s", text, error)
+        return f"error: {outage_line(error)}"
     except Exception:
         reference = uuid.uuid4().hex[:8]
         log.exception("console command %r failed (ref %s)", text, reference)

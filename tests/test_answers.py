@@ -20,6 +20,7 @@ from bot.render.text import render_text
 from bot.reports import (
     MacroReport,
     PrecedentsReport,
+    ReturnsReport,
     SectorsReport,
     SizesReport,
     StatusReport,
@@ -176,3 +177,12 @@ def test_any_command_text_gets_an_answer_or_a_clear_error(services: Services, te
         assert answer.report is not None
         assert render_text(answer)
         json.dumps(render_json(answer))
+
+
+def test_a_fallback_symbol_is_named_in_the_answer(services: Services, csv_dir: Path) -> None:
+    write_flat_csv(csv_dir / "MDY.csv", from_returns([0.2] * 30))
+    report = services.answerer.answer("returns 1m mid rut").report
+    assert isinstance(report, ReturnsReport)
+    mid = report.rows[0]
+    assert (mid.key, mid.symbol, mid.name) == ("mid", "MDY", "S&P MidCap 400 (MDY)")
+    assert report.rows[1].name == "Russell 2000"

@@ -23,20 +23,20 @@ def upto(closes: pd.Series, as_of: date, name: str = "series") -> pd.Series:
 
 def aligned(a: pd.Series, b: pd.Series, as_of: date) -> pd.DataFrame:
     """Closes of `a` and `b` on their common sessions up to `as_of`, as columns "a" and "b"."""
-    frame = pd.concat({"a": a, "b": b}, axis=1, join="inner").dropna()
-    frame = frame.loc[: pd.Timestamp(as_of)]
+    common = pd.concat({"a": a, "b": b}, axis=1, join="inner").dropna()
+    frame = common.loc[: pd.Timestamp(as_of)]
     if frame.empty:
-        raise NoDataError(f"no common sessions of the two series on or before {as_of.isoformat()}")
+        starts = f"starts {common.index[0].date().isoformat()}" if len(common) else "is empty"
+        raise NoDataError(
+            f"no sessions of both series on or before {as_of.isoformat()} "
+            f"(their common history {starts})"
+        )
     return frame
 
 
 def position_on_or_before(index: pd.DatetimeIndex, when: pd.Timestamp) -> int:
     """Position of the last session on or before `when`, or -1 when there is none."""
     return int(index.searchsorted(when, side="right")) - 1
-
-
-def session_date(index: pd.DatetimeIndex, position: int) -> date:
-    return pd.Timestamp(index[position]).date()
 
 
 def pct(value: float) -> float:

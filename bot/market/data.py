@@ -22,16 +22,21 @@ class MarketData:
         return self.prices.label
 
     def histories(self, instruments: Sequence[Instrument]) -> tuple[list[History], Source]:
-        """Each instrument's closes from its first symbol that has data, fetched in one batch."""
+        """Each instrument's closes from its first symbol that has data, fetched in one batch.
+
+        A fallback symbol is named with the instrument ("S&P MidCap 400 (MDY)"): the figures are
+        a proxy's, and the answer says so.
+        """
         symbols = [s for instrument in instruments for s in instrument.symbols]
         prices = self.prices.closes(symbols)
         histories = []
         for instrument in instruments:
             symbol = next((s for s in instrument.symbols if s in prices.closes), None)
             if symbol is not None:
-                histories.append(
-                    History(instrument.key, symbol, instrument.name, prices.closes[symbol])
-                )
+                name = instrument.name
+                if symbol != instrument.symbol:
+                    name = f"{name} ({symbol})"
+                histories.append(History(instrument.key, symbol, name, prices.closes[symbol]))
                 continue
             reasons = "; ".join(
                 dict.fromkeys(prices.missing.get(s, "") for s in instrument.symbols)

@@ -8,14 +8,26 @@ open the same home share one server.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
+
+
+def client_options() -> dict[str, Any]:
+    """Timeouts and retries that keep a Redis outage to well under a second per command."""
+    return {
+        "socket_connect_timeout": 2.0,
+        "socket_timeout": 5.0,
+        "retry": Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=2),
+    }
 
 
 def connect(url: str | None, home: Path) -> redis.Redis:
     """A client of the configured Redis, or of an embedded one started under `home`."""
     if url:
-        return redis.Redis.from_url(url)
+        return redis.Redis.from_url(url, **client_options())
     return embedded(home)
 
 
@@ -26,5 +38,6 @@ def embedded(home: Path) -> redis.Redis:
     client: redis.Redis = EmbeddedRedis(
         str(home.resolve() / "redis.rdb"),
         serverconfig={"appendonly": "yes", "appendfsync": "everysec"},
+        **client_options(),
     )
     return client
