@@ -7,7 +7,8 @@ import math
 from datetime import date, datetime
 from typing import Any
 
-from bot.render.text import render_text, source_line
+from bot.render.document import source_line
+from bot.render.text import render_text
 from bot.reports import Answer
 
 

@@ -1,0 +1,320 @@
+"""What each answer says, as a document: a title, lines and tables, and a dated footer.
+
+The terminal and Slack renderers both read documents, so an answer reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.clock import EXCHANGE_TZ
+from bot.render.numbers import (
+    day,
+    level,
+    ordinal,
+    percentile_band,
+    plain_pct,
+    sessions,
+    signed_pct,
+    signed_pts,
+)
+from bot.reports import (
+    Answer,
+    HelpReport,
+    LevelsReport,
+    MacroReport,
+    PrecedentsReport,
+    ReturnsReport,
+    SectorsReport,
+    SizesReport,
+    Source,
+    StatusReport,
+    StreakReport,
+    ValuationReport,
+)
+from bot.universe import display_name
+
+
+@dataclass(frozen=True)
+class Table:
+    header: list[str]
+    rows: list[list[str]]
+
+
+Part = str | Table
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    parts: list[Part]
+    footer: str = ""
+
+
+def document(answer: Answer) -> Document:
+    body = _BUILDERS[type(answer.report)](answer.report)
+    return Document(body.title, body.parts, footer_line(answer))
+
+
+def footer_line(answer: Answer) -> str:
+    """ "As of 2026-01-22 · Yahoo Finance, delayed (fetched 2026-01-22 16:05 ET)"."""
+    if answer.as_of is None or answer.source is None:
+        return ""
+    return f"As of {answer.as_of.isoformat()} · {source_line(answer.source)}"
+
+
+def source_line(source: Source) -> str:
+    text = source.label
+    if source.fetched_at is not None:
+        fetched = source.fetched_at.astimezone(EXCHANGE_TZ).strftime("%Y-%m-%d %H:%M ET")
+        text += f" (fetched {fetched})"
+    if source.stale:
+        text += " · STALE: the last refresh failed, these are the last good prices"
+    return text
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
+    return Table(list(header), [list(r) for r in rows])
+
+
+def _document(lines: Sequence[Part]) -> Document:
+    title, *parts = lines
+    return Document(str(title), list(parts))
+
+
+def _streak(r: StreakReport) -> Document:
+    a, b = display_name(r.a), display_name(r.b)
+    lines: list[Part] = [f"{a} vs {b}: outperformance streak"]
+    if r.length:
+        lines.append(f"{sessions(r.length)} in a row, since {day(r.start)}.")
+    else:
+        lines.append(f"No streak: {a} did not beat {b} on {day(r.session)}.")
+    if r.spread_pts is not None:
+        lines.append(
+            f"{day(r.session)}: {a} {signed_pct(r.a_return_pct)}, "
+            f"{b} {signed_pct(r.b_return_pct)}, spread {signed_pts(r.spread_pts)}."
+        )
+    if r.length and r.longest_since:
+        lines.append(
+            f"Longest since {day(r.longest_since.date)} ({sessions(r.longest_since.length)})."
+        )
+    elif r.length:
+        lines.append(f"Longest on record (data since {day(r.first_session)}).")
+    if r.percentile is not None:
+        share = f"{r.percentile:.2f}" if r.percentile >= 99 else f"{r.percentile:.1f}"
+        lines.append(
+            f"Longer than {share}% of the {r.runs_on_record:,} runs since {day(r.first_session)}."
+        )
+    if r.previous:
+        lines.append(
+            f"Previous run: {sessions(r.previous.length)}, "
+            f"{day(r.previous.start)} to {day(r.previous.end)}."
+        )
+    return _document(lines)
+
+
+def _returns(r: ReturnsReport) -> Document:
+    rows = []
+    for row in r.rows:
+        rank = ""
+        if row.rank:
+            rank = (
+                f"{ordinal(row.rank.rank)} of {row.rank.years} "
+                f"({percentile_band(row.rank.percentile)})"
+            )
+        rows.append(
+            [row.name, signed_pct(row.return_pct), plain_pct(row.vol_pct), rank, row.note or ""]
+        )
+    header = ["", "Return", "Daily vol", "Year rank" if r.period == "ytd" else "", ""]
+    lines: list[Part] = [
+        f"Returns, {r.period.upper()}: {day(r.start)} close to {day(r.end)} close",
+        table(header, rows),
+    ]
+    if r.spread_pts is not None and len(r.rows) >= 2:
+        lines.append(f"{r.rows[0].name} minus {r.rows[1].name}: {signed_pts(r.spread_pts)}")
+    return _document(lines)
+
+
+def _precedents(r: PrecedentsReport) -> Document:
+    a, b = display_name(r.a), display_name(r.b)
+    lines: list[Part] = [f"Streaks of {sessions(r.min_length)} or more: {a} vs {b}"]
+    if not r.episodes:
+        lines.append("None before this date.")
+    else:
+        rows = []
+        for e in r.episodes:
+            cells = [day(e.end), str(e.length)]
+            for name in ("3m", "6m", "12m"):
+                f = e.forward[name]
+                cells.append("open" if f is None else f"{signed_pct(f.a, 1)} {signed_pct(f.b, 1)}")
+            rows.append(cells)
+        lines.append(table(["Ended", "Len", f"3m {r.a}/{r.b}", "6m", "12m"], rows))
+    for s in r.summary:
+        if s.known:
+            lines.append(
+                f"{s.horizon}: {a} kept leading {s.a_led} of {s.known} "
+                f"({plain_pct(s.a_led_pct, 0)}); average {signed_pct(s.avg_a_pct, 1)} vs "
+                f"{signed_pct(s.avg_b_pct, 1)}, {signed_pts(s.avg_spread_pts, 1)}"
+            )
+    if r.current:
+        lines.append(
+            f"Now: a {r.current.length}-session run since {day(r.current.start)}, still open."
+        )
+    return _document(lines)
+
+
+def _sizes(r: SizesReport) -> Document:
+    rows = [[row.segment, row.name, signed_pct(row.return_pct), row.note or ""] for row in r.rows]
+    correlation = (
+        "" if r.rank_correlation is None else f" (rank correlation {r.rank_correlation:+.2f})"
+    )
+    return _document(
+        [
+            f"By size, {r.period.upper()}: {day(r.start)} close to {day(r.end)} close",
+            table(["Segment", "", "Change", ""], rows),
+            f"Order: {r.order}{correlation}",
+        ]
+    )
+
+
+def _levels(r: LevelsReport) -> Document:
+    rows = [
+        [
+            lv.label,
+            level(lv.value),
+            signed_pts(lv.distance_pts, 1),
+            signed_pct(lv.distance_pct),
+            day(lv.on) if lv.on else "",
+        ]
+        for lv in r.levels
+    ]
+    lines: list[Part] = [
+        f"{display_name(r.key)} ({r.symbol}) levels: {level(r.current)} on {day(r.session)}",
+        table(["Level", "Value", "Distance", "%", "On"], rows),
+    ]
+    if r.support:
+        lines.append(
+            f"Support: {r.support.label} {level(r.support.value)} "
+            f"({signed_pct(r.support.distance_pct)})"
+        )
+    if r.resistance:
+        lines.append(
+            f"Resistance: {r.resistance.label} {level(r.resistance.value)} "
+            f"({signed_pct(r.resistance.distance_pct)})"
+        )
+    return _document(lines)
+
+
+def _sectors(r: SectorsReport) -> Document:
+    rows = [
+        [
+            row.sector,
+            f"{signed_pct(row.small_pct)}",
+            f"{signed_pct(row.large_pct)}",
+            signed_pts(row.divergence_pts),
+        ]
+        for row in r.rows
+    ]
+    lines: list[Part] = [
+        f"Sectors, {r.period.upper()}: {day(r.start)} close to {day(r.end)} close",
+        table(["Sector", "Small", "Large", "Small - large"], rows),
+    ]
+    if r.leaders:
+        lines.append("Leaders: " + ", ".join(r.leaders))
+    if r.laggards:
+        lines.append("Laggards: " + ", ".join(r.laggards))
+    return _document(lines)
+
+
+def _valuation(r: ValuationReport) -> Document:
+    rows = [
+        [
+            row.metric,
+            "n/a" if row.small is None else f"{row.small:.1f}x",
+            "n/a" if row.large is None else f"{row.large:.1f}x",
+            signed_pct(row.discount_pct, 0),
+            "" if row.percentile is None else f"{row.percentile:.0f}",
+        ]
+        for row in r.rows
+    ]
+    return _document(
+        [
+            f"Valuation: {r.small} (small caps) vs {r.large} (large caps), {day(r.session)}",
+            table(["Metric", r.small, r.large, "Gap", "Pctl"], rows),
+            f"Pctl: how much deeper than usual the gap is, over {r.recorded_days} recorded days.",
+        ]
+    )
+
+
+def _macro(r: MacroReport) -> Document:
+    def change(value: float | None, unit: str) -> str:
+        if value is None:
+            return "n/a"
+        return (
+            f"{value:+.2f}%"
+            if unit == "%"
+            else f"{value:+.0f} bp"
+            if unit == "bp"
+            else f"{value:+.2f}"
+        )
+
+    rows = [
+        [
+            row.name,
+            "n/a" if row.value is None else f"{row.value:.2f}{'%' if row.unit == '%' else ''}",
+            change(row.change_1d, row.change_unit),
+            change(row.change_5d, row.change_unit),
+            change(row.change_1m, row.change_unit),
+            row.note or "",
+        ]
+        for row in r.rows
+    ]
+    return _document([f"Macro, {day(r.session)}", table(["", "Level", "1d", "5d", "1m", ""], rows)])
+
+
+def _help(r: HelpReport) -> Document:
+    if r.topic:
+        (usage,) = r.usages
+        return _document(
+            [f"/smallcaps {usage.command}", usage.summary, f"Example: /smallcaps {usage.example}"]
+        )
+    lines: list[Part] = ["/smallcaps <command> [as of YYYY-MM-DD]"]
+    lines += [f"{u.command} — {u.summary}" for u in r.usages]
+    lines.append("Example: /smallcaps streak as of 2026-01-22")
+    return _document(lines)
+
+
+def _status(r: StatusReport) -> Document:
+    rows = [
+        [
+            s.symbol,
+            day(s.last_session),
+            s.fetched_at.astimezone(EXCHANGE_TZ).strftime("%m-%d %H:%M ET") if s.fetched_at else "",
+            s.error or "",
+        ]
+        for s in r.symbols
+    ]
+    return _document(
+        [
+            "Status",
+            f"Data: {r.source}",
+            f"Redis: {r.redis}",
+            table(["Symbol", "Last close", "Fetched", "Error"], rows),
+        ]
+    )
+
+
+_BUILDERS: dict[type, Callable[[Any], Document]] = {
+    StreakReport: _streak,
+    ReturnsReport: _returns,
+    PrecedentsReport: _precedents,
+    SizesReport: _sizes,
+    LevelsReport: _levels,
+    SectorsReport: _sectors,
+    ValuationReport: _valuation,
+    MacroReport: _macro,
+    HelpReport: _help,
+    StatusReport: _status,
+}
