@@ -1,4 +1,7 @@
-"""`python -m bot`: the console (default), or `ask` for one answer."""
+"""`python -m bot`: Slack (Socket Mode or HTTP) when credentials are set, else the console.
+
+`python -m bot ask "<command>"` prints one answer; `python -m bot console` forces the console.
+"""
 
 from __future__ import annotations
 
@@ -23,26 +26,44 @@ def _date(value: str) -> date:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="mode")
-    commands.add_parser("console", help="type commands in a terminal (the default)")
+    commands.add_parser("console", help="type commands in a terminal, even with Slack credentials")
     one = commands.add_parser("ask", help="print one answer and exit")
     one.add_argument("text", help='the subcommand text, e.g. "streak" or "returns 2013"')
     one.add_argument("--as-of", type=_date, help="answer as on this date (YYYY-MM-DD)")
     one.add_argument("--json", action="store_true", help="print figures and text as JSON")
     args = parser.parse_args(argv)
 
-    # `ask` prints one line on failure; the console also shows warnings as they happen.
+    # `ask` prints one line on failure; the other modes also show warnings as they happen.
     quiet = logging.ERROR if args.mode == "ask" else logging.WARNING
     logging.basicConfig(level=quiet, format="%(levelname)s %(name)s: %(message)s")
     # yfinance logs every failed symbol itself; the bot reports those failures in its own words.
     logging.getLogger("yfinance").setLevel(logging.CRITICAL)
     try:
-        services = Services(Settings.from_env())
+        settings = Settings.from_env()
     except ConfigError as error:
         print(f"smallcaps: {error}", file=sys.stderr)
         return 2
+    services = Services(settings)
     if args.mode == "ask":
         return ask(services.answerer, args.text, args.as_of, args.json, sys.stdout, sys.stderr)
-    return run_console(services.answerer, sys.stdin, sys.stdout, sys.stdin.isatty())
+    if args.mode == "console" or settings.mode == "console":
+        return run_console(services.answerer, sys.stdin, sys.stdout, sys.stdin.isatty())
+    return run_slack(services)
+
+
+def run_slack(services: Services) -> int:
+    from bot.slack.app import build_app
+
+    app = build_app(services)
+    if services.settings.mode == "socket":
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        SocketModeHandler(app, services.settings.slack_app_token).start()  # type: ignore[no-untyped-call]
+        return 0
+    from bot.slack.http import serve, wsgi_app
+
+    serve(wsgi_app(app, services.health), services.settings.port)
+    return 0
 
 
 if __name__ == "__main__":

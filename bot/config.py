@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -25,6 +25,23 @@ class Settings:
     """Prefix of every Redis key the bot writes."""
     refresh_seconds: int = 900
     """Cached Yahoo prices older than this are fetched again."""
+    slack_bot_token: str | None = field(default=None, repr=False)
+    slack_signing_secret: str | None = field(default=None, repr=False)
+    slack_app_token: str | None = field(default=None, repr=False)
+    slack_api_url: str | None = None
+    """Slack Web API base URL, e.g. a local stand-in; unset means Slack itself."""
+    port: int = 3000
+    """HTTP mode listens here."""
+
+    @property
+    def mode(self) -> str:
+        """`socket` with an app-level token, `http` with a signing secret and bot token, else
+        `console`."""
+        if self.slack_app_token:
+            return "socket"
+        if self.slack_signing_secret and self.slack_bot_token:
+            return "http"
+        return "console"
 
     @property
     def csv_dir(self) -> Path | None:
@@ -45,10 +62,31 @@ class Settings:
             raise ConfigError(
                 f"SMALLCAPS_REFRESH_SECONDS={refresh!r}: use a whole number of seconds"
             )
+        port = env.get("PORT", "3000")
+        if not port.isdigit() or not 0 < int(port) < 65536:
+            raise ConfigError(f"PORT={port!r}: use a TCP port number")
+        slack = {
+            name: env.get(name) or None
+            for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN")
+        }
+        if slack["SLACK_APP_TOKEN"] and not slack["SLACK_BOT_TOKEN"]:
+            raise ConfigError("SLACK_APP_TOKEN (Socket Mode) also needs SLACK_BOT_TOKEN")
+        if not slack["SLACK_APP_TOKEN"] and bool(slack["SLACK_BOT_TOKEN"]) != bool(
+            slack["SLACK_SIGNING_SECRET"]
+        ):
+            raise ConfigError(
+                "HTTP mode needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
+                "(or set SLACK_APP_TOKEN for Socket Mode, or neither for the console)"
+            )
         return cls(
             data=data,
             redis_url=env.get("REDIS_URL") or None,
             home=Path(env.get("SMALLCAPS_HOME") or ".smallcaps"),
             key_prefix=prefix,
             refresh_seconds=int(refresh),
+            slack_bot_token=slack["SLACK_BOT_TOKEN"],
+            slack_signing_secret=slack["SLACK_SIGNING_SECRET"],
+            slack_app_token=slack["SLACK_APP_TOKEN"],
+            slack_api_url=env.get("SLACK_API_URL") or None,
+            port=int(port),
         )

@@ -73,6 +73,16 @@ class Services:
             return f"unreachable ({where}): {error}"
         return f"ok ({where})"
 
+    def health(self) -> tuple[bool, dict[str, str]]:
+        """Whether Redis answers and the data cache has prices; never asks Yahoo."""
+        redis_state = self.redis_health()
+        fresh = []
+        if redis_state.startswith("ok"):
+            fresh = [s for s in self.market.prices.freshness((RUT.symbol,)) if s.last_session]
+        data_state = f"ok ({fresh[0].last_session})" if fresh else "no cached prices"
+        checks = {"app": "ok", "redis": redis_state, "data": data_state}
+        return redis_state.startswith("ok") and bool(fresh), checks
+
     def status(self) -> StatusReport:
         return StatusReport(
             source=self.market.label,

@@ -5,18 +5,11 @@ Reads one command per line until end of input, so commands can also be piped in.
 
 from __future__ import annotations
 
-import logging
-import uuid
 from typing import TextIO
 
-import redis
-
 from bot.answers import Answerer
-from bot.errors import UserFacingError
 from bot.render.text import render_text
-from handlers.ask import error_line, outage_line
-
-log = logging.getLogger(__name__)
+from handlers.replies import Failure, answer_or_failure
 
 GREETING = (
     "smallcaps console: type a command such as `streak`, `returns ytd` or `help`; Ctrl-D quits."
@@ -43,14 +36,5 @@ def run_console(answerer: Answerer, lines: TextIO, out: TextIO, interactive: boo
 
 def respond(answerer: Answerer, text: str) -> str:
     """The answer to one console line; errors become a short message, never a traceback."""
-    try:
-        return render_text(answerer.answer(text))
-    except UserFacingError as error:
-        return f"error: {error_line(error)}"
-    except redis.RedisError as error:
-        log.warning("console command %r: Redis unavailable: %s", text, error)
-        return f"error: {outage_line(error)}"
-    except Exception:
-        reference = uuid.uuid4().hex[:8]
-        log.exception("console command %r failed (ref %s)", text, reference)
-        return f"error: something went wrong on our side (ref {reference}); it has been logged"
+    result = answer_or_failure(answerer, text)
+    return f"error: {result.line()}" if isinstance(result, Failure) else render_text(result)

@@ -1,0 +1,135 @@
+"""Block Kit, built by pure functions from documents: answers, errors, the App Home view.
+
+Every layout stays inside Slack's limits (checked in tests): at most 50 blocks a message, 3000
+characters in a section's text, 150 in a header, 2000 in a button's value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.render.document import Document, Table, document
+from bot.render.text import document_text, table_text
+from bot.reports import Answer
+
+MAX_BLOCKS = 50
+MAX_SECTION_TEXT = 3000
+MAX_HEADER_TEXT = 150
+MAX_BUTTON_VALUE = 2000
+MAX_FALLBACK_TEXT = 3000
+
+SHARE_ACTION = "share_answer"
+
+Block = dict[str, Any]
+
+
+def escape(text: str) -> str:
+    """Text as Slack shows it literally: `&`, `<` and `>` would otherwise be markup."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def header(text: str) -> Block:
+    return {"type": "header", "text": {"type": "plain_text", "text": _clip(text, MAX_HEADER_TEXT)}}
+
+
+def section(mrkdwn: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn}}
+
+
+def context(mrkdwn: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _clip(mrkdwn, 3000)}]}
+
+
+def _code_sections(text: str) -> list[Block]:
+    """A monospaced table in as many sections as its length needs, split between lines."""
+    budget = MAX_SECTION_TEXT - len("``````")
+    chunks: list[str] = []
+    current: list[str] = []
+    for line in escape(text).splitlines():
+        line = _clip(line, budget)
+        if current and len("\n".join([*current, line])) > budget:
+            chunks.append("\n".join(current))
+            current = []
+        current.append(line)
+    if current:
+        chunks.append("\n".join(current))
+    return [section(f"```{chunk}```") for chunk in chunks]
+
+
+def _text_sections(lines: Sequence[str]) -> list[Block]:
+    text = escape("\n".join(lines))
+    return [section(text[i : i + MAX_SECTION_TEXT]) for i in range(0, len(text), MAX_SECTION_TEXT)]
+
+
+def document_blocks(doc: Document) -> list[Block]:
+    """A header, the lines as text sections, the tables as code blocks, the footer as context."""
+    blocks = [header(doc.title)]
+    pending: list[str] = []
+    for part in doc.parts:
+        if isinstance(part, Table):
+            blocks += _text_sections(pending)
+            pending = []
+            blocks += _code_sections(table_text(part))
+        else:
+            pending.append(part)
+    blocks += _text_sections(pending)
+    if doc.footer:
+        blocks.append(context(escape(doc.footer)))
+    return blocks
+
+
+def answer_blocks(
+    answer: Answer, share_value: str | None = None, shared_by: str | None = None
+) -> list[Block]:
+    """An answer as blocks; with a share value, a "Post to channel" button; once shared, who
+    shared it."""
+    blocks = document_blocks(document(answer))
+    if shared_by:
+        blocks.append(context(f"Shared by <@{shared_by}>"))
+    reserved = 1 if share_value else 0
+    if len(blocks) + reserved > MAX_BLOCKS:
+        blocks = [*blocks[: MAX_BLOCKS - reserved - 1], context("(cut to fit Slack's limits)")]
+    if share_value and len(share_value) <= MAX_BUTTON_VALUE:
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": SHARE_ACTION,
+                        "text": {"type": "plain_text", "text": "Post to channel"},
+                        "value": share_value,
+                    }
+                ],
+            }
+        )
+    return blocks
+
+
+def fallback_text(answer: Answer) -> str:
+    """The plain text Slack shows in notifications and where blocks cannot be shown."""
+    return _clip(document_text(document(answer)), MAX_FALLBACK_TEXT)
+
+
+def error_blocks(message: str, example: str | None = None) -> list[Block]:
+    text = f":warning: {escape(message)}"
+    if example:
+        text += f"\nTry: `/smallcaps {escape(example)}`"
+    return [section(text)]
+
+
+def home_view(sections: Sequence[Answer | str]) -> dict[str, Any]:
+    """The App Home tab: each answer in turn (or a line saying why it is missing)."""
+    blocks: list[Block] = [header("Small caps vs large caps")]
+    for item in sections:
+        blocks.append({"type": "divider"})
+        if isinstance(item, str):
+            blocks.append(section(escape(item)))
+        else:
+            blocks += document_blocks(document(item))
+    return {"type": "home", "blocks": blocks[:100]}

@@ -1,0 +1,54 @@
+"""HTTP mode: Bolt behind waitress, a production WSGI server.
+
+POST /slack/events   slash commands, interactivity and events (signature always verified)
+GET  /healthz        200 when the app, Redis and the data cache are usable, else 503
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+log = logging.getLogger(__name__)
+
+Health = Callable[[], tuple[bool, dict[str, str]]]
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+def wsgi_app(app: App, health: Health) -> WsgiApp:
+    slack = SlackRequestHandler(app, path="/slack/events")
+
+    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path == "/slack/events":
+            return slack(environ, start_response)
+        if path == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            ok, checks = health()
+            return _json(start_response, "200 OK" if ok else "503 Service Unavailable", checks)
+        return _json(start_response, "404 Not Found", {"error": "not found"})
+
+    return application
+
+
+def _json(start_response: StartResponse, status: str, body: dict[str, str]) -> list[bytes]:
+    payload = json.dumps(body).encode()
+    start_response(
+        status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))]
+    )
+    return [payload]
+
+
+def serve(application: WsgiApp, port: int, host: str = "0.0.0.0") -> None:
+    """Serve until stopped, with waitress's worker threads."""
+    from waitress import serve as waitress_serve
+
+    log.warning(
+        "smallcaps listening on http://%s:%d (POST /slack/events, GET /healthz)", host, port
+    )
+    waitress_serve(application, host=host, port=port, threads=8, ident="smallcaps")

@@ -1,0 +1,48 @@
+"""The "Post to channel" button: the same answer, posted in the channel, saying who shared it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.services import Services
+from bot.slack.blocks import SHARE_ACTION, answer_blocks, fallback_text
+from handlers.replies import Failure, answer_or_failure
+from handlers.slack_replies import read_share_value, respond_failure
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App, services: Services) -> None:
+    @app.action(SHARE_ACTION)
+    def share(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        ack()
+        try:
+            text, as_of = read_share_value(body["actions"][0]["value"])
+        except (ValueError, KeyError, IndexError):
+            respond_failure(respond, Failure("that button is not one of mine"))
+            return
+        result = answer_or_failure(services.answerer, text, as_of)
+        if isinstance(result, Failure):
+            respond_failure(respond, result)
+            return
+        channel = body["channel"]["id"]
+        try:
+            client.chat_postMessage(
+                channel=channel,
+                text=fallback_text(result),
+                blocks=answer_blocks(result, shared_by=body["user"]["id"]),
+            )
+        except SlackApiError as error:
+            reason = error.response.get("error", "unknown error")
+            log.warning("could not share in %s: %s", channel, reason)
+            respond_failure(
+                respond,
+                Failure(f"I could not post in this channel ({reason}): invite me with /invite"),
+            )
+            return
+        respond(delete_original=True)

@@ -1,0 +1,27 @@
+"""The App Home tab: the streak, year-to-date returns and levels, fresh each time it opens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.reports import Answer
+from bot.services import Services
+from bot.slack.blocks import home_view
+from handlers.replies import Failure, answer_or_failure
+
+HOME_COMMANDS = ("streak", "returns ytd", "levels")
+
+
+def register(app: App, services: Services) -> None:
+    @app.event("app_home_opened")
+    def app_home_opened(event: dict[str, Any], client: WebClient) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        sections: list[Answer | str] = []
+        for text in HOME_COMMANDS:
+            result = answer_or_failure(services.answerer, text)
+            sections.append(f"{text}: {result.line()}" if isinstance(result, Failure) else result)
+        client.views_publish(user_id=event["user"], view=home_view(sections))

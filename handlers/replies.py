@@ -1,0 +1,46 @@
+"""One answer or one failure: every front end turns exceptions into what a person reads here."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+import redis
+
+from bot.answers import Answerer
+from bot.errors import CommandError, UserFacingError
+from bot.reports import Answer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What to tell the person instead of an answer, and the exit status a command line uses."""
+
+    message: str
+    example: str | None = None
+    status: int = 1
+
+    def line(self) -> str:
+        example = f" (e.g. `{self.example}`)" if self.example else ""
+        return f"{self.message}{example}"
+
+
+def answer_or_failure(answerer: Answerer, text: str, as_of: date | None = None) -> Answer | Failure:
+    """The answer to `text`, or a failure that says what went wrong (never an exception)."""
+    try:
+        return answerer.answer(text, as_of)
+    except CommandError as error:
+        return Failure(error.message, error.example, status=2)
+    except UserFacingError as error:
+        return Failure(error.message, error.example)
+    except redis.RedisError as error:
+        log.warning("command %r: Redis unavailable: %s", text, error)
+        return Failure(f"the state store (Redis) is unavailable, nothing was changed: {error}")
+    except Exception:
+        reference = uuid.uuid4().hex[:8]
+        log.exception("command %r failed (ref %s)", text, reference)
+        return Failure(f"something went wrong on our side (ref {reference}); it has been logged")

@@ -1,0 +1,47 @@
+"""Answering in Slack: an ephemeral answer with a share button, or an ephemeral error."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from slack_bolt import Respond
+
+from bot.reports import Answer
+from bot.slack.blocks import answer_blocks, error_blocks, fallback_text
+from handlers.replies import Failure
+
+ShareValue = dict[str, str | None]
+
+
+def share_value(text: str, answer: Answer) -> str:
+    """What the "Post to channel" button carries: the command and the session it answered."""
+    as_of = answer.as_of.isoformat() if answer.as_of else None
+    return json.dumps({"text": text, "as_of": as_of}, separators=(",", ":"))
+
+
+def read_share_value(value: str) -> tuple[str, date | None]:
+    """The command and session from a button value; ValueError when it is not one of ours."""
+    data = json.loads(value)
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+        raise ValueError("not a share value")
+    as_of = data.get("as_of")
+    return data["text"], date.fromisoformat(as_of) if isinstance(as_of, str) else None
+
+
+def respond_failure(respond: Respond, failure: Failure) -> None:
+    respond(
+        response_type="ephemeral",
+        replace_original=False,
+        text=failure.line(),
+        blocks=error_blocks(failure.message, failure.example),
+    )
+
+
+def respond_answer(respond: Respond, text: str, answer: Answer) -> None:
+    respond(
+        response_type="ephemeral",
+        replace_original=False,
+        text=fallback_text(answer),
+        blocks=answer_blocks(answer, share_value=share_value(text, answer)),
+    )
