@@ -30,6 +30,7 @@ class Services:
         redis_client: redis.Redis | None = None,
         yahoo_prices: YahooPrices | None = None,
         yahoo_funds: YahooFunds | None = None,
+        market: MarketData | None = None,
     ) -> None:
         self.settings = settings
         self.clock = clock or SystemClock()
@@ -37,6 +38,8 @@ class Services:
         self._redis = redis_client
         self._yahoo_prices = yahoo_prices or YahooPrices()
         self._yahoo_funds = yahoo_funds or YahooFunds()
+        if market is not None:
+            self.__dict__["market"] = market  # given, not built: see `market` below
 
     @property
     def redis(self) -> redis.Redis:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -95,3 +97,34 @@ def equity_holdings(
         {"Average": EQUITY_HOLDINGS_ROWS, symbol: list(values), "Category Average": list(category)}
     )
     return frame.set_index("Average")
+
+
+STREAK = 6
+
+
+@dataclass(frozen=True)
+class StreakMarket:
+    last: date
+    streak_start: date
+
+
+def write_streak_market(directory: Path) -> StreakMarket:
+    """^RUT (flat CSV), ^GSPC (yfinance multi-header), ^IXIC (two columns) and IWM, six years.
+
+    On the last 6 sessions ^RUT rises 1% while ^GSPC is flat; the session before, ^RUT falls 1%
+    while ^GSPC rises: the streak is exactly 6 sessions.
+    """
+    spx = random_walk(6, seed=1, start="2020-01-02")
+    rut = random_walk(6, seed=2, start="2020-01-02")
+    tail = STREAK + 1
+    rut_tail = rut.iloc[-tail - 1] * np.cumprod([0.99] + [1.01] * STREAK)
+    spx_tail = spx.iloc[-tail - 1] * np.array([1.01] * tail)
+    rut = pd.concat([rut.iloc[:-tail], pd.Series(rut_tail, index=rut.index[-tail:])])
+    spx = pd.concat([spx.iloc[:-tail], pd.Series(spx_tail, index=spx.index[-tail:])])
+    write_flat_csv(directory / "^RUT.csv", rut)
+    write_multiheader_csv(directory / "^GSPC.csv", {"^GSPC": spx})
+    write_two_column_csv(
+        directory / "^IXIC.csv", random_walk(6, seed=3, start="2020-01-02"), "^IXIC"
+    )
+    write_flat_csv(directory / "IWM.csv", rut / 10, adj_close=False)
+    return StreakMarket(last=rut.index[-1].date(), streak_start=rut.index[-STREAK].date())

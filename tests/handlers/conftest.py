@@ -1,4 +1,4 @@
-"""A CSV market directory with a streak whose facts are known by construction."""
+"""The bot as a subprocess, on a CSV market whose streak is known by construction."""
 
 from __future__ import annotations
 
@@ -9,18 +9,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
 
-from tests.factories import (
-    random_walk,
-    write_flat_csv,
-    write_multiheader_csv,
-    write_two_column_csv,
-)
+from tests.factories import STREAK, write_streak_market
 
-STREAK = 6
+__all__ = ["STREAK", "Market"]
 
 
 @dataclass(frozen=True)
@@ -53,28 +46,6 @@ class Market:
 
 @pytest.fixture(scope="module")
 def market(tmp_path_factory: pytest.TempPathFactory) -> Market:
-    """^RUT (flat CSV), ^GSPC (yfinance multi-header) and ^IXIC (two columns), six years long.
-
-    On the last 6 sessions ^RUT rises 1% while ^GSPC is flat; the session before, ^RUT falls 1%
-    while ^GSPC rises: the streak is exactly 6 sessions.
-    """
     directory = tmp_path_factory.mktemp("market")
-    spx = random_walk(6, seed=1, start="2020-01-02")
-    rut = random_walk(6, seed=2, start="2020-01-02")
-    tail = STREAK + 1
-    rut_tail = rut.iloc[-tail - 1] * np.cumprod([0.99] + [1.01] * STREAK)
-    spx_tail = spx.iloc[-tail - 1] * np.array([1.01] * tail)
-    rut = pd.concat([rut.iloc[:-tail], pd.Series(rut_tail, index=rut.index[-tail:])])
-    spx = pd.concat([spx.iloc[:-tail], pd.Series(spx_tail, index=spx.index[-tail:])])
-    write_flat_csv(directory / "^RUT.csv", rut)
-    write_multiheader_csv(directory / "^GSPC.csv", {"^GSPC": spx})
-    write_two_column_csv(
-        directory / "^IXIC.csv", random_walk(6, seed=3, start="2020-01-02"), "^IXIC"
-    )
-    write_flat_csv(directory / "IWM.csv", rut / 10, adj_close=False)
-    return Market(
-        directory=directory,
-        home=tmp_path_factory.mktemp("home"),
-        last=rut.index[-1].date(),
-        streak_start=rut.index[-STREAK].date(),
-    )
+    facts = write_streak_market(directory)
+    return Market(directory, tmp_path_factory.mktemp("home"), facts.last, facts.streak_start)

@@ -1,0 +1,162 @@
+"""A local stand-in for Slack: the Web API, `response_url` and file uploads, on a free port.
+
+It records every call, answers `ok` by default, and can be told to answer the next calls of a
+method with an error or a 429 with Retry-After, as Slack does.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+
+@dataclass(frozen=True)
+class Call:
+    path: str
+    headers: dict[str, str]
+    body: Any
+
+    @property
+    def method(self) -> str:
+        """The Web API method (`chat.postMessage`), or the path for other endpoints."""
+        return self.path.removeprefix("/api/").lstrip("/")
+
+
+@dataclass
+class Scripted:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class SlackStandIn:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self._scripted: dict[str, list[Scripted]] = {}
+        self._changed = threading.Condition()
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                call = Call(self.path, dict(self.headers.items()), _parse(self.headers, raw))
+                status, body, headers = stand_in._answer(call)
+                payload = body if isinstance(body, bytes) else json.dumps(body).encode()
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+                with stand_in._changed:
+                    stand_in.calls.append(call)
+                    stand_in._changed.notify_all()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def response_url(self, name: str) -> str:
+        return f"{self.url}/response/{name}"
+
+    def start(self) -> SlackStandIn:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def script(self, method: str, *answers: Scripted) -> None:
+        """Answer the next calls of `method` with these, in order, then `ok` again."""
+        self._scripted.setdefault(method, []).extend(answers)
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._changed:
+            return [c for c in self.calls if c.method == method]
+
+    def wait_for(
+        self,
+        method: str,
+        count: int = 1,
+        timeout: float = 15.0,
+        where: Callable[[Call], bool] = lambda call: True,
+    ) -> list[Call]:
+        """Wait until `count` calls of `method` matching `where` arrived; fail after `timeout`."""
+
+        def matching() -> list[Call]:
+            return [c for c in self.calls if c.method == method and where(c)]
+
+        with self._changed:
+            if not self._changed.wait_for(lambda: len(matching()) >= count, timeout=timeout):
+                seen = [c.method for c in self.calls]
+                raise AssertionError(f"no {count} call(s) to {method} within {timeout}s: {seen}")
+            return matching()
+
+    def _answer(self, call: Call) -> tuple[int, dict[str, Any] | bytes, dict[str, str]]:
+        queue = self._scripted.get(call.method)
+        if queue:
+            scripted = queue.pop(0)
+            return scripted.status, scripted.body, scripted.headers
+        if call.path.startswith("/response/"):
+            return 200, b"ok", {}
+        if call.path.startswith("/upload/"):
+            return 200, b"OK - uploaded", {}
+        method = call.method
+        if method == "auth.test":
+            return (
+                200,
+                {
+                    "ok": True,
+                    "team": "Test",
+                    "user": "smallcaps",
+                    "team_id": "T0TEST",
+                    "user_id": "U0BOT",
+                    "bot_id": "B0BOT",
+                    "url": "https://test.slack.com/",
+                },
+                {},
+            )
+        if method == "files.getUploadURLExternal":
+            return (
+                200,
+                {"ok": True, "upload_url": f"{self.url}/upload/F0CHART", "file_id": "F0CHART"},
+                {},
+            )
+        if method == "files.completeUploadExternal":
+            return 200, {"ok": True, "files": [{"id": "F0CHART", "title": "chart"}]}, {}
+        return (
+            200,
+            {"ok": True, "ts": "1769000000.000100", "channel": _field(call.body, "channel")},
+            {},
+        )
+
+
+def _parse(headers: Any, raw: bytes) -> Any:
+    kind = headers.get("Content-Type", "")
+    if "json" in kind:
+        return json.loads(raw or b"null")
+    if "x-www-form-urlencoded" in kind:
+        return {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+    return raw
+
+
+def _field(body: Any, name: str) -> Any:
+    return body.get(name) if isinstance(body, dict) else None

@@ -1,0 +1,246 @@
+"""HTTP mode driven the way Slack drives it: signed requests to the real endpoint."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+
+from bot.config import Settings
+from bot.market.data import MarketData
+from bot.services import Services
+from bot.slack.blocks import MAX_BLOCKS, SHARE_ACTION
+from tests.factories import STREAK
+from tests.slack.conftest import (
+    BOT_TOKEN,
+    SECRET,
+    Bot,
+    forged_signature,
+    http_get,
+    start_bot,
+)
+from tests.slack.standin import SlackStandIn
+
+READ_ONLY = [
+    "help",
+    "streak",
+    "streak iwm vs spy",
+    "returns ytd",
+    "returns 2021",
+    "sizes",
+    "levels",
+    "sectors",
+    "valuation",
+    "precedents 3",
+    "macro",
+    "status",
+    "help streak",
+]
+
+
+def response_blocks(bot: Bot, name: str) -> list[dict[str, Any]]:
+    (call,) = bot.stand_in.wait_for(f"response/{name}")
+    assert call.body["response_type"] == "ephemeral"
+    blocks: list[dict[str, Any]] = call.body["blocks"]
+    assert 0 < len(blocks) <= MAX_BLOCKS
+    return blocks
+
+
+def block_text(blocks: list[dict[str, Any]]) -> str:
+    parts = []
+    for block in blocks:
+        if "text" in block:
+            parts.append(block["text"]["text"])
+        parts += [e.get("text", "") for e in block.get("elements", []) if isinstance(e, dict)]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_streak_is_acked_then_answered_through_response_url(bot: Bot) -> None:
+    reply = bot.command("streak")
+    assert reply.status == 200
+    assert reply.body == b""  # an empty ack: the answer follows on response_url
+    blocks = response_blocks(bot, "r1")
+    assert blocks[0]["type"] == "header"
+    text = block_text(blocks)
+    assert f"{STREAK} sessions in a row, since {bot.facts.streak_start.isoformat()}" in text
+    assert f"As of {bot.facts.last.isoformat()}" in text
+    actions = [b for b in blocks if b["type"] == "actions"]
+    assert actions[0]["elements"][0]["action_id"] == SHARE_ACTION
+
+
+@pytest.mark.parametrize("text", READ_ONLY)
+def test_every_read_only_command_answers(bot: Bot, text: str) -> None:
+    assert bot.command(text).status == 200
+    blocks = response_blocks(bot, "r1")
+    for block in blocks:
+        if block["type"] == "section":
+            assert len(block["text"]["text"]) <= 3000
+        if block["type"] == "header":
+            assert len(block["text"]["text"]) <= 150
+
+
+def test_bad_input_gets_an_ephemeral_error_with_an_example(bot: Bot) -> None:
+    bot.command("returns ytdd")
+    (call,) = bot.stand_in.wait_for("response/r1")
+    assert call.body["response_type"] == "ephemeral"
+    text = block_text(call.body["blocks"])
+    assert "unknown period 'ytdd'" in text
+    assert "Try: `/smallcaps returns ytd`" in text
+
+
+def test_forged_and_expired_requests_get_401_and_do_nothing(bot: Bot) -> None:
+    stamp = int(time.time())
+    body = (
+        b"command=%2Fsmallcaps&text=streak&response_url="
+        + bot.stand_in.response_url("forged").encode()
+    )
+    forged = bot.post(
+        body,
+        "application/x-www-form-urlencoded",
+        timestamp=stamp,
+        signature=forged_signature(body, stamp),
+    )
+    assert forged.status == 401
+    old = bot.post(
+        body.replace(b"forged", b"expired"),
+        "application/x-www-form-urlencoded",
+        timestamp=stamp - 6 * 60,
+    )
+    assert old.status == 401
+    # a genuine request after them is answered; the two rejected ones never reached a listener
+    bot.command("help", response="genuine")
+    bot.stand_in.wait_for("response/genuine")
+    assert bot.stand_in.calls_to("response/forged") == []
+    assert bot.stand_in.calls_to("response/expired") == []
+
+
+def test_post_to_channel_posts_the_same_answer_attributed(bot: Bot) -> None:
+    bot.command("streak")
+    blocks = response_blocks(bot, "r1")
+    button = next(b for b in blocks if b["type"] == "actions")["elements"][0]
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T0TEST"},
+        "user": {"id": "U0SHARER"},
+        "channel": {"id": "C0CHAN"},
+        "api_app_id": "A0APP",
+        "token": "legacy",
+        "trigger_id": "1.2.3",
+        "container": {"type": "message", "is_ephemeral": True},
+        "response_url": bot.stand_in.response_url("share"),
+        "actions": [
+            {
+                "action_id": SHARE_ACTION,
+                "block_id": "b",
+                "value": button["value"],
+                "type": "button",
+                "action_ts": "1",
+            }
+        ],
+    }
+    assert bot.interact(payload).status == 200
+    (post,) = bot.stand_in.wait_for("chat.postMessage")
+    assert post.body["channel"] == "C0CHAN"
+    assert post.headers["Authorization"] == f"Bearer {BOT_TOKEN}"
+    shared = block_text(post.body["blocks"])
+    assert "Shared by <@U0SHARER>" in shared
+    assert f"{STREAK} sessions in a row" in shared
+    assert not [b for b in post.body["blocks"] if b["type"] == "actions"]
+    (cleanup,) = bot.stand_in.wait_for("response/share")
+    assert cleanup.body.get("delete_original") is True
+
+
+def test_app_home_is_published_when_opened(bot: Bot) -> None:
+    reply = bot.event(
+        {
+            "type": "app_home_opened",
+            "user": "U0VIEWER",
+            "channel": "D0",
+            "tab": "home",
+            "event_ts": "1",
+        }
+    )
+    assert reply.status == 200
+    (publish,) = bot.stand_in.wait_for("views.publish")
+    assert publish.body["user_id"] == "U0VIEWER"
+    view = publish.body["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    assert view["type"] == "home"
+    text = block_text(view["blocks"])
+    assert f"{STREAK} sessions in a row" in text
+    assert "Returns, YTD" in text
+
+
+def test_healthz(bot: Bot) -> None:
+    reply = bot.get("/healthz")
+    assert reply.status == 200
+    checks = json.loads(reply.body)
+    assert checks["redis"].startswith("ok") and checks["data"].startswith("ok")
+    assert bot.get("/nothing").status == 404
+
+
+class BlockedPrices:
+    """A price source that does not answer until released: the slowest Yahoo imaginable."""
+
+    label = "blocked"
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.release = threading.Event()
+
+    def closes(self, symbols: Any) -> Any:
+        self.release.wait(timeout=30)
+        return self.inner.closes(symbols)
+
+    def freshness(self, symbols: Any) -> Any:
+        return self.inner.freshness(symbols)
+
+
+def test_a_slow_data_source_is_still_acked_at_once(
+    stand_in: SlackStandIn, tmp_path: Path, redis_server: redis.Redis, bot: Bot
+) -> None:
+    services = bot.services
+    blocked = BlockedPrices(services.market.prices)
+    slow = Services(
+        replace(services.settings, home=tmp_path / "slow"),
+        redis_client=redis_server,
+        market=MarketData(blocked, services.market.funds),
+    )
+    url, server = start_bot(slow)
+    try:
+        slow_bot = Bot(url, stand_in, slow, bot.facts)
+        reply = slow_bot.command("streak", response="slow")
+        assert reply.status == 200
+        assert not blocked.release.is_set()  # acked while the data source was still stuck
+        assert stand_in.calls_to("response/slow") == []
+        blocked.release.set()
+        assert stand_in.wait_for("response/slow")
+    finally:
+        blocked.release.set()
+        server.close()
+
+
+def test_healthz_is_503_when_redis_is_down(stand_in: SlackStandIn, tmp_path: Path) -> None:
+    from bot.store.server import client_options
+
+    down = redis.Redis(unix_socket_path=str(tmp_path / "none.sock"), **client_options())
+    settings = Settings(
+        data="yahoo",
+        home=tmp_path,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SECRET,
+        slack_api_url=stand_in.api_url,
+    )
+    url, server = start_bot(Services(settings, redis_client=down))
+    try:
+        reply = http_get(url + "/healthz")
+        assert reply.status == 503
+        assert "unreachable" in json.loads(reply.body)["redis"]
+    finally:
+        server.close()
