@@ -1,0 +1,134 @@
+"""Block Kit layouts, built with no Slack connection, checked against Slack's limits."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+import redis
+
+from bot.config import Settings
+from bot.render.document import Document, Table
+from bot.reports import Answer, HelpReport, Usage
+from bot.services import Services
+from bot.slack.blocks import (
+    MAX_BLOCKS,
+    MAX_BUTTON_VALUE,
+    MAX_HEADER_TEXT,
+    MAX_SECTION_TEXT,
+    SHARE_ACTION,
+    answer_blocks,
+    document_blocks,
+    error_blocks,
+    escape,
+    home_view,
+)
+from tests.factories import write_streak_market
+
+COMMANDS = [
+    "help",
+    "streak",
+    "returns ytd",
+    "returns 2021 rut spx ndx iwm",
+    "sizes",
+    "levels",
+    "precedents 2",
+    "macro",
+    "status",
+    "valuation",
+    "sectors",
+]
+
+
+def check_limits(blocks: list[dict[str, Any]]) -> None:
+    assert len(blocks) <= MAX_BLOCKS
+    for block in blocks:
+        if block["type"] == "header":
+            assert len(block["text"]["text"]) <= MAX_HEADER_TEXT
+        if block["type"] == "section":
+            assert len(block["text"]["text"]) <= MAX_SECTION_TEXT
+            assert len(block.get("fields", [])) <= 10
+        for element in block.get("elements", []):
+            if element.get("type") == "button":
+                assert len(element["value"]) <= MAX_BUTTON_VALUE
+
+
+@pytest.fixture(scope="module")
+def answers(tmp_path_factory: pytest.TempPathFactory, redis_server: redis.Redis) -> list[Answer]:
+    market = tmp_path_factory.mktemp("market")
+    write_streak_market(market)
+    home = tmp_path_factory.mktemp("home")
+    services = Services(Settings(data=f"csv:{market}", home=home), redis_client=redis_server)
+    results = []
+    for text in COMMANDS:
+        try:
+            results.append(services.answerer.answer(text))
+        except Exception as error:  # valuation and sectors have no data in this market
+            assert "no" in str(error).lower()
+    return results
+
+
+def test_every_answer_fits_slack(answers: list[Answer]) -> None:
+    assert len(answers) >= 8
+    for answer in answers:
+        blocks = answer_blocks(answer, share_value='{"text":"streak","as_of":"2026-01-22"}')
+        check_limits(blocks)
+        assert blocks[0]["type"] == "header"
+        assert blocks[-1]["type"] == "actions"
+        assert blocks[-1]["elements"][0]["action_id"] == SHARE_ACTION
+
+
+def test_tables_become_code_blocks_split_between_lines() -> None:
+    rows = [[f"row {i}", f"{i:,}" * 5] for i in range(400)]
+    blocks = document_blocks(Document("Big", [Table(["name", "value"], rows)], "As of today"))
+    check_limits(blocks)
+    sections = [b for b in blocks if b["type"] == "section"]
+    assert len(sections) > 1
+    assert all(s["text"]["text"].startswith("```") for s in sections)
+    lines = "\n".join(s["text"]["text"].strip("`") for s in sections).splitlines()
+    assert lines[1].startswith("row 0") and lines[-1].startswith("row 399")  # nothing lost
+
+
+def test_too_many_blocks_are_cut_with_a_notice() -> None:
+    usages = [Usage(f"command {i}", "x" * 2900, "help") for i in range(80)]
+    answer = Answer("help", None, None, HelpReport(None, usages))
+    blocks = answer_blocks(answer, share_value="{}")
+    check_limits(blocks)
+    assert any("cut to fit" in str(b) for b in blocks)
+    assert blocks[-1]["type"] == "actions"
+
+
+def test_headers_are_clipped_and_text_is_escaped() -> None:
+    blocks = document_blocks(Document("x" * 400, ["a < b & c > d"]))
+    assert len(blocks[0]["text"]["text"]) == MAX_HEADER_TEXT
+    assert blocks[1]["text"]["text"] == "a &lt; b &amp; c &gt; d"
+    assert escape("<@U123>") == "&lt;@U123&gt;"  # user text can never mention or link
+
+
+def test_a_share_value_too_long_for_a_button_gets_no_button(answers: list[Answer]) -> None:
+    blocks = answer_blocks(answers[1], share_value="x" * (MAX_BUTTON_VALUE + 1))
+    assert not [b for b in blocks if b["type"] == "actions"]
+
+
+def test_errors_show_an_example() -> None:
+    (block,) = error_blocks("unknown period 'ytdd'", "returns ytd")
+    assert "unknown period 'ytdd'" in block["text"]["text"]
+    assert "`/smallcaps returns ytd`" in block["text"]["text"]
+
+
+def test_home_view(answers: list[Answer]) -> None:
+    view = home_view([answers[1], "levels: no data"])
+    assert view["type"] == "home"
+    assert len(view["blocks"]) <= 100
+    assert any(b["type"] == "divider" for b in view["blocks"])
+
+
+def test_answer_without_source_has_no_footer() -> None:
+    answer = Answer("help", date(2026, 1, 22), None, HelpReport(None, []))
+    assert not [b for b in answer_blocks(answer) if b["type"] == "context"]
+
+
+def test_settings_never_print_tokens() -> None:
+    settings = Settings(slack_bot_token="xoxb-secret", slack_signing_secret="shh")
+    assert "xoxb-secret" not in repr(settings) and "shh" not in repr(settings)
