@@ -45,9 +45,19 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     services = Services(settings)
     if args.mode == "ask":
-        return ask(services.answerer, args.text, args.as_of, args.json, sys.stdout, sys.stderr)
+        return ask(
+            services.answerer,
+            args.text,
+            args.as_of,
+            args.json,
+            sys.stdout,
+            sys.stderr,
+            settings.chart_dir,
+        )
     if args.mode == "console" or settings.mode == "console":
-        return run_console(services.answerer, sys.stdin, sys.stdout, sys.stdin.isatty())
+        return run_console(
+            services.answerer, sys.stdin, sys.stdout, sys.stdin.isatty(), settings.chart_dir
+        )
     return run_slack(services)
 
 

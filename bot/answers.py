@@ -11,6 +11,7 @@ from datetime import date
 from bot.analytics.levels import levels
 from bot.analytics.macro import macro
 from bot.analytics.precedents import precedents
+from bot.analytics.relative import relative_performance
 from bot.analytics.returns import returns_table
 from bot.analytics.sectors import sectors
 from bot.analytics.sizes import size_ladder
@@ -20,6 +21,7 @@ from bot.clock import Clock, exchange_today
 from bot.errors import CommandError
 from bot.grammar import (
     EXAMPLES,
+    ChartQuery,
     HelpQuery,
     LevelsQuery,
     MacroQuery,
@@ -57,6 +59,7 @@ SUMMARIES = {
     "sizes": "the change by size segment, mega to micro, and whether it is inverse to size",
     "levels": "support, breakout and resistance, highs, lows and averages, with distances",
     "sectors": "small-cap sectors next to their large-cap twins",
+    "chart": "a chart of A and B rebased to 100, and the A/B ratio with its 50-day average",
     "valuation": "P/E, P/B, P/S and P/CF of small vs large caps (IWM vs SPY)",
     "macro": "yields, volatility and credit, with their recent change",
     "status": "where the data comes from and how fresh it is",
@@ -125,6 +128,10 @@ class Answerer:
                 ]
                 by_sector = sectors(pairs, period, day)
                 return by_sector, by_sector.end, source
+            case ChartQuery(period, a, b):
+                (ha, hb), source = self.market.histories([a, b])
+                chart = relative_performance(ha.require(), hb.require(), day, period, a.key, b.key)
+                return chart, chart.end, source
             case ValuationQuery():
                 small, large = VALUATION_PAIR
                 gap = valuation(

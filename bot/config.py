@@ -34,6 +34,11 @@ class Settings:
     """HTTP mode listens here."""
 
     @property
+    def chart_dir(self) -> Path:
+        """Where the console and `ask` save charts."""
+        return self.home / "charts"
+
+    @property
     def mode(self) -> str:
         """`socket` with an app-level token, `http` with a signing secret and bot token, else
         `console`."""

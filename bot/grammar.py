@@ -2,8 +2,9 @@
 
 streak [A vs B]              returns [period] [names...]     precedents [min] [horizon]
 sizes [period]               levels [name]                   sectors [period]
-valuation                    macro                           status
-help [command]               ... as of YYYY-MM-DD | --as-of YYYY-MM-DD
+chart [period] [A vs B]      valuation                       macro
+status                       help [command]
+... as of YYYY-MM-DD | --as-of YYYY-MM-DD
 """
 
 from __future__ import annotations
@@ -56,6 +57,13 @@ class SectorsQuery:
 
 
 @dataclass(frozen=True)
+class ChartQuery:
+    period: str = "1y"
+    a: Instrument = RUT
+    b: Instrument = SPX
+
+
+@dataclass(frozen=True)
 class ValuationQuery:
     pass
 
@@ -82,6 +90,7 @@ Query = (
     | SizesQuery
     | LevelsQuery
     | SectorsQuery
+    | ChartQuery
     | ValuationQuery
     | MacroQuery
     | StatusQuery
@@ -106,6 +115,7 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "sizes": ("sizes [period]", "sizes"),
     "levels": ("levels [name]", "levels rut"),
     "sectors": ("sectors [period]", "sectors 3m"),
+    "chart": ("chart [period] [A vs B]", "chart 1y"),
     "valuation": ("valuation", "valuation"),
     "macro": ("macro", "macro"),
     "status": ("status", "status"),
@@ -276,6 +286,15 @@ def _precedents(words: list[str], example_year: int) -> PrecedentsQuery:
     return PrecedentsQuery(min_length, horizon, a, b)
 
 
+def _chart(words: list[str], example_year: int) -> ChartQuery:
+    period = _period(words[0], "chart", example_year) if words else None
+    rest = words[1:] if period else words
+    if rest and len(rest) != 3 and not (len(rest) == 1 and "/" in rest[0]):
+        raise CommandError(f"could not read '{' '.join(rest)}' as A vs B", "chart 1y iwm vs spy")
+    a, b = _pair(rest, "chart")
+    return ChartQuery(period or ChartQuery.period, a, b)
+
+
 def _levels(words: list[str], example_year: int) -> LevelsQuery:
     if words and words[0].lower() in ("set", "remove"):
         raise CommandError(
@@ -302,6 +321,7 @@ _PARSERS: dict[str, Parser] = {
     "sizes": _single_period("sizes", "1d"),
     "levels": _levels,
     "sectors": _single_period("sectors", "ytd"),
+    "chart": _chart,
     "valuation": _no_arguments("valuation", ValuationQuery()),
     "macro": _no_arguments("macro", MacroQuery()),
     "status": _no_arguments("status", StatusQuery()),

@@ -206,6 +206,24 @@ class MacroReport:
 
 
 @dataclass(frozen=True)
+class ChartReport:
+    """The points of a relative-performance chart: rebased lines and the A/B ratio."""
+
+    a: str
+    b: str
+    period: str
+    start: date
+    end: date
+    dates: list[date]
+    a_rebased: list[float]
+    b_rebased: list[float]
+    ratio: list[float]
+    ratio_average: list[float | None]
+    a_return_pct: float
+    b_return_pct: float
+
+
+@dataclass(frozen=True)
 class Usage:
     command: str
     summary: str
@@ -242,6 +260,7 @@ Report = (
     | SectorsReport
     | ValuationReport
     | MacroReport
+    | ChartReport
     | HelpReport
     | StatusReport
 )

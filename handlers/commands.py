@@ -2,22 +2,47 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
+from bot.reports import Answer, ChartReport
 from bot.services import Services
+from handlers.charts import upload_chart
 from handlers.replies import Failure, answer_or_failure
 from handlers.slack_replies import respond_answer, respond_failure
+
+log = logging.getLogger(__name__)
 
 
 def register(app: App, services: Services) -> None:
     @app.command("/smallcaps")
-    def smallcaps(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+    def smallcaps(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()  # before any work: Slack gives up after 3 seconds
         text = command.get("text") or ""
         result = answer_or_failure(services.answerer, text)
         if isinstance(result, Failure):
             respond_failure(respond, result)
+        elif isinstance(result.report, ChartReport):
+            post_chart(client, command, respond, result)
         else:
             respond_answer(respond, text, result)
+
+
+def post_chart(
+    client: WebClient, command: dict[str, Any], respond: Respond, answer: Answer
+) -> None:
+    channel = command["channel_id"]
+    try:
+        upload_chart(client, channel, answer, command["user_id"])
+    except SlackApiError as error:
+        reason = error.response.get("error", "unknown error")
+        log.warning("chart upload to %s failed: %s", channel, reason)
+        respond_failure(
+            respond, Failure(f"I could not post the chart here ({reason}): invite me with /invite")
+        )
+        return
+    respond(response_type="ephemeral", replace_original=False, text="Chart posted in the channel.")

@@ -5,10 +5,13 @@ Reads one command per line until end of input, so commands can also be piped in.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TextIO
 
 from bot.answers import Answerer
 from bot.render.text import render_text
+from bot.reports import ChartReport
+from handlers.charts import save_chart
 from handlers.replies import Failure, answer_or_failure
 
 GREETING = (
@@ -16,7 +19,9 @@ GREETING = (
 )
 
 
-def run_console(answerer: Answerer, lines: TextIO, out: TextIO, interactive: bool) -> int:
+def run_console(
+    answerer: Answerer, lines: TextIO, out: TextIO, interactive: bool, chart_dir: Path
+) -> int:
     if interactive:
         print(GREETING, file=out)
     while True:
@@ -30,11 +35,15 @@ def run_console(answerer: Answerer, lines: TextIO, out: TextIO, interactive: boo
             continue
         if text.lower() in ("quit", "exit"):
             break
-        print(respond(answerer, text), file=out, flush=True)
+        print(respond(answerer, text, chart_dir), file=out, flush=True)
     return 0
 
 
-def respond(answerer: Answerer, text: str) -> str:
+def respond(answerer: Answerer, text: str, chart_dir: Path) -> str:
     """The answer to one console line; errors become a short message, never a traceback."""
     result = answer_or_failure(answerer, text)
-    return f"error: {result.line()}" if isinstance(result, Failure) else render_text(result)
+    if isinstance(result, Failure):
+        return f"error: {result.line()}"
+    if isinstance(result.report, ChartReport):
+        return f"{render_text(result)}\nChart: {save_chart(result.report, chart_dir)}"
+    return render_text(result)

@@ -122,7 +122,7 @@ def test_console_turns_failures_into_a_reference(
         raise RuntimeError("boom")
 
     monkeypatch.setattr("bot.answers.streak", broken)
-    line = respond(services.answerer, "streak")
+    line = respond(services.answerer, "streak", services.settings.chart_dir)
     assert line.startswith("error: something went wrong on our side (ref ")
     assert "boom" not in line
 

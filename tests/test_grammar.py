@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from bot.errors import CommandError
 from bot.grammar import (
     EXAMPLES,
+    ChartQuery,
     HelpQuery,
     LevelsQuery,
     MacroQuery,
@@ -79,6 +80,15 @@ def test_returns_with_names() -> None:
     assert isinstance(query, ReturnsQuery)
     assert query.period == "3m"
     assert [i.symbol for i in query.instruments] == ["IWM", "IJR"]
+
+
+def test_chart_arguments() -> None:
+    assert parse("chart").query == ChartQuery("1y", RUT, SPX)
+    query = parse("chart 5y iwm vs spy").query
+    assert isinstance(query, ChartQuery)
+    assert (query.period, query.a.symbol, query.b.symbol) == ("5y", "IWM", "SPY")
+    with pytest.raises(CommandError, match="unknown period 'yttd'"):
+        parse("chart yttd")
 
 
 def test_precedents_arguments() -> None:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.analytics.relative import RATIO_AVERAGE_SESSIONS
 from bot.clock import EXCHANGE_TZ
 from bot.render.numbers import (
     day,
@@ -22,6 +23,7 @@ from bot.render.numbers import (
 )
 from bot.reports import (
     Answer,
+    ChartReport,
     HelpReport,
     LevelsReport,
     MacroReport,
@@ -274,6 +276,22 @@ def _macro(r: MacroReport) -> Document:
     return _document([f"Macro, {day(r.session)}", table(["", "Level", "1d", "5d", "1m", ""], rows)])
 
 
+def _chart(r: ChartReport) -> Document:
+    a, b = display_name(r.a), display_name(r.b)
+    average = r.ratio_average[-1]
+    ratio = f"{a}/{b} ratio {r.ratio[-1]:.4g}"
+    if average is not None:
+        ratio += f" ({RATIO_AVERAGE_SESSIONS}-day average {average:.4g})"
+    return _document(
+        [
+            f"{a} vs {b}, {r.period.upper()}: {day(r.start)} to {day(r.end)}",
+            f"{a} {signed_pct(r.a_return_pct)}, {b} {signed_pct(r.b_return_pct)}, "
+            f"spread {signed_pts(r.a_return_pct - r.b_return_pct)}.",
+            ratio + ".",
+        ]
+    )
+
+
 def _help(r: HelpReport) -> Document:
     if r.topic:
         (usage,) = r.usages
@@ -315,6 +333,7 @@ _BUILDERS: dict[type, Callable[[Any], Document]] = {
     SectorsReport: _sectors,
     ValuationReport: _valuation,
     MacroReport: _macro,
+    ChartReport: _chart,
     HelpReport: _help,
     StatusReport: _status,
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.handlers.conftest import STREAK, Market
 
 
@@ -20,3 +22,12 @@ def test_quit_stops_reading(market: Market) -> None:
     result = market.run(stdin="quit\nstreak\n")
     assert result.returncode == 0
     assert "sessions in a row" not in result.stdout
+
+
+def test_a_chart_is_saved_as_a_png_and_its_path_printed(market: Market) -> None:
+    result = market.run(stdin="chart 1y\n")
+    assert result.returncode == 0, result.stderr
+    line = next(li for li in result.stdout.splitlines() if li.startswith("Chart: "))
+    path = Path(line.removeprefix("Chart: "))
+    assert path.parent == market.home / "charts"
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -28,7 +28,7 @@ def yahoo(frame: pd.DataFrame | None) -> YahooPrices:
 
 def run_ask(services: Services, text: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    status = ask(services.answerer, text, None, False, out, err)
+    status = ask(services.answerer, text, None, False, out, err, services.settings.chart_dir)
     return status, out.getvalue(), err.getvalue()
 
 
@@ -43,7 +43,8 @@ def test_redis_down_is_one_clear_line(tmp_path: Path, clock: FixedClock) -> None
     assert status == 1 and out == ""
     assert err.count("\n") == 1
     assert "state store (Redis) is unavailable" in err
-    assert respond(services.answerer, "streak").startswith("error: the state store (Redis)")
+    reply = respond(services.answerer, "streak", services.settings.chart_dir)
+    assert reply.startswith("error: the state store (Redis)")
 
 
 def test_yahoo_down_with_nothing_cached_is_one_clear_line(

@@ -45,7 +45,8 @@ class SlackStandIn:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
-                call = Call(self.path, dict(self.headers.items()), _parse(self.headers, raw))
+                body = raw if self.path.startswith("/upload/") else _parse(self.headers, raw)
+                call = Call(self.path, dict(self.headers.items()), body)
                 status, body, headers = stand_in._answer(call)
                 payload = body if isinstance(body, bytes) else json.dumps(body).encode()
                 self.send_response(status)

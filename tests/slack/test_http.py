@@ -25,7 +25,7 @@ from tests.slack.conftest import (
     http_get,
     start_bot,
 )
-from tests.slack.standin import SlackStandIn
+from tests.slack.standin import Scripted, SlackStandIn
 
 READ_ONLY = [
     "help",
@@ -244,3 +244,28 @@ def test_healthz_is_503_when_redis_is_down(stand_in: SlackStandIn, tmp_path: Pat
         assert "unreachable" in json.loads(reply.body)["redis"]
     finally:
         server.close()
+
+
+def test_chart_is_uploaded_into_the_channel_in_three_steps(bot: Bot) -> None:
+    assert bot.command("chart 1y", response="chart").status == 200
+    (get_url,) = bot.stand_in.wait_for("files.getUploadURLExternal")
+    (upload,) = bot.stand_in.wait_for("upload/F0CHART")
+    (complete,) = bot.stand_in.wait_for("files.completeUploadExternal")
+    assert get_url.body["filename"].endswith(".png")
+    assert int(get_url.body["length"]) == len(upload.body)
+    assert upload.body[:8] == b"\x89PNG\r\n\x1a\n"
+    assert complete.body["channel_id"] == "C0CHAN"
+    assert "asked for a chart" in complete.body["initial_comment"]
+    assert json.loads(complete.body["files"])[0]["id"] == "F0CHART"
+    (reply,) = bot.stand_in.wait_for("response/chart")
+    assert reply.body["text"] == "Chart posted in the channel."
+
+
+def test_chart_upload_refused_by_slack_is_an_ephemeral_error(bot: Bot) -> None:
+    bot.stand_in.script(
+        "files.completeUploadExternal", Scripted(200, {"ok": False, "error": "not_in_channel"})
+    )
+    bot.command("chart", response="refused")
+    (reply,) = bot.stand_in.wait_for("response/refused")
+    assert reply.body["response_type"] == "ephemeral"
+    assert "not_in_channel" in reply.body["text"]

@@ -1,0 +1,39 @@
+"""Where charts go: a PNG file for the terminal, an upload into the channel for Slack."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from slack_sdk import WebClient
+
+from bot.render.chart import chart_png
+from bot.render.document import document
+from bot.render.text import document_text
+from bot.reports import Answer, ChartReport
+
+
+def chart_path(report: ChartReport, directory: Path) -> Path:
+    name = f"{report.a}-vs-{report.b}-{report.period}-{report.end.isoformat()}.png"
+    return directory / re.sub(r"[^A-Za-z0-9._-]", "", name)
+
+
+def save_chart(report: ChartReport, directory: Path) -> Path:
+    """Draws the chart into `directory` and returns the file's path."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = chart_path(report, directory)
+    path.write_bytes(chart_png(report))
+    return path
+
+
+def upload_chart(client: WebClient, channel: str, answer: Answer, asked_by: str) -> None:
+    """Uploads the chart into `channel` (files_upload_v2), with the figures as its comment."""
+    assert isinstance(answer.report, ChartReport)
+    doc = document(answer)
+    client.files_upload_v2(
+        channel=channel,
+        file=chart_png(answer.report),
+        filename=chart_path(answer.report, Path()).name,
+        title=doc.title,
+        initial_comment=f"<@{asked_by}> asked for a chart.\n{document_text(doc)}",
+    )
