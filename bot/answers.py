@@ -18,10 +18,11 @@ from bot.analytics.sizes import size_ladder
 from bot.analytics.streak import streak
 from bot.analytics.valuation import valuation
 from bot.clock import Clock, exchange_today
-from bot.errors import CommandError
+from bot.errors import CommandError, NoDataError
 from bot.grammar import (
     EXAMPLES,
     ChartQuery,
+    EditLevelsQuery,
     HelpQuery,
     LevelsQuery,
     MacroQuery,
@@ -36,7 +37,15 @@ from bot.grammar import (
     parse,
 )
 from bot.market.data import MarketData
-from bot.reports import Answer, HelpReport, Report, Source, StatusReport, Usage
+from bot.reports import (
+    Answer,
+    HelpReport,
+    Report,
+    Source,
+    StatusReport,
+    Usage,
+    WatchedLevelsReport,
+)
 from bot.universe import (
     BILL,
     HIGH_YIELD,
@@ -47,7 +56,7 @@ from bot.universe import (
     VALUATION_PAIR,
     VIX,
 )
-from bot.watched_levels import watched_levels
+from bot.watched_levels import EDITABLE_KEY, WatchedLevelsStore
 
 DEFAULT_PRECEDENT_LENGTH = 10
 """Precedents asked for on a day without a streak of 2 or more look at runs of this length."""
@@ -69,14 +78,20 @@ SUMMARIES = {
 
 class Answerer:
     def __init__(
-        self, market: MarketData, clock: Clock, status: Callable[[], StatusReport]
+        self,
+        market: MarketData,
+        clock: Clock,
+        status: Callable[[], StatusReport],
+        watched: WatchedLevelsStore,
     ) -> None:
         self.market = market
         self.clock = clock
         self.status = status
+        self.watched = watched
 
-    def answer(self, text: str, as_of: date | None = None) -> Answer:
-        """The answer to `text`, as it would have been given on `as_of` (default: today)."""
+    def answer(self, text: str, as_of: date | None = None, workspace: str | None = None) -> Answer:
+        """The answer to `text`, as it would have been given on `as_of` (default: today), for
+        `workspace` (whose watched levels apply and may be edited)."""
         today = exchange_today(self.clock)
         command = parse(text, example_year=today.year - 1)
         if as_of and command.as_of and as_of != command.as_of:
@@ -87,10 +102,12 @@ class Answerer:
                 f"{day.isoformat()} is in the future: ask about a past date",
                 f"{command.name} as of {today.isoformat()}",
             )
-        report, session, source = self._compute(command.query, day)
+        report, session, source = self._compute(command.query, day, workspace)
         return Answer(command.name, session, source, report)
 
-    def _compute(self, query: Query, day: date) -> tuple[Report, date | None, Source | None]:
+    def _compute(
+        self, query: Query, day: date, workspace: str | None
+    ) -> tuple[Report, date | None, Source | None]:
         match query:
             case StreakQuery(a, b):
                 (ha, hb), source = self.market.histories([a, b])
@@ -115,10 +132,11 @@ class Answerer:
                 return ladder, ladder.end, source
             case LevelsQuery(target):
                 (history,), source = self.market.histories([target])
-                found_levels = levels(
-                    history.require(), day, watched_levels(target.key), target.key, history.symbol
-                )
+                watched = self.watched.levels(workspace, target.key)
+                found_levels = levels(history.require(), day, watched, target.key, history.symbol)
                 return found_levels, found_levels.session, source
+            case EditLevelsQuery(action, value, label):
+                return self._edit_levels(workspace, action, value, label), None, None
             case SectorsQuery(period):
                 twins = [i for pair in SECTORS for i in (pair.small, pair.large)]
                 histories, source = self.market.histories(twins)
@@ -156,3 +174,16 @@ class Answerer:
                 usages = [Usage(EXAMPLES[n][0], SUMMARIES[n], EXAMPLES[n][1]) for n in names]
                 return HelpReport(topic, usages), None, None
         raise AssertionError(f"unhandled query {query!r}")
+
+    def _edit_levels(
+        self, workspace: str | None, action: str, value: float, label: str | None
+    ) -> WatchedLevelsReport:
+        if workspace is None:
+            raise CommandError("watched levels belong to a workspace: edit them in Slack", "levels")
+        if action == "set":
+            watched = self.watched.set(workspace, value, label or "Watched")
+        elif self.watched.remove(workspace, value):
+            watched = self.watched.levels(workspace, EDITABLE_KEY)
+        else:
+            raise NoDataError(f"{value:,.2f} is not a watched level: `levels` lists them", "levels")
+        return WatchedLevelsReport(EDITABLE_KEY, action, value, label, list(watched))

@@ -52,6 +52,13 @@ class LevelsQuery:
 
 
 @dataclass(frozen=True)
+class EditLevelsQuery:
+    action: str
+    value: float
+    label: str | None = None
+
+
+@dataclass(frozen=True)
 class SectorsQuery:
     period: str = "ytd"
 
@@ -89,6 +96,7 @@ Query = (
     | PrecedentsQuery
     | SizesQuery
     | LevelsQuery
+    | EditLevelsQuery
     | SectorsQuery
     | ChartQuery
     | ValuationQuery
@@ -113,7 +121,7 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "returns": ("returns [period] [names...]", "returns ytd"),
     "precedents": ("precedents [min_sessions] [3m|6m|12m]", "precedents 12"),
     "sizes": ("sizes [period]", "sizes"),
-    "levels": ("levels [name]", "levels rut"),
+    "levels": ("levels [name] | levels set <value> <label> | levels remove <value>", "levels rut"),
     "sectors": ("sectors [period]", "sectors 3m"),
     "chart": ("chart [period] [A vs B]", "chart 1y"),
     "valuation": ("valuation", "valuation"),
@@ -295,14 +303,36 @@ def _chart(words: list[str], example_year: int) -> ChartQuery:
     return ChartQuery(period or ChartQuery.period, a, b)
 
 
-def _levels(words: list[str], example_year: int) -> LevelsQuery:
+def _levels(words: list[str], example_year: int) -> LevelsQuery | EditLevelsQuery:
     if words and words[0].lower() in ("set", "remove"):
-        raise CommandError(
-            "watched levels cannot be edited yet: `levels` shows the configured ones", "levels"
-        )
+        return _edit_levels(words[0].lower(), words[1:])
     if len(words) > 1:
         raise CommandError("`levels` takes one name at most", "levels rut")
     return LevelsQuery(_instrument(words[0], "levels")) if words else LevelsQuery()
+
+
+_LEVEL_VALUE = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?|\d{1,7}(\.\d+)?")
+_LABEL = re.compile(r"[\w .,'&/()+-]{1,40}")
+
+
+def _edit_levels(action: str, words: list[str]) -> EditLevelsQuery:
+    example = "levels set 2750 Resistance" if action == "set" else "levels remove 2750"
+    if not words or not _LEVEL_VALUE.fullmatch(words[0]):
+        got = f"'{words[0]}'" if words else "nothing"
+        raise CommandError(f"a level is a number such as 2750 or 2,750.5, not {got}", example)
+    value = float(words[0].replace(",", ""))
+    if not 0 < value < 10_000_000:
+        raise CommandError("a level is a positive number below 10,000,000", example)
+    if action == "remove":
+        if len(words) > 1:
+            raise CommandError("`levels remove` takes just the level", example)
+        return EditLevelsQuery("remove", value)
+    label = " ".join(words[1:]) or "Watched"
+    if not _LABEL.fullmatch(label):
+        raise CommandError(
+            "a label is up to 40 letters, digits, spaces and simple punctuation", example
+        )
+    return EditLevelsQuery("set", value, label)
 
 
 def _help(words: list[str], example_year: int) -> HelpQuery:

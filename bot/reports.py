@@ -138,6 +138,23 @@ class Level:
 
 
 @dataclass(frozen=True)
+class WatchedLevel:
+    value: float
+    label: str
+
+
+@dataclass(frozen=True)
+class WatchedLevelsReport:
+    """A workspace's watched levels after a change: `action` is "set" or "removed"."""
+
+    key: str
+    action: str
+    value: float
+    label: str | None
+    watched: list[WatchedLevel]
+
+
+@dataclass(frozen=True)
 class LevelsReport:
     key: str
     symbol: str
@@ -261,6 +278,7 @@ Report = (
     | ValuationReport
     | MacroReport
     | ChartReport
+    | WatchedLevelsReport
     | HelpReport
     | StatusReport
 )

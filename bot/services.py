@@ -18,6 +18,7 @@ from bot.reports import StatusReport
 from bot.store.keys import Keys
 from bot.store.server import connect
 from bot.universe import RUT, SPX, VALUATION_PAIR
+from bot.watched_levels import WatchedLevelsStore
 
 STATUS_SYMBOLS = (RUT.symbol, SPX.symbol, *(i.symbol for i in VALUATION_PAIR))
 
@@ -66,7 +67,8 @@ class Services:
 
     @cached_property
     def answerer(self) -> Answerer:
-        return Answerer(self.market, self.clock, self.status)
+        watched = WatchedLevelsStore(lambda: self.redis, self.keys)
+        return Answerer(self.market, self.clock, self.status, watched)
 
     def redis_health(self) -> str:
         where = "REDIS_URL" if self.settings.redis_url else f"embedded, {self.settings.home}"

@@ -26,7 +26,7 @@ def register(app: App, services: Services) -> None:
         except (ValueError, KeyError, IndexError):
             respond_failure(respond, Failure("that button is not one of mine"))
             return
-        result = answer_or_failure(services.answerer, text, as_of)
+        result = answer_or_failure(services.answerer, text, as_of, body["team"]["id"])
         if isinstance(result, Failure):
             respond_failure(respond, result)
             return

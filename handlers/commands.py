@@ -9,11 +9,11 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.reports import Answer, ChartReport
+from bot.reports import Answer, ChartReport, WatchedLevelsReport
 from bot.services import Services
 from handlers.charts import upload_chart
 from handlers.replies import Failure, answer_or_failure
-from handlers.slack_replies import respond_answer, respond_failure
+from handlers.slack_replies import respond_answer, respond_change, respond_failure
 
 log = logging.getLogger(__name__)
 
@@ -23,11 +23,13 @@ def register(app: App, services: Services) -> None:
     def smallcaps(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()  # before any work: Slack gives up after 3 seconds
         text = command.get("text") or ""
-        result = answer_or_failure(services.answerer, text)
+        result = answer_or_failure(services.answerer, text, workspace=command.get("team_id"))
         if isinstance(result, Failure):
             respond_failure(respond, result)
         elif isinstance(result.report, ChartReport):
             post_chart(client, command, respond, result)
+        elif isinstance(result.report, WatchedLevelsReport):
+            respond_change(respond, result, command["user_id"])
         else:
             respond_answer(respond, text, result)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.reports import Answer
@@ -17,11 +17,11 @@ HOME_COMMANDS = ("streak", "returns ytd", "levels")
 
 def register(app: App, services: Services) -> None:
     @app.event("app_home_opened")
-    def app_home_opened(event: dict[str, Any], client: WebClient) -> None:
+    def app_home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         if event.get("tab", "home") != "home":
             return
         sections: list[Answer | str] = []
         for text in HOME_COMMANDS:
-            result = answer_or_failure(services.answerer, text)
+            result = answer_or_failure(services.answerer, text, workspace=context.team_id)
             sections.append(f"{text}: {result.line()}" if isinstance(result, Failure) else result)
         client.views_publish(user_id=event["user"], view=home_view(sections))

@@ -29,10 +29,16 @@ class Failure:
         return f"{self.message}{example}"
 
 
-def answer_or_failure(answerer: Answerer, text: str, as_of: date | None = None) -> Answer | Failure:
+TERMINAL_WORKSPACE = "console"
+"""The console and `ask` act as one workspace of their own."""
+
+
+def answer_or_failure(
+    answerer: Answerer, text: str, as_of: date | None = None, workspace: str | None = None
+) -> Answer | Failure:
     """The answer to `text`, or a failure that says what went wrong (never an exception)."""
     try:
-        return answerer.answer(text, as_of)
+        return answerer.answer(text, as_of, workspace)
     except CommandError as error:
         return Failure(error.message, error.example, status=2)
     except UserFacingError as error:

@@ -38,6 +38,15 @@ def respond_failure(respond: Respond, failure: Failure) -> None:
     )
 
 
+def respond_change(respond: Respond, answer: Answer, user: str) -> None:
+    """A change to the workspace's settings, confirmed in the channel with who made it."""
+    respond(
+        response_type="in_channel",
+        text=f"<@{user}> changed: {fallback_text(answer)}",
+        blocks=answer_blocks(answer, changed_by=user),
+    )
+
+
 def respond_answer(respond: Respond, text: str, answer: Answer) -> None:
     respond(
         response_type="ephemeral",

@@ -12,6 +12,7 @@ from bot.errors import CommandError
 from bot.grammar import (
     EXAMPLES,
     ChartQuery,
+    EditLevelsQuery,
     HelpQuery,
     LevelsQuery,
     MacroQuery,
@@ -91,6 +92,15 @@ def test_chart_arguments() -> None:
         parse("chart yttd")
 
 
+def test_editing_watched_levels() -> None:
+    assert parse("levels set 2750 Resistance").query == EditLevelsQuery("set", 2750.0, "Resistance")
+    assert parse("levels set 2,750.5 prior high (2024)").query == EditLevelsQuery(
+        "set", 2750.5, "prior high (2024)"
+    )
+    assert parse("levels set 2900").query == EditLevelsQuery("set", 2900.0, "Watched")
+    assert parse("levels remove 2600").query == EditLevelsQuery("remove", 2600.0)
+
+
 def test_precedents_arguments() -> None:
     assert parse("precedents 12").query == PrecedentsQuery(12, "12m", RUT, SPX)
     assert parse("precedents 10 6m").query == PrecedentsQuery(10, "6m", RUT, SPX)
@@ -129,7 +139,11 @@ def test_as_of_anywhere(text: str) -> None:
         ("macro now", "takes no arguments"),
         ("sectors ytd 3m", "one period at most"),
         ("help nothing", "no command 'nothing'"),
-        ("levels set 2750 breakout", "cannot be edited yet"),
+        ("levels set", "a level is a number"),
+        ("levels set 27x0 breakout", "not '27x0'"),
+        ("levels set 0 zero", "positive number"),
+        ("levels set 2750 <!channel>", "a label is up to 40"),
+        ("levels remove 2750 now", "just the level"),
     ],
 )
 def test_helpful_errors(text: str, message: str) -> None:

@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
 from bot.analytics.series import upto
-from bot.reports import Level, LevelsReport
-
-
-@dataclass(frozen=True)
-class WatchedLevel:
-    value: float
-    label: str
+from bot.reports import Level, LevelsReport, WatchedLevel
 
 
 def _extreme(closes: pd.Series, highest: bool) -> tuple[float, pd.Timestamp]:

@@ -35,6 +35,7 @@ from bot.reports import (
     StatusReport,
     StreakReport,
     ValuationReport,
+    WatchedLevelsReport,
 )
 from bot.universe import display_name
 
@@ -292,6 +293,16 @@ def _chart(r: ChartReport) -> Document:
     )
 
 
+def _watched(r: WatchedLevelsReport) -> Document:
+    change = (
+        f"Set {level(r.value)}: {r.label}." if r.action == "set" else f"Removed {level(r.value)}."
+    )
+    rows = [[level(w.value), w.label] for w in sorted(r.watched, key=lambda w: -w.value)]
+    parts: list[Part] = [f"Watched levels of the {display_name(r.key)}", change]
+    parts.append(table(["Level", "Label"], rows) if rows else "No levels are watched now.")
+    return _document(parts)
+
+
 def _help(r: HelpReport) -> Document:
     if r.topic:
         (usage,) = r.usages
@@ -334,6 +345,7 @@ _BUILDERS: dict[type, Callable[[Any], Document]] = {
     ValuationReport: _valuation,
     MacroReport: _macro,
     ChartReport: _chart,
+    WatchedLevelsReport: _watched,
     HelpReport: _help,
     StatusReport: _status,
 }

@@ -84,13 +84,18 @@ def document_blocks(doc: Document) -> list[Block]:
 
 
 def answer_blocks(
-    answer: Answer, share_value: str | None = None, shared_by: str | None = None
+    answer: Answer,
+    share_value: str | None = None,
+    shared_by: str | None = None,
+    changed_by: str | None = None,
 ) -> list[Block]:
-    """An answer as blocks; with a share value, a "Post to channel" button; once shared, who
-    shared it."""
+    """An answer as blocks; with a share value, a "Post to channel" button; once shared (or for a
+    change), who shared (or made) it."""
     blocks = document_blocks(document(answer))
     if shared_by:
         blocks.append(context(f"Shared by <@{shared_by}>"))
+    if changed_by:
+        blocks.append(context(f"Changed by <@{changed_by}>"))
     reserved = 1 if share_value else 0
     if len(blocks) + reserved > MAX_BLOCKS:
         blocks = [*blocks[: MAX_BLOCKS - reserved - 1], context("(cut to fit Slack's limits)")]

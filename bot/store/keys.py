@@ -7,8 +7,10 @@ Layout (prefix default `smallcaps:`):
 - `prices:failures` (hash): `<SYMBOL>` -> JSON `{"at": ISO UTC, "error": text}`.
 - `lock:prices-refresh` (string): the single-flight lock held while Yahoo is being asked.
 - `funds:<SYMBOL>` (hash): `<YYYY-MM-DD>` -> JSON fund multiples recorded that day.
+- `levels:<WORKSPACE>` (hash): the Russell 2000 levels a workspace watches, `<value>` -> label,
+  plus `_edited` once the workspace has changed the defaults.
 
-Symbols are checked against the shape of a Yahoo symbol before they become part of a key, so
+Symbols and workspace ids are checked against their shapes before they become part of a key, so
 user text can never form, or collide with, another key.
 """
 
@@ -23,6 +25,15 @@ def checked_symbol(symbol: str) -> str:
     if not _SYMBOL.fullmatch(symbol):
         raise ValueError(f"not a Yahoo symbol: {symbol!r}")
     return symbol
+
+
+_WORKSPACE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
+def checked_workspace(workspace: str) -> str:
+    if not _WORKSPACE.fullmatch(workspace):
+        raise ValueError(f"not a workspace id: {workspace!r}")
+    return workspace
 
 
 class Keys:
@@ -40,3 +51,6 @@ class Keys:
 
     def fund_snapshots(self, symbol: str) -> str:
         return f"{self.prefix}funds:{checked_symbol(symbol)}"
+
+    def watched_levels(self, workspace: str) -> str:
+        return f"{self.prefix}levels:{checked_workspace(workspace)}"

@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bot.analytics.levels import WatchedLevel, levels
+from bot.analytics.levels import levels
 from bot.analytics.sectors import sectors
 from bot.analytics.series import History
 from bot.analytics.sizes import rank_correlation, size_ladder
+from bot.reports import WatchedLevel
 from tests.factories import closes
 
 

@@ -269,3 +269,17 @@ def test_chart_upload_refused_by_slack_is_an_ephemeral_error(bot: Bot) -> None:
     (reply,) = bot.stand_in.wait_for("response/refused")
     assert reply.body["response_type"] == "ephemeral"
     assert "not_in_channel" in reply.body["text"]
+
+
+def test_levels_set_is_confirmed_in_the_channel_and_then_watched(bot: Bot) -> None:
+    bot.command("levels set 2,900 Stretch target", response="set")
+    (confirmation,) = bot.stand_in.wait_for("response/set")
+    assert confirmation.body["response_type"] == "in_channel"
+    assert confirmation.body["text"].startswith("<@U0ASKER> changed:")
+    text = block_text(confirmation.body["blocks"])
+    assert "Set 2,900.00: Stretch target." in text
+    assert "Changed by <@U0ASKER>" in text
+    bot.command("levels", response="after")
+    assert "Stretch target" in block_text(response_blocks(bot, "after"))
+    bot.command("levels", response="elsewhere", team_id="T0OTHER")
+    assert "Stretch target" not in block_text(response_blocks(bot, "elsewhere"))
