@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -15,6 +16,9 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 log = logging.getLogger(__name__)
+
+ACK_SWITCH_INTERVAL = 0.0005
+"""Seconds a thread may hold the GIL before another waiting thread gets it."""
 
 Health = Callable[[], tuple[bool, dict[str, str]]]
 StartResponse = Callable[..., Any]
@@ -48,6 +52,9 @@ def serve(application: WsgiApp, port: int, host: str = "0.0.0.0") -> None:
     """Serve until stopped, with waitress's worker threads."""
     from waitress import serve as waitress_serve
 
+    # A request thread waiting to send its ack must not wait 5 ms (Python's default) for the
+    # GIL while a listener thread computes the previous answer: acks come first.
+    sys.setswitchinterval(ACK_SWITCH_INTERVAL)
     log.warning(
         "smallcaps listening on http://%s:%d (POST /slack/events, GET /healthz)", host, port
     )
