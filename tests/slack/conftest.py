@@ -43,8 +43,8 @@ class Reply:
 class Bot:
     url: str
     stand_in: SlackStandIn
-    services: Services
-    facts: StreakMarket
+    services: Services | None = None
+    facts: StreakMarket | None = None
 
     def post(
         self,
