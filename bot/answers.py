@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from bot.analytics.flows import implied_flows
 from bot.analytics.levels import levels
 from bot.analytics.macro import macro
 from bot.analytics.precedents import precedents
@@ -23,6 +24,7 @@ from bot.grammar import (
     EXAMPLES,
     ChartQuery,
     EditLevelsQuery,
+    FlowsQuery,
     HelpQuery,
     LevelsQuery,
     MacroQuery,
@@ -39,6 +41,7 @@ from bot.grammar import (
 from bot.market.data import MarketData
 from bot.reports import (
     Answer,
+    FlowsReport,
     HelpReport,
     Report,
     Source,
@@ -48,6 +51,7 @@ from bot.reports import (
 )
 from bot.universe import (
     BILL,
+    FLOW_ETFS,
     HIGH_YIELD,
     SECTORS,
     SIZE_LADDER,
@@ -70,6 +74,7 @@ SUMMARIES = {
     "sectors": "small-cap sectors next to their large-cap twins",
     "chart": "a chart of A and B rebased to 100, and the A/B ratio with its 50-day average",
     "valuation": "P/E, P/B, P/S and P/CF of small vs large caps (IWM vs SPY)",
+    "flows": "implied net flows and assets of IWM, VB, IJR and VBR from the days recorded",
     "macro": "yields, volatility and credit, with their recent change",
     "status": "where the data comes from and how fresh it is",
     "help": "this list, or one command explained",
@@ -160,6 +165,15 @@ class Answerer:
                     large.symbol,
                 )
                 return gap, gap.session, Source(f"{self.market.label} (fund data)")
+            case FlowsQuery():
+                histories, source = self.market.histories(FLOW_ETFS)
+                rows = [
+                    implied_flows(self.market.fund_history(h.symbol)["total_assets"], h, day)
+                    for h in histories
+                ]
+                session = max((r.last_recorded for r in rows if r.last_recorded), default=day)
+                flows = FlowsReport(session, rows)
+                return flows, flows.session, Source(f"{self.market.label} (fund assets)")
             case MacroQuery():
                 histories, source = self.market.histories(
                     [TEN_YEAR, BILL, VIX, HIGH_YIELD, TREASURIES]

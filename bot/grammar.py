@@ -2,8 +2,8 @@
 
 streak [A vs B]              returns [period] [names...]     precedents [min] [horizon]
 sizes [period]               levels [name]                   sectors [period]
-chart [period] [A vs B]      valuation                       macro
-status                       help [command]
+chart [period] [A vs B]      valuation                       flows
+macro                        status                          help [command]
 ... as of YYYY-MM-DD | --as-of YYYY-MM-DD
 """
 
@@ -76,6 +76,11 @@ class ValuationQuery:
 
 
 @dataclass(frozen=True)
+class FlowsQuery:
+    pass
+
+
+@dataclass(frozen=True)
 class MacroQuery:
     pass
 
@@ -100,6 +105,7 @@ Query = (
     | SectorsQuery
     | ChartQuery
     | ValuationQuery
+    | FlowsQuery
     | MacroQuery
     | StatusQuery
     | HelpQuery
@@ -125,6 +131,7 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "sectors": ("sectors [period]", "sectors 3m"),
     "chart": ("chart [period] [A vs B]", "chart 1y"),
     "valuation": ("valuation", "valuation"),
+    "flows": ("flows", "flows"),
     "macro": ("macro", "macro"),
     "status": ("status", "status"),
     "help": ("help [command]", "help streak"),
@@ -353,6 +360,7 @@ _PARSERS: dict[str, Parser] = {
     "sectors": _single_period("sectors", "ytd"),
     "chart": _chart,
     "valuation": _no_arguments("valuation", ValuationQuery()),
+    "flows": _no_arguments("flows", FlowsQuery()),
     "macro": _no_arguments("macro", MacroQuery()),
     "status": _no_arguments("status", StatusQuery()),
     "help": _help,

@@ -204,6 +204,27 @@ class ValuationReport:
 
 
 @dataclass(frozen=True)
+class FlowRow:
+    symbol: str
+    name: str
+    assets: float | None
+    flow_1d: float | None
+    flow_5d: float | None
+    days_recorded: int
+    first_recorded: date | None
+    last_recorded: date | None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class FlowsReport:
+    """Implied net flows in dollars, from the fund assets the bot has recorded."""
+
+    session: date
+    rows: list[FlowRow]
+
+
+@dataclass(frozen=True)
 class MacroRow:
     key: str
     name: str
@@ -276,6 +297,7 @@ Report = (
     | LevelsReport
     | SectorsReport
     | ValuationReport
+    | FlowsReport
     | MacroReport
     | ChartReport
     | WatchedLevelsReport

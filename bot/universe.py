@@ -83,6 +83,9 @@ SIZE_LADDER = (
 )
 """Size segments, largest first."""
 
+FLOW_ETFS = (ETFS[0], ETFS[2], ETFS[3], ETFS[4])
+"""The small-cap funds whose flows are followed: IWM, VB, IJR, VBR."""
+
 VALUATION_PAIR = (ETFS[0], ETFS[1])
 """Small caps and large caps as their fund data describes them: IWM vs SPY."""
 

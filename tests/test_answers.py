@@ -18,6 +18,7 @@ from bot.errors import CommandError, NoDataError, UserFacingError
 from bot.render.json import render_json
 from bot.render.text import render_text
 from bot.reports import (
+    FlowsReport,
     MacroReport,
     PrecedentsReport,
     ReturnsReport,
@@ -43,10 +44,11 @@ def services(csv_dir: Path, redis_server: redis.Redis, tmp_path: Path) -> Servic
         write_flat_csv(csv_dir / f"{pair.large.symbol}.csv", from_returns([0.05] * days))
     write_two_column_csv(csv_dir / "^TNX.csv", from_returns([0.0] * days, first=4.0), "^TNX")
     (csv_dir / "funds.csv").write_text(
-        "date,symbol,pe,pb,ps,pcf\n"
-        "2024-01-03,IWM,15,2.0,1.2,9\n2024-01-03,SPY,22,4.0,2.8,16\n"
-        "2024-01-04,IWM,0.07,2.0,1.1,9\n2024-01-04,SPY,22,4.2,2.8,16\n"
+        "date,symbol,pe,pb,ps,pcf,total_assets\n"
+        "2024-01-03,IWM,15,2.0,1.2,9,70e9\n2024-01-03,SPY,22,4.0,2.8,16,600e9\n"
+        "2024-01-04,IWM,0.07,2.0,1.1,9,71e9\n2024-01-04,SPY,22,4.2,2.8,16,601e9\n"
     )
+    write_flat_csv(csv_dir / "IWM.csv", from_returns([0.5] * days))
     settings = Settings(data=f"csv:{csv_dir}", home=tmp_path / "home")
     clock = FixedClock(datetime(2024, 3, 1, 15, tzinfo=UTC))
     return Services(settings, clock=clock, redis_client=redis_server)
@@ -75,6 +77,19 @@ def test_valuation_from_recorded_fund_data(services: Services) -> None:
     assert pe.small == pytest.approx(1 / 0.07)  # a reciprocal, turned back
     assert pe.discount_pct == pytest.approx((1 / 0.07 / 22 - 1) * 100)
     assert report.recorded_days == 2
+
+
+def test_flows_from_recorded_assets(services: Services) -> None:
+    answer = services.answerer.answer("flows")
+    report = answer.report
+    assert isinstance(report, FlowsReport)
+    iwm, vb, _, _ = report.rows
+    assert iwm.symbol == "IWM" and iwm.days_recorded == 2
+    assert iwm.flow_1d == pytest.approx(71e9 - 70e9 * 1.005)  # IWM rose 0.5% that day
+    assert iwm.note == "5-day flow needs 6 recorded days"
+    assert vb.days_recorded == 0 and vb.note is not None and "no file VB.csv" in vb.note
+    text = render_text(answer)
+    assert "recorded on 2 day(s) since 2024-01-03" in text
 
 
 def test_sizes_and_macro_say_what_is_missing(services: Services) -> None:

@@ -19,10 +19,9 @@ import pandas as pd
 import redis
 from redis.exceptions import LockError
 
-from bot.analytics.valuation import METRICS
 from bot.clock import Clock, exchange_today
 from bot.errors import UpstreamError
-from bot.market.prices import PriceSet, pack, unpack
+from bot.market.prices import FUND_FIELDS, PriceSet, pack, unpack
 from bot.market.yahoo import YahooFunds, YahooPrices
 from bot.reports import SymbolFreshness
 from bot.store.keys import Keys
@@ -190,9 +189,10 @@ class CachedPrices:
 
 
 class RecordedFunds:
-    """Fund multiples fetched from Yahoo at most once a day, each day's recorded in Redis.
+    """Fund data fetched from Yahoo at most once a day, each day's recorded in Redis.
 
-    The recorded days are the history the valuation percentile is measured against.
+    The recorded days are the history the valuation percentile is measured against, and the
+    assets that implied flows are computed from.
     """
 
     def __init__(
@@ -213,6 +213,6 @@ class RecordedFunds:
                 log.warning("fund data for %s not recorded today: %s", symbol, error.message)
         recorded = self.redis.hgetall(key)
         rows = {_text(day): json.loads(values) for day, values in recorded.items()}
-        frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(METRICS), dtype=float)
+        frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(FUND_FIELDS), dtype=float)
         frame.index = pd.DatetimeIndex(pd.to_datetime(frame.index)).astype("datetime64[ns]")
         return frame.sort_index()

@@ -7,7 +7,7 @@
   `yf.download(...).to_csv()` writes them;
 - two columns: `Date,<close>`.
 
-An optional `funds.csv` (`date,symbol,pe,pb,ps,pcf`) holds recorded fund multiples.
+An optional `funds.csv` (`date,symbol,pe,pb,ps,pcf,total_assets`) holds recorded fund data.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from bot.analytics.valuation import METRICS, plausible_ratio
-from bot.market.prices import PriceSet, as_sessions, clean_closes
+from bot.market.prices import FUND_FIELDS, PriceSet, as_sessions, clean_closes
 from bot.reports import SymbolFreshness
 
 
@@ -106,7 +106,7 @@ class CsvDirectory:
     def fund_history(self, symbol: str) -> pd.DataFrame:
         path = self.directory / "funds.csv"
         if not path.is_file():
-            return pd.DataFrame(columns=list(METRICS))
+            return pd.DataFrame(columns=list(FUND_FIELDS))
         frame = pd.read_csv(path, dtype={"date": "string", "symbol": "string"})
         frame = frame[frame["symbol"].str.upper() == symbol]
         index = as_sessions(frame["date"])
@@ -116,4 +116,6 @@ class CsvDirectory:
                 frame[metric] if metric in frame else pd.Series(float("nan"), index=frame.index)
             )
             result[metric] = [plausible_ratio(metric, v) for v in pd.to_numeric(column).to_numpy()]
+        assets = pd.to_numeric(frame.get("total_assets", pd.Series(index=frame.index)))
+        result["total_assets"] = assets.where(assets > 0).to_numpy(dtype=float)
         return result[result.index.notna()].sort_index()

@@ -12,6 +12,9 @@ import pandas as pd
 
 from bot.reports import SymbolFreshness
 
+FUND_FIELDS = ("pe", "pb", "ps", "pcf", "total_assets")
+"""What is recorded of a fund each day: its multiples and its total assets in dollars."""
+
 
 @dataclass
 class PriceSet:
@@ -33,7 +36,7 @@ class PriceSource(Protocol):
 
 class FundSource(Protocol):
     def fund_history(self, symbol: str) -> pd.DataFrame:
-        """Recorded fund multiples by date: columns pe, pb, ps, pcf (any may be missing)."""
+        """Recorded fund data by date: the FUND_FIELDS columns (any value may be missing)."""
         ...
 
 

@@ -16,12 +16,13 @@ import pandas as pd
 
 from bot.analytics.valuation import plausible_ratio
 from bot.errors import UpstreamError
-from bot.market.prices import as_sessions, clean_closes
+from bot.market.prices import FUND_FIELDS, as_sessions, clean_closes
 
 log = logging.getLogger(__name__)
 
 Download = Callable[..., pd.DataFrame | None]
 EquityHoldings = Callable[[str], pd.DataFrame]
+FundInfo = Callable[[str], dict[str, Any]]
 
 _HOLDINGS_ROWS = {
     "pe": "Price/Earnings",
@@ -39,6 +40,13 @@ def _yf_download(**kwargs: Any) -> pd.DataFrame | None:
         warnings.simplefilter("ignore", DeprecationWarning)
         frame: pd.DataFrame | None = yf.download(**kwargs)
     return frame
+
+
+def _yf_fund_info(symbol: str) -> dict[str, Any]:
+    import yfinance as yf
+
+    info: dict[str, Any] = yf.Ticker(symbol).info
+    return info
 
 
 def _yf_equity_holdings(symbol: str) -> pd.DataFrame:
@@ -127,19 +135,38 @@ class YahooPrices:
 
 
 class YahooFunds:
-    """Fund multiples (P/E, P/B, P/S, P/CF) of an ETF as Yahoo reports them today."""
+    """What Yahoo reports about an ETF today: its multiples (P/E, P/B, P/S, P/CF) from
+    `funds_data.equity_holdings`, and its total assets from `info`."""
 
-    def __init__(self, equity_holdings: EquityHoldings = _yf_equity_holdings) -> None:
+    def __init__(
+        self,
+        equity_holdings: EquityHoldings = _yf_equity_holdings,
+        fund_info: FundInfo = _yf_fund_info,
+    ) -> None:
         self._equity_holdings = equity_holdings
+        self._fund_info = fund_info
 
     def fetch(self, symbol: str) -> dict[str, float | None]:
+        values: dict[str, float | None] = dict.fromkeys(FUND_FIELDS)
+        errors: list[str] = []
         try:
             frame = self._equity_holdings(symbol)
+            if frame is not None and not frame.empty:
+                values.update(parse_equity_holdings(frame, symbol))
         except Exception as error:
-            raise UpstreamError(f"Yahoo Finance fund data failed for {symbol}: {error}") from error
-        if frame is None or frame.empty:
-            raise UpstreamError(f"Yahoo Finance has no fund data for {symbol}")
-        values = parse_equity_holdings(frame, symbol)
+            errors.append(f"fund data: {error}")
+        try:
+            values["total_assets"] = parse_total_assets(self._fund_info(symbol))
+        except Exception as error:
+            errors.append(f"fund info: {error}")
         if all(v is None for v in values.values()):
-            raise UpstreamError(f"Yahoo Finance fund data for {symbol} has no usable multiples")
+            why = f" ({'; '.join(errors)})" if errors else ""
+            raise UpstreamError(f"Yahoo Finance has no usable fund data for {symbol}{why}")
         return values
+
+
+def parse_total_assets(info: dict[str, Any] | None) -> float | None:
+    """An ETF's total assets in dollars from `Ticker.info`, when Yahoo gives a positive number."""
+    raw = (info or {}).get("totalAssets")
+    number = pd.to_numeric(pd.Series([raw]), errors="coerce").iloc[0]
+    return float(number) if pd.notna(number) and number > 0 else None

@@ -24,6 +24,7 @@ from bot.render.numbers import (
 from bot.reports import (
     Answer,
     ChartReport,
+    FlowsReport,
     HelpReport,
     LevelsReport,
     MacroReport,
@@ -251,6 +252,46 @@ def _valuation(r: ValuationReport) -> Document:
     )
 
 
+def _dollars(value: float | None, signed: bool = False) -> str:
+    if value is None:
+        return "n/a"
+    sign = ("+" if value >= 0 else "-") if signed else ("-" if value < 0 else "")
+    size = abs(value)
+    for unit, scale in (("B", 1e9), ("M", 1e6), ("K", 1e3)):
+        if size >= scale:
+            return f"{sign}${size / scale:,.1f}{unit}"
+    return f"{sign}${size:,.0f}"
+
+
+def _flows(r: FlowsReport) -> Document:
+    rows = [
+        [
+            row.symbol,
+            _dollars(row.assets),
+            _dollars(row.flow_1d, True),
+            _dollars(row.flow_5d, True),
+            str(row.days_recorded),
+            row.note or "",
+        ]
+        for row in r.rows
+    ]
+    firsts = [row.first_recorded for row in r.rows if row.first_recorded]
+    recorded = max((row.days_recorded for row in r.rows), default=0)
+    honest = (
+        f"Implied from fund assets recorded on {recorded} day(s) since {day(min(firsts))}: "
+        "assets today minus yesterday's assets grown by the price change."
+        if firsts
+        else "No fund assets recorded yet: the bot records them once a day."
+    )
+    return _document(
+        [
+            f"Small-cap ETF flows, {day(r.session)}",
+            table(["ETF", "Assets", "1-day flow", "5-day flow", "Days", ""], rows),
+            honest,
+        ]
+    )
+
+
 def _macro(r: MacroReport) -> Document:
     def change(value: float | None, unit: str) -> str:
         if value is None:
@@ -343,6 +384,7 @@ _BUILDERS: dict[type, Callable[[Any], Document]] = {
     LevelsReport: _levels,
     SectorsReport: _sectors,
     ValuationReport: _valuation,
+    FlowsReport: _flows,
     MacroReport: _macro,
     ChartReport: _chart,
     WatchedLevelsReport: _watched,

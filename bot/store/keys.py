@@ -6,7 +6,8 @@ Layout (prefix default `smallcaps:`):
   `last_session` (ISO date of the newest close).
 - `prices:failures` (hash): `<SYMBOL>` -> JSON `{"at": ISO UTC, "error": text}`.
 - `lock:prices-refresh` (string): the single-flight lock held while Yahoo is being asked.
-- `funds:<SYMBOL>` (hash): `<YYYY-MM-DD>` -> JSON fund multiples recorded that day.
+- `funds:<SYMBOL>` (hash): `<YYYY-MM-DD>` -> JSON fund data recorded that day (multiples and
+  total assets).
 - `levels:<WORKSPACE>` (hash): the Russell 2000 levels a workspace watches, `<value>` -> label,
   plus `_edited` once the workspace has changed the defaults.
 

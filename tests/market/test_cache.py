@@ -13,10 +13,9 @@ import pandas as pd
 import pytest
 import redis
 
-from bot.analytics.valuation import METRICS
 from bot.clock import FixedClock
 from bot.market.cache import CachedPrices, RecordedFunds
-from bot.market.prices import PriceSet, pack, unpack
+from bot.market.prices import FUND_FIELDS, PriceSet, pack, unpack
 from bot.market.yahoo import YahooFunds, YahooPrices
 from bot.store.keys import Keys
 from tests.factories import closes, equity_holdings, random_walk, yf_frame
@@ -434,7 +433,11 @@ def holdings() -> FakeHoldings:
 def funds(
     holdings: FakeHoldings, redis_server: redis.Redis, keys: Keys, clock: FixedClock
 ) -> RecordedFunds:
-    return RecordedFunds(YahooFunds(holdings), redis_server, keys, clock)
+    return RecordedFunds(YahooFunds(holdings, no_info), redis_server, keys, clock)
+
+
+def no_info(symbol: str) -> dict[str, object]:
+    return {}
 
 
 def test_funds_recorded_once_per_exchange_day(
@@ -446,7 +449,7 @@ def test_funds_recorded_once_per_exchange_day(
 ) -> None:
     history = funds.fund_history("IWM")
     assert holdings.calls == ["IWM"]
-    assert list(history.columns) == list(METRICS)
+    assert list(history.columns) == list(FUND_FIELDS)
     assert list(history.index) == [pd.Timestamp("2026-01-22")]
     row = history.iloc[0]
     assert row["pe"] == pytest.approx(20.0)
@@ -483,7 +486,7 @@ def test_failed_fund_fetch_is_not_recorded(
     holdings.error = RuntimeError("no fundProfile")
     history = funds.fund_history("IWM")
     assert history.empty
-    assert list(history.columns) == list(METRICS)
+    assert list(history.columns) == list(FUND_FIELDS)
     assert not redis_server.exists(keys.fund_snapshots("IWM"))
 
     # nothing was recorded, so a later call the same day asks again

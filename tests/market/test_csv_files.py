@@ -13,6 +13,7 @@ import pytest
 import bot.market.csv_files as csv_files
 from bot.analytics.valuation import METRICS
 from bot.market.csv_files import CsvDirectory, LayoutError, read_closes
+from bot.market.prices import FUND_FIELDS
 from tests.factories import closes, write_flat_csv, write_multiheader_csv, write_two_column_csv
 
 SERIES = closes([2010.5, 2023.25, 1999.0, 2041.75, 2050.125])
@@ -304,7 +305,7 @@ def test_funds_csv_converts_reciprocals_and_filters_by_symbol(csv_dir: Path) -> 
         "2024-01-02,SPY,25.0,4.5,3.0,20.0\n"
     )
     history = CsvDirectory(csv_dir).fund_history("IWM")
-    assert list(history.columns) == list(METRICS)
+    assert list(history.columns) == list(FUND_FIELDS)
     assert list(history.index) == [pd.Timestamp("2024-01-02"), pd.Timestamp("2024-01-03")]
     newest = history.loc["2024-01-03"]
     assert newest["pe"] == pytest.approx(1 / 0.05)  # 20
@@ -327,7 +328,7 @@ def test_funds_csv_implausible_and_empty_values_are_none(csv_dir: Path) -> None:
 def test_funds_csv_with_some_metric_columns_absent(csv_dir: Path) -> None:
     (csv_dir / "funds.csv").write_text("date,symbol,pe,pb\n2024-01-02,IWM,0.05,2.0\n")
     history = CsvDirectory(csv_dir).fund_history("IWM")
-    assert list(history.columns) == list(METRICS)
+    assert list(history.columns) == list(FUND_FIELDS)
     assert len(history) == 1
     assert history["pe"].iloc[0] == pytest.approx(20.0)
     assert history["pb"].iloc[0] == pytest.approx(2.0)
@@ -338,4 +339,4 @@ def test_funds_csv_with_some_metric_columns_absent(csv_dir: Path) -> None:
 def test_no_funds_csv_is_an_empty_history(csv_dir: Path) -> None:
     history = CsvDirectory(csv_dir).fund_history("IWM")
     assert history.empty
-    assert list(history.columns) == list(METRICS)
+    assert list(history.columns) == list(FUND_FIELDS)

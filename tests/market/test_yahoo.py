@@ -10,7 +10,13 @@ import pandas as pd
 import pytest
 
 from bot.errors import UpstreamError
-from bot.market.yahoo import YahooFunds, YahooPrices, parse_download, parse_equity_holdings
+from bot.market.yahoo import (
+    YahooFunds,
+    YahooPrices,
+    parse_download,
+    parse_equity_holdings,
+    parse_total_assets,
+)
 from tests.factories import closes, equity_holdings, yf_frame
 
 IWM = closes([200.0, 201.5, 199.25, 202.0])
@@ -215,18 +221,50 @@ def test_yahoo_funds_fetch_passes_the_symbol() -> None:
         asked.append(symbol)
         return equity_holdings(symbol, [0.04, 2.0, 1.0, 0.1, 1.0, 0.1])
 
-    values = YahooFunds(fake_holdings).fetch("IWM")
-    assert asked == ["IWM"]
+    def fake_info(symbol: str) -> dict[str, object]:
+        asked.append(symbol)
+        return {"totalAssets": 71_500_000_000, "longName": "iShares Russell 2000 ETF"}
+
+    values = YahooFunds(fake_holdings, fake_info).fetch("IWM")
+    assert asked == ["IWM", "IWM"]
     assert values["pe"] == pytest.approx(25.0)
     assert values["pcf"] == pytest.approx(10.0)
+    assert values["total_assets"] == pytest.approx(71.5e9)
+
+
+@pytest.mark.parametrize(
+    ("info", "expected"),
+    [
+        ({"totalAssets": 7.1e10}, 7.1e10),
+        ({"totalAssets": "7.1e10"}, 7.1e10),
+        ({"totalAssets": None}, None),
+        ({"totalAssets": -5}, None),
+        ({}, None),
+        (None, None),
+    ],
+)
+def test_total_assets_from_info(info: dict[str, object] | None, expected: float | None) -> None:
+    assert parse_total_assets(info) == expected
+
+
+def test_assets_alone_are_still_recorded_when_the_multiples_fail() -> None:
+    def failing_holdings(symbol: str) -> pd.DataFrame:
+        raise KeyError("fundProfile")
+
+    values = YahooFunds(failing_holdings, lambda symbol: {"totalAssets": 5e10}).fetch("VB")
+    assert values["total_assets"] == pytest.approx(5e10)
+    assert values["pe"] is None
 
 
 def test_yahoo_funds_fetch_raising_is_upstream_error() -> None:
     def failing_holdings(symbol: str) -> pd.DataFrame:
         raise KeyError("fundProfile")
 
-    with pytest.raises(UpstreamError, match="IWM"):
-        YahooFunds(failing_holdings).fetch("IWM")
+    def failing_info(symbol: str) -> dict[str, object]:
+        raise ConnectionError("no route to Yahoo")
+
+    with pytest.raises(UpstreamError, match=r"IWM.*fundProfile.*no route to Yahoo"):
+        YahooFunds(failing_holdings, failing_info).fetch("IWM")
 
 
 @pytest.mark.parametrize(
@@ -243,4 +281,4 @@ def test_yahoo_funds_fetch_without_usable_multiples_is_upstream_error(
     frame: pd.DataFrame | None,
 ) -> None:
     with pytest.raises(UpstreamError, match="IWM"):
-        YahooFunds(lambda symbol: frame).fetch("IWM")  # type: ignore[arg-type,return-value]
+        YahooFunds(lambda symbol: frame, lambda symbol: {}).fetch("IWM")  # type: ignore[arg-type,return-value]

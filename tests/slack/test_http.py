@@ -37,6 +37,7 @@ READ_ONLY = [
     "levels",
     "sectors",
     "valuation",
+    "flows",
     "precedents 3",
     "macro",
     "status",
