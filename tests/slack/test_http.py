@@ -125,26 +125,7 @@ def test_post_to_channel_posts_the_same_answer_attributed(bot: Bot) -> None:
     bot.command("streak")
     blocks = response_blocks(bot, "r1")
     button = next(b for b in blocks if b["type"] == "actions")["elements"][0]
-    payload = {
-        "type": "block_actions",
-        "team": {"id": "T0TEST"},
-        "user": {"id": "U0SHARER"},
-        "channel": {"id": "C0CHAN"},
-        "api_app_id": "A0APP",
-        "token": "legacy",
-        "trigger_id": "1.2.3",
-        "container": {"type": "message", "is_ephemeral": True},
-        "response_url": bot.stand_in.response_url("share"),
-        "actions": [
-            {
-                "action_id": SHARE_ACTION,
-                "block_id": "b",
-                "value": button["value"],
-                "type": "button",
-                "action_ts": "1",
-            }
-        ],
-    }
+    payload = share_payload(bot, button["value"], "share")
     assert bot.interact(payload).status == 200
     (post,) = bot.stand_in.wait_for("chat.postMessage")
     assert post.body["channel"] == "C0CHAN"
@@ -284,3 +265,62 @@ def test_levels_set_is_confirmed_in_the_channel_and_then_watched(bot: Bot) -> No
     assert "Stretch target" in block_text(response_blocks(bot, "after"))
     bot.command("levels", response="elsewhere", team_id="T0OTHER")
     assert "Stretch target" not in block_text(response_blocks(bot, "elsewhere"))
+
+
+def share_payload(bot: Bot, value: str, response: str) -> dict[str, Any]:
+    return {
+        "type": "block_actions",
+        "team": {"id": "T0TEST"},
+        "user": {"id": "U0SHARER"},
+        "channel": {"id": "C0CHAN"},
+        "api_app_id": "A0APP",
+        "token": "legacy",
+        "trigger_id": "1.2.3",
+        "container": {"type": "message", "is_ephemeral": True},
+        "response_url": bot.stand_in.response_url(response),
+        "actions": [
+            {
+                "action_id": SHARE_ACTION,
+                "block_id": "b",
+                "value": value,
+                "type": "button",
+                "action_ts": "1",
+            }
+        ],
+    }
+
+
+def test_a_429_is_retried_after_retry_after_and_posted_once(bot: Bot) -> None:
+    bot.stand_in.script(
+        "chat.postMessage",
+        Scripted(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}),
+    )
+    bot.interact(share_payload(bot, '{"text":"streak","as_of":null}', "limited"))
+    posts = bot.stand_in.wait_for("chat.postMessage", count=2)
+    assert len(posts) == 2  # the refused one and its retry: one message in the channel
+    assert posts[0].body == posts[1].body
+    bot.stand_in.wait_for("response/limited")
+    assert len(bot.stand_in.calls_to("chat.postMessage")) == 2
+
+
+def test_an_internal_error_is_an_apology_with_a_logged_reference(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("bot.answers.streak", broken)
+    bot.command("streak", response="broken")
+    (reply,) = bot.stand_in.wait_for("response/broken")
+    assert reply.body["response_type"] == "ephemeral"
+    text = reply.body["text"]
+    assert text.startswith("something went wrong on our side (ref ") and "boom" not in text
+    reference = text.split("(ref ")[1].split(")")[0]
+    assert any(reference in record.getMessage() and record.exc_info for record in caplog.records)
+
+
+def test_a_button_that_is_not_ours_is_refused_politely(bot: Bot) -> None:
+    bot.interact(share_payload(bot, "not json at all", "forged-button"))
+    (reply,) = bot.stand_in.wait_for("response/forged-button")
+    assert "not one of mine" in reply.body["text"]
+    assert bot.stand_in.calls_to("chat.postMessage") == []
