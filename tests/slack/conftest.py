@@ -68,6 +68,16 @@ class Bot:
         )
         return _send(request)
 
+    def forged(self, body: bytes) -> Reply:
+        """`body` signed with the wrong secret, as a forger would."""
+        stamp = int(time.time())
+        return self.post(
+            body,
+            "application/x-www-form-urlencoded",
+            timestamp=stamp,
+            signature=forged_signature(body, stamp),
+        )
+
     def command(self, text: str, response: str = "r1", **fields: str) -> Reply:
         form = {
             "token": "legacy",
