@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.services import Services
 from bot.slack.blocks import SHARE_ACTION, answer_blocks, fallback_text
+from handlers.commands import acknowledge
 from handlers.replies import Failure, answer_or_failure
 from handlers.slack_replies import read_share_value, respond_failure
 
@@ -18,9 +19,7 @@ log = logging.getLogger(__name__)
 
 
 def register(app: App, services: Services) -> None:
-    @app.action(SHARE_ACTION)
-    def share(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        ack()
+    def share(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         try:
             text, as_of = read_share_value(body["actions"][0]["value"])
         except (ValueError, KeyError, IndexError):
@@ -46,3 +45,5 @@ def register(app: App, services: Services) -> None:
             )
             return
         respond(delete_original=True)
+
+    app.action(SHARE_ACTION)(ack=acknowledge, lazy=[share])

@@ -1,4 +1,8 @@
-"""`/smallcaps <question>`: acknowledge at once, then answer through `response_url`."""
+"""`/smallcaps <question>`: acknowledge at once, then answer through `response_url`.
+
+Registered as a lazy listener: the ack is the HTTP response, sent before any work starts, and
+the answer runs afterwards in Bolt's lazy-listener threads.
+"""
 
 from __future__ import annotations
 
@@ -18,10 +22,12 @@ from handlers.slack_replies import respond_answer, respond_change, respond_failu
 log = logging.getLogger(__name__)
 
 
+def acknowledge(ack: Ack) -> None:
+    ack()  # before any work: Slack gives up after 3 seconds
+
+
 def register(app: App, services: Services) -> None:
-    @app.command("/smallcaps")
-    def smallcaps(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        ack()  # before any work: Slack gives up after 3 seconds
+    def smallcaps(command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         text = command.get("text") or ""
         result = answer_or_failure(services.answerer, text, workspace=command.get("team_id"))
         if isinstance(result, Failure):
@@ -32,6 +38,8 @@ def register(app: App, services: Services) -> None:
             respond_change(respond, result, command["user_id"])
         else:
             respond_answer(respond, text, result)
+
+    app.command("/smallcaps")(ack=acknowledge, lazy=[smallcaps])
 
 
 def post_chart(

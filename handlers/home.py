@@ -10,13 +10,13 @@ from slack_sdk import WebClient
 from bot.reports import Answer
 from bot.services import Services
 from bot.slack.blocks import home_view
+from handlers.commands import acknowledge
 from handlers.replies import Failure, answer_or_failure
 
 HOME_COMMANDS = ("streak", "returns ytd", "levels")
 
 
 def register(app: App, services: Services) -> None:
-    @app.event("app_home_opened")
     def app_home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         if event.get("tab", "home") != "home":
             return
@@ -25,3 +25,5 @@ def register(app: App, services: Services) -> None:
             result = answer_or_failure(services.answerer, text, workspace=context.team_id)
             sections.append(f"{text}: {result.line()}" if isinstance(result, Failure) else result)
         client.views_publish(user_id=event["user"], view=home_view(sections))
+
+    app.event("app_home_opened")(ack=acknowledge, lazy=[app_home_opened])

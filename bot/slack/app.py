@@ -35,6 +35,9 @@ def build_app(services: Services) -> App:
         client=web_client(settings),
         # Socket Mode requests carry no signature; HTTP requests are always verified.
         signing_secret=settings.slack_signing_secret or "",
+        # Listeners only ack in the request thread; the work runs in lazy listeners after the
+        # response is sent, so no request waits on Bolt's polling for an ack.
+        process_before_response=True,
     )
     register_listeners(app, services)
     return app
