@@ -11,9 +11,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.services import Services
 from bot.slack.blocks import SHARE_ACTION, answer_blocks, fallback_text
-from handlers.commands import acknowledge
 from handlers.replies import Failure, answer_or_failure
-from handlers.slack_replies import read_share_value, respond_failure
+from handlers.slack_replies import acknowledge, read_share_value, respond_failure
 
 log = logging.getLogger(__name__)
 

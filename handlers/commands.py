@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -17,13 +17,14 @@ from bot.reports import Answer, ChartReport, WatchedLevelsReport
 from bot.services import Services
 from handlers.charts import upload_chart
 from handlers.replies import Failure, answer_or_failure
-from handlers.slack_replies import respond_answer, respond_change, respond_failure
+from handlers.slack_replies import (
+    acknowledge,
+    respond_answer,
+    respond_change,
+    respond_failure,
+)
 
 log = logging.getLogger(__name__)
-
-
-def acknowledge(ack: Ack) -> None:
-    ack()  # before any work: Slack gives up after 3 seconds
 
 
 def register(app: App, services: Services) -> None:

@@ -10,8 +10,8 @@ from slack_sdk import WebClient
 from bot.reports import Answer
 from bot.services import Services
 from bot.slack.blocks import home_view
-from handlers.commands import acknowledge
 from handlers.replies import Failure, answer_or_failure
+from handlers.slack_replies import acknowledge
 
 HOME_COMMANDS = ("streak", "returns ytd", "levels")
 

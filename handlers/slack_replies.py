@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from slack_bolt import Respond
+from slack_bolt import Ack, Respond
 
 from bot.reports import Answer
 from bot.slack.blocks import answer_blocks, error_blocks, fallback_text
@@ -27,6 +27,11 @@ def read_share_value(value: str) -> tuple[str, date | None]:
         raise ValueError("not a share value")
     as_of = data.get("as_of")
     return data["text"], date.fromisoformat(as_of) if isinstance(as_of, str) else None
+
+
+def acknowledge(ack: Ack) -> None:
+    """Every listener's ack: sent as the HTTP response before any work starts."""
+    ack()
 
 
 def respond_failure(respond: Respond, failure: Failure) -> None:
