@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 from datetime import date
 
@@ -43,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"smallcaps: {error}", file=sys.stderr)
         return 2
+    # A stop request (Heroku, systemd, a container) exits normally, so exit hooks run: the
+    # embedded Redis saves and stops instead of outliving the bot.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     services = Services(settings)
     if args.mode == "ask":
         return ask(

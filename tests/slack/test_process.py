@@ -11,6 +11,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 
 from bot.config import ConfigError, Settings
@@ -61,6 +62,21 @@ def http_bot(stand_in: SlackStandIn, tmp_path: Path) -> Iterator[Bot]:
     yield Bot(url, stand_in)
     process.terminate()
     process.wait(timeout=30)
+    # a stopped bot takes its embedded Redis with it
+    home = tmp_path / "home"
+    deadline = time.monotonic() + 10
+    while redis_servers_in(home) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert redis_servers_in(home) == []
+
+
+def redis_servers_in(home: Path) -> list[int]:
+    """The redis-server processes working in `home` (the embedded server runs there)."""
+    found = []
+    for process in psutil.process_iter(["name", "cwd"]):
+        if process.info["name"] == "redis-server" and process.info["cwd"] == str(home):
+            found.append(process.pid)
+    return found
 
 
 def test_http_mode_serves_signed_requests_and_answers_on_response_url(http_bot: Bot) -> None:
