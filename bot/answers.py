@@ -6,8 +6,18 @@ Every front end (the one-shot `ask`, the console, Slack) goes through `Answerer.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
+from bot.alerts.grammar import (
+    AddAlertQuery,
+    AlertListQuery,
+    AlertRuleQuery,
+    AlertsSubscriptionQuery,
+    AlertTestQuery,
+)
+from bot.alerts.rules import Owner
+from bot.alerts.service import Alerts
 from bot.analytics.flows import implied_flows
 from bot.analytics.levels import levels
 from bot.analytics.macro import macro
@@ -77,8 +87,20 @@ SUMMARIES = {
     "flows": "implied net flows and assets of IWM, VB, IJR and VBR from the days recorded",
     "macro": "yields, volatility and credit, with their recent change",
     "status": "where the data comes from and how fresh it is",
+    "alert": "alerts on levels, moves, the spread and the streak, posted in this channel",
+    "subscribe": "the built-in alerts: watched levels, new highs, streak milestones",
+    "unsubscribe": "stop the built-in alerts in this channel",
     "help": "this list, or one command explained",
 }
+
+
+@dataclass(frozen=True)
+class Asker:
+    """Who asks, and where: a workspace's watched levels apply, a channel's alerts are its own."""
+
+    workspace: str
+    channel: str
+    user: str
 
 
 class Answerer:
@@ -88,17 +110,24 @@ class Answerer:
         clock: Clock,
         status: Callable[[], StatusReport],
         watched: WatchedLevelsStore,
+        alerts: Alerts,
     ) -> None:
         self.market = market
         self.clock = clock
         self.status = status
         self.watched = watched
+        self.alerts = alerts
 
-    def answer(self, text: str, as_of: date | None = None, workspace: str | None = None) -> Answer:
+    def answer(self, text: str, as_of: date | None = None, asker: Asker | None = None) -> Answer:
         """The answer to `text`, as it would have been given on `as_of` (default: today), for
-        `workspace` (whose watched levels apply and may be edited)."""
+        `asker` (whose workspace's watched levels apply, and whose channel's alerts)."""
         today = exchange_today(self.clock)
         command = parse(text, example_year=today.year - 1)
+        if isinstance(command.query, _CHANGES) and (command.as_of or as_of):
+            raise CommandError(
+                f"`{command.name}` changes what happens from now on: drop the as-of date",
+                EXAMPLES[command.name][1],
+            )
         if as_of and command.as_of and as_of != command.as_of:
             raise CommandError("two different as-of dates were given", "streak as of 2026-01-20")
         day = command.as_of or as_of or today
@@ -107,12 +136,13 @@ class Answerer:
                 f"{day.isoformat()} is in the future: ask about a past date",
                 f"{command.name} as of {today.isoformat()}",
             )
-        report, session, source = self._compute(command.query, day, workspace)
+        report, session, source = self._compute(command.query, day, asker)
         return Answer(command.name, session, source, report)
 
     def _compute(
-        self, query: Query, day: date, workspace: str | None
+        self, query: Query, day: date, asker: Asker | None
     ) -> tuple[Report, date | None, Source | None]:
+        workspace = asker.workspace if asker else None
         match query:
             case StreakQuery(a, b):
                 (ha, hb), source = self.market.histories([a, b])
@@ -183,11 +213,41 @@ class Answerer:
                 return backdrop, backdrop.session, source
             case StatusQuery():
                 return self.status(), None, None
+            case AddAlertQuery() | AlertListQuery() | AlertRuleQuery() | AlertTestQuery():
+                return self._alert(query, day, _require(asker, "alerts"))
+            case AlertsSubscriptionQuery(subscribe):
+                where = _require(asker, "subscriptions")
+                if subscribe:
+                    return (
+                        self.alerts.subscribe(where.channel, where.workspace, where.user),
+                        None,
+                        None,
+                    )
+                return self.alerts.unsubscribe(where.channel, where.workspace), None, None
             case HelpQuery(topic):
                 names = [topic] if topic else list(EXAMPLES)
                 usages = [Usage(EXAMPLES[n][0], SUMMARIES[n], EXAMPLES[n][1]) for n in names]
                 return HelpReport(topic, usages), None, None
         raise AssertionError(f"unhandled query {query!r}")
+
+    def _alert(
+        self,
+        query: AddAlertQuery | AlertListQuery | AlertRuleQuery | AlertTestQuery,
+        day: date,
+        asker: Asker,
+    ) -> tuple[Report, date | None, Source | None]:
+        match query:
+            case AddAlertQuery(spec):
+                owner = Owner(asker.channel, asker.workspace, asker.user, self.clock.now())
+                return self.alerts.add(spec, owner), None, None
+            case AlertListQuery():
+                return self.alerts.listing(asker.channel), None, None
+            case AlertRuleQuery():
+                return self.alerts.change(query, asker.channel), None, None
+            case AlertTestQuery():
+                tested, source = self.alerts.test(query, asker.channel, day)
+                return tested, tested.until, source
+        raise AssertionError(f"unhandled alert query {query!r}")
 
     def _edit_levels(
         self, workspace: str | None, action: str, value: float, label: str | None
@@ -200,4 +260,15 @@ class Answerer:
             watched = self.watched.levels(workspace, EDITABLE_KEY)
         else:
             raise NoDataError(f"{value:,.2f} is not a watched level: `levels` lists them", "levels")
+        self.alerts.sync_watched(workspace)
         return WatchedLevelsReport(EDITABLE_KEY, action, value, label, list(watched))
+
+
+_CHANGES = (AddAlertQuery, AlertRuleQuery, AlertsSubscriptionQuery, EditLevelsQuery)
+"""Queries that change state: they act now, never as of a past date."""
+
+
+def _require(asker: Asker | None, what: str) -> Asker:
+    if asker is None:
+        raise CommandError(f"{what} belong to a channel: use them in Slack or the console", "help")
+    return asker

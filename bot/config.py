@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 
@@ -24,7 +25,12 @@ class Settings:
     key_prefix: str = "smallcaps:"
     """Prefix of every Redis key the bot writes."""
     refresh_seconds: int = 900
-    """Cached Yahoo prices older than this are fetched again."""
+    """Cached Yahoo prices older than this are fetched again; the clock refreshes this often."""
+    freshness_seconds: int = 1800
+    """During market hours, prices older than this fire no alert; an alert found later than
+    this after its observation is marked late."""
+    fixed_now: datetime | None = None
+    """Pretend it is this moment (demos, replays of a day, tests); unset means the real time."""
     slack_bot_token: str | None = field(default=None, repr=False)
     slack_signing_secret: str | None = field(default=None, repr=False)
     slack_app_token: str | None = field(default=None, repr=False)
@@ -67,6 +73,12 @@ class Settings:
             raise ConfigError(
                 f"SMALLCAPS_REFRESH_SECONDS={refresh!r}: use a whole number of seconds"
             )
+        freshness = env.get("SMALLCAPS_FRESHNESS_SECONDS", "1800")
+        if not freshness.isdigit() or int(freshness) < 60:
+            raise ConfigError(
+                f"SMALLCAPS_FRESHNESS_SECONDS={freshness!r}: use a whole number of seconds, >= 60"
+            )
+        fixed_now = _moment(env.get("SMALLCAPS_NOW") or None)
         port = env.get("PORT", "3000")
         if not port.isdigit() or not 0 < int(port) < 65536:
             raise ConfigError(f"PORT={port!r}: use a TCP port number")
@@ -89,9 +101,25 @@ class Settings:
             home=Path(env.get("SMALLCAPS_HOME") or ".smallcaps"),
             key_prefix=prefix,
             refresh_seconds=int(refresh),
+            freshness_seconds=int(freshness),
+            fixed_now=fixed_now,
             slack_bot_token=slack["SLACK_BOT_TOKEN"],
             slack_signing_secret=slack["SLACK_SIGNING_SECRET"],
             slack_app_token=slack["SLACK_APP_TOKEN"],
             slack_api_url=env.get("SLACK_API_URL") or None,
             port=int(port),
         )
+
+
+def _moment(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(
+            f"SMALLCAPS_NOW={value!r}: use an ISO time such as 2026-01-23T21:30Z"
+        ) from None
+    if moment.tzinfo is None:
+        raise ConfigError(f"SMALLCAPS_NOW={value!r}: give a time zone, e.g. Z or -05:00")
+    return moment

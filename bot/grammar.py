@@ -4,6 +4,7 @@ streak [A vs B]              returns [period] [names...]     precedents [min] [h
 sizes [period]               levels [name]                   sectors [period]
 chart [period] [A vs B]      valuation                       flows
 macro                        status                          help [command]
+alert add|list|remove|pause|resume|test ...                  subscribe|unsubscribe alerts
 ... as of YYYY-MM-DD | --as-of YYYY-MM-DD
 """
 
@@ -15,6 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.alerts.grammar import EXAMPLE as ALERT_EXAMPLE
+from bot.alerts.grammar import USAGE as ALERT_USAGE
+from bot.alerts.grammar import AlertQuery, parse_alert, parse_subscription
 from bot.analytics.precedents import HORIZONS
 from bot.analytics.returns import PERIODS
 from bot.errors import CommandError
@@ -109,6 +113,7 @@ Query = (
     | MacroQuery
     | StatusQuery
     | HelpQuery
+    | AlertQuery
 )
 
 
@@ -134,6 +139,9 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "flows": ("flows", "flows"),
     "macro": ("macro", "macro"),
     "status": ("status", "status"),
+    "alert": (ALERT_USAGE, ALERT_EXAMPLE),
+    "subscribe": ("subscribe alerts", "subscribe alerts"),
+    "unsubscribe": ("unsubscribe alerts", "unsubscribe alerts"),
     "help": ("help [command]", "help streak"),
 }
 
@@ -151,6 +159,7 @@ _SYNONYMS = {
     "valuations": "valuation",
     "value": "valuation",
     "?": "help",
+    "alerts": "alert",
 }
 _VERSUS = {"vs", "vs.", "v", "versus", "against"}
 _AS_OF = re.compile(r"(?:^|\s)(?:--as-of(?:=|\s+)|as\s+of\s+)(\S*)", re.IGNORECASE)
@@ -363,5 +372,8 @@ _PARSERS: dict[str, Parser] = {
     "flows": _no_arguments("flows", FlowsQuery()),
     "macro": _no_arguments("macro", MacroQuery()),
     "status": _no_arguments("status", StatusQuery()),
+    "alert": parse_alert,
+    "subscribe": parse_subscription(True),
+    "unsubscribe": parse_subscription(False),
     "help": _help,
 }

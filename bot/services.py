@@ -7,14 +7,17 @@ from functools import cached_property
 
 import redis
 
+from bot.alerts.evaluation import Evaluator
+from bot.alerts.service import Alerts
+from bot.alerts.store import AlertStore
 from bot.answers import Answerer
-from bot.clock import Clock, SystemClock
+from bot.clock import Clock, FixedClock, SystemClock
 from bot.config import Settings
 from bot.market.cache import CachedPrices, RecordedFunds
 from bot.market.csv_files import CsvDirectory
 from bot.market.data import MarketData
 from bot.market.yahoo import YahooFunds, YahooPrices
-from bot.reports import StatusReport
+from bot.reports import AlertsStatus, StatusReport
 from bot.store.keys import Keys
 from bot.store.server import connect
 from bot.universe import RUT, SPX, VALUATION_PAIR
@@ -34,7 +37,9 @@ class Services:
         market: MarketData | None = None,
     ) -> None:
         self.settings = settings
-        self.clock = clock or SystemClock()
+        self.clock = clock or (
+            FixedClock(settings.fixed_now) if settings.fixed_now else SystemClock()
+        )
         self.keys = Keys(settings.key_prefix)
         self._redis = redis_client
         self._yahoo_prices = yahoo_prices or YahooPrices()
@@ -66,9 +71,27 @@ class Services:
         )
 
     @cached_property
+    def watched(self) -> WatchedLevelsStore:
+        return WatchedLevelsStore(lambda: self.redis, self.keys)
+
+    @cached_property
+    def alert_store(self) -> AlertStore:
+        return AlertStore(lambda: self.redis, self.keys)
+
+    @cached_property
+    def evaluator(self) -> Evaluator:
+        freshness = timedelta(seconds=self.settings.freshness_seconds)
+        return Evaluator(self.alert_store, self.market.prices, self.watched, freshness)
+
+    @cached_property
+    def alerts(self) -> Alerts:
+        return Alerts(
+            self.alert_store, self.evaluator, self.market.prices, self.watched, self.clock
+        )
+
+    @cached_property
     def answerer(self) -> Answerer:
-        watched = WatchedLevelsStore(lambda: self.redis, self.keys)
-        return Answerer(self.market, self.clock, self.status, watched)
+        return Answerer(self.market, self.clock, self.status, self.watched, self.alerts)
 
     def redis_health(self) -> str:
         where = "REDIS_URL" if self.settings.redis_url else f"embedded, {self.settings.home}"
@@ -93,4 +116,11 @@ class Services:
             source=self.market.label,
             redis=self.redis_health(),
             symbols=self.market.prices.freshness(STATUS_SYMBOLS),
+            alerts=self.alerts_status(),
         )
+
+    def alerts_status(self) -> AlertsStatus | None:
+        try:
+            return self.alert_store.status()
+        except (redis.RedisError, OSError):
+            return None

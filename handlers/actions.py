@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from bot.services import Services
 from bot.slack.blocks import SHARE_ACTION, answer_blocks, fallback_text
 from handlers.replies import Failure, answer_or_failure
-from handlers.slack_replies import acknowledge, read_share_value, respond_failure
+from handlers.slack_replies import acknowledge, asker_of, read_share_value, respond_failure
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ def register(app: App, services: Services) -> None:
         except (ValueError, KeyError, IndexError):
             respond_failure(respond, Failure("that button is not one of mine"))
             return
-        result = answer_or_failure(services.answerer, text, as_of, body["team"]["id"])
+        result = answer_or_failure(services.answerer, text, as_of, asker_of(body))
         if isinstance(result, Failure):
             respond_failure(respond, result)
             return

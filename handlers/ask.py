@@ -12,7 +12,7 @@ from bot.render.json import render_json
 from bot.render.text import render_text
 from bot.reports import ChartReport
 from handlers.charts import save_chart
-from handlers.replies import TERMINAL_WORKSPACE, Failure, answer_or_failure
+from handlers.replies import TERMINAL, Failure, answer_or_failure
 
 
 def ask(
@@ -28,7 +28,7 @@ def ask(
 
     A chart is drawn into `chart_dir`, and its path printed (or given as `chart` in JSON).
     """
-    result = answer_or_failure(answerer, text, as_of, TERMINAL_WORKSPACE)
+    result = answer_or_failure(answerer, text, as_of, TERMINAL)
     if isinstance(result, Failure):
         print(f"smallcaps: {result.line()}", file=err)
         return result.status

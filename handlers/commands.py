@@ -13,7 +13,8 @@ from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.reports import Answer, ChartReport, WatchedLevelsReport
+from bot.answers import Asker
+from bot.reports import AlertChangeReport, Answer, ChartReport, WatchedLevelsReport
 from bot.services import Services
 from handlers.charts import upload_chart
 from handlers.replies import Failure, answer_or_failure
@@ -26,16 +27,20 @@ from handlers.slack_replies import (
 
 log = logging.getLogger(__name__)
 
+CHANGES = (WatchedLevelsReport, AlertChangeReport)
+"""Answers that change the workspace or channel: confirmed in the channel, with who did it."""
+
 
 def register(app: App, services: Services) -> None:
     def smallcaps(command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         text = command.get("text") or ""
-        result = answer_or_failure(services.answerer, text, workspace=command.get("team_id"))
+        asker = Asker(command["team_id"], command["channel_id"], command["user_id"])
+        result = answer_or_failure(services.answerer, text, asker=asker)
         if isinstance(result, Failure):
             respond_failure(respond, result)
         elif isinstance(result.report, ChartReport):
             post_chart(client, command, respond, result)
-        elif isinstance(result.report, WatchedLevelsReport):
+        elif isinstance(result.report, CHANGES):
             respond_change(respond, result, command["user_id"])
         else:
             respond_answer(respond, text, result)

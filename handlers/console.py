@@ -12,7 +12,7 @@ from bot.answers import Answerer
 from bot.render.text import render_text
 from bot.reports import ChartReport
 from handlers.charts import save_chart
-from handlers.replies import TERMINAL_WORKSPACE, Failure, answer_or_failure
+from handlers.replies import TERMINAL, Failure, answer_or_failure
 
 GREETING = (
     "smallcaps console: type a command such as `streak`, `returns ytd` or `help`; Ctrl-D quits."
@@ -41,7 +41,7 @@ def run_console(
 
 def respond(answerer: Answerer, text: str, chart_dir: Path) -> str:
     """The answer to one console line; errors become a short message, never a traceback."""
-    result = answer_or_failure(answerer, text, workspace=TERMINAL_WORKSPACE)
+    result = answer_or_failure(answerer, text, asker=TERMINAL)
     if isinstance(result, Failure):
         return f"error: {result.line()}"
     if isinstance(result.report, ChartReport):

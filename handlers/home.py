@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
+from bot.answers import Asker
 from bot.reports import Answer
 from bot.services import Services
 from bot.slack.blocks import home_view
@@ -20,9 +21,10 @@ def register(app: App, services: Services) -> None:
     def app_home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         if event.get("tab", "home") != "home":
             return
+        asker = Asker(context.team_id or "", event.get("channel") or event["user"], event["user"])
         sections: list[Answer | str] = []
         for text in HOME_COMMANDS:
-            result = answer_or_failure(services.answerer, text, workspace=context.team_id)
+            result = answer_or_failure(services.answerer, text, asker=asker)
             sections.append(f"{text}: {result.line()}" if isinstance(result, Failure) else result)
         client.views_publish(user_id=event["user"], view=home_view(sections))
 

@@ -9,7 +9,7 @@ from datetime import date
 
 import redis
 
-from bot.answers import Answerer
+from bot.answers import Answerer, Asker
 from bot.errors import CommandError, UserFacingError
 from bot.reports import Answer
 
@@ -29,16 +29,16 @@ class Failure:
         return f"{self.message}{example}"
 
 
-TERMINAL_WORKSPACE = "console"
-"""The console and `ask` act as one workspace of their own."""
+TERMINAL = Asker(workspace="console", channel="console", user="console")
+"""The console and `ask` act as one workspace, with one channel, of their own."""
 
 
 def answer_or_failure(
-    answerer: Answerer, text: str, as_of: date | None = None, workspace: str | None = None
+    answerer: Answerer, text: str, as_of: date | None = None, asker: Asker | None = None
 ) -> Answer | Failure:
     """The answer to `text`, or a failure that says what went wrong (never an exception)."""
     try:
-        return answerer.answer(text, as_of, workspace)
+        return answerer.answer(text, as_of, asker)
     except CommandError as error:
         return Failure(error.message, error.example, status=2)
     except UserFacingError as error:

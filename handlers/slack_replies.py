@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 from slack_bolt import Ack, Respond
 
+from bot.answers import Asker
 from bot.reports import Answer
 from bot.slack.blocks import answer_blocks, error_blocks, fallback_text
 from handlers.replies import Failure
@@ -29,6 +31,11 @@ def read_share_value(value: str) -> tuple[str, date | None]:
     return data["text"], date.fromisoformat(as_of) if isinstance(as_of, str) else None
 
 
+def asker_of(body: dict[str, Any]) -> Asker:
+    """Who pressed a button, and where."""
+    return Asker(body["team"]["id"], body["channel"]["id"], body["user"]["id"])
+
+
 def acknowledge(ack: Ack) -> None:
     """Every listener's ack: sent as the HTTP response before any work starts."""
     ack()
@@ -47,6 +54,7 @@ def respond_change(respond: Respond, answer: Answer, user: str) -> None:
     """A change to the workspace's settings, confirmed in the channel with who made it."""
     respond(
         response_type="in_channel",
+        replace_original=False,
         text=f"<@{user}> changed: {fallback_text(answer)}",
         blocks=answer_blocks(answer, changed_by=user),
     )

@@ -22,6 +22,12 @@ from bot.render.numbers import (
     signed_pts,
 )
 from bot.reports import (
+    AlertChangeReport,
+    AlertListReport,
+    AlertMessage,
+    AlertRuleLine,
+    AlertsStatus,
+    AlertTestReport,
     Answer,
     ChartReport,
     FlowsReport,
@@ -372,8 +378,164 @@ def _status(r: StatusReport) -> Document:
             f"Data: {r.source}",
             f"Redis: {r.redis}",
             table(["Symbol", "Last close", "Fetched", "Error"], rows),
+            *_alerts_status(r.alerts),
         ]
     )
+
+
+def _alerts_status(a: AlertsStatus | None) -> list[Part]:
+    if a is None:
+        return ["Alerts: unknown (Redis unavailable)"]
+    when = (
+        a.last_tick.astimezone(EXCHANGE_TZ).strftime("%Y-%m-%d %H:%M ET")
+        if a.last_tick
+        else "never"
+    )
+    line = f"Alerts: {a.watching} rule legs watching, last evaluated {when}"
+    if a.waiting:
+        line += f", {a.waiting} waiting to be posted"
+    parts: list[Part] = [line + "."]
+    if a.held:
+        parts.append(f"Alerts held: {a.held}. Nothing fires until prices are fresh.")
+    return parts
+
+
+def _rule_state(line: AlertRuleLine) -> str:
+    state = line.state
+    if line.state == "fired" and line.rearm_at is not None:
+        state = f"fired, re-arms at {line.rearm_at:,.4g}"
+    if line.fired:
+        state += f" · fired {line.fired}x, last {day(line.last_fired)}"
+    return state
+
+
+def _alert_list(r: AlertListReport) -> Document:
+    if not r.rules:
+        return _document(
+            [
+                "Alert rules in this channel",
+                "None yet. Example: /smallcaps alert add rut above 2750",
+            ]
+        )
+    own = sum(1 for line in r.rules if not line.builtin)
+    rows = [
+        [
+            str(line.id),
+            line.rule.text + (" [built-in]" if line.builtin else ""),
+            _rule_state(line),
+        ]
+        for line in r.rules
+    ]
+    return _document(
+        [
+            "Alert rules in this channel",
+            table(["#", "Rule", "State"], rows),
+            f"{own} of {r.limit} rules used (built-in ones not counted). "
+            "`alert pause <#>`, `alert resume <#>`, `alert remove <#>`.",
+        ]
+    )
+
+
+_CHANGE_TITLES = {
+    "added": "Alert rule added",
+    "removed": "Alert rule removed",
+    "paused": "Alert rule paused",
+    "resumed": "Alert rule resumed",
+    "subscribed": "Built-in alerts on",
+    "unsubscribed": "Built-in alerts off",
+}
+
+
+def _alert_change(r: AlertChangeReport) -> Document:
+    parts: list[Part] = [_CHANGE_TITLES[r.action]]
+    if r.action in ("added", "removed", "paused", "resumed"):
+        parts += [f"Rule {line.id}: {line.rule.text}" for line in r.rules]
+    else:
+        parts.append(
+            f"{len(r.rules)} rules: the watched levels, new 52-week and all-time highs of the "
+            "Russell 2000, streak milestones and every new longest-in-a-year streak."
+        )
+    if r.present:
+        parts.append(r.present)
+    return _document(parts)
+
+
+def _alert_test(r: AlertTestReport) -> Document:
+    title = f"Replay of {r.rule.text}, {day(r.since)} to {day(r.until)}"
+    count = len(r.firings)
+    summary = f"It would have fired {count} time{'s' if count != 1 else ''}."
+    parts: list[Part] = [title, summary]
+    if r.firings:
+        rows = [
+            [day(f.date), f"{f.price:,.4g}" if f.price < 10 else level(f.price)] for f in r.firings
+        ]
+        parts.append(table(["Date", "Price"], rows))
+    if r.note:
+        parts.append(r.note)
+    return _document(parts)
+
+
+def alert_document(m: AlertMessage) -> Document:
+    """An alert as it is posted: what happened, when and from where, and its context."""
+    when = m.at.astimezone(EXCHANGE_TZ).strftime("%Y-%m-%d %H:%M ET")
+    parts: list[Part] = [_alert_headline(m)]
+    if m.price is not None:
+        line = f"{_price(m.price)} at {when}"
+        if m.previous_price:
+            change = (m.price / m.previous_price - 1.0) * 100.0
+            line += f", from {_price(m.previous_price)} ({signed_pct(change)})"
+        parts.append(line + ".")
+    if m.late:
+        parts.append("Detected late: I was not watching when this happened.")
+    context = []
+    if m.streak is not None:
+        context.append(f"small-cap streak {sessions(m.streak)}")
+    if m.next_level is not None and m.price:
+        distance = (m.next_level.value / m.price - 1.0) * 100.0
+        context.append(
+            f"next level {level(m.next_level.value)} ({m.next_level.label}), "
+            f"{signed_pct(distance)} away"
+        )
+    if context:
+        parts.append("Context: " + "; ".join(context) + ".")
+    after = "retired (once)" if m.retired else "re-arms " + _rearm(m)
+    parts.append(f"Rule {m.rule_id}: {m.rule} · {after}")
+    return Document(parts[0] if isinstance(parts[0], str) else "Alert", parts[1:])
+
+
+def _price(value: float) -> str:
+    return f"{value:,.4g}" if value < 10 else level(value)
+
+
+def _rearm(m: AlertMessage) -> str:
+    if m.rearm_at is None:
+        return "after the cooldown"
+    if m.kind in ("move", "spread", "longest-since"):
+        return "next session"
+    below = "below" if m.side == "up" else "above"
+    return f"once {below} {m.rearm_at:,.4g}"
+
+
+def _alert_headline(m: AlertMessage) -> str:
+    match m.kind:
+        case "level":
+            direction = "above" if m.side == "up" else "below"
+            return f"{m.target} crossed {direction} {_price(m.level)}"
+        case "move":
+            return f"{m.target} moved {m.value:.2f}% today"
+        case "spread":
+            return f"Small minus large: {m.value:.2f} pts today"
+        case "streak":
+            if m.side == "up":
+                return f"Small-cap streak reached {sessions(int(m.value))}"
+            return f"A small-cap streak of at least {sessions(int(m.level))} ended"
+        case "52-week-high":
+            return f"{m.target} at a new 52-week closing high ({m.value:+.2f}% above the last)"
+        case "all-time-high":
+            return f"{m.target} at a new all-time closing high ({m.value:+.2f}% above the last)"
+        case "longest-since":
+            return "The small-cap streak is the longest in more than a year"
+    return f"Alert: {m.rule}"
 
 
 _BUILDERS: dict[type, Callable[[Any], Document]] = {
@@ -390,4 +552,7 @@ _BUILDERS: dict[type, Callable[[Any], Document]] = {
     WatchedLevelsReport: _watched,
     HelpReport: _help,
     StatusReport: _status,
+    AlertListReport: _alert_list,
+    AlertChangeReport: _alert_change,
+    AlertTestReport: _alert_test,
 }

@@ -11,6 +11,22 @@ Layout (prefix default `smallcaps:`):
 - `levels:<WORKSPACE>` (hash): the Russell 2000 levels a workspace watches, `<value>` -> label,
   plus `_edited` once the workspace has changed the defaults.
 
+Alerts (see `bot/alerts/store.py`):
+
+- `alerts:next-id` (counter): the last rule id given out.
+- `alerts:rule:<ID>` (string): the rule as JSON: what it watches, whose it is, its legs' states.
+- `alerts:channel:<CHANNEL>` (set): ids of the rules that belong to a channel.
+- `alerts:cross:<up|down>:<FEED>` (sorted set): `<ID>` of armed legs, scored by threshold.
+- `alerts:band:<up|down>:<FEED>` (sorted set): `<ID>` of fired legs, scored by re-arm level.
+- `alerts:feeds` (set): the feeds (`close:level:^RUT`, ...) that have rules.
+- `alerts:last:<FEED>` (hash): the newest observation walked: `at`, `session`, `value`, `price`.
+- `alerts:outbox` (hash): `<FIRING>` -> the alert message (JSON) waiting to be posted.
+- `alerts:sent:<FIRING>` (string, expires): the claim taken before posting a firing.
+- `alerts:subscribed:<WORKSPACE>` (set): channels that get the built-in alerts.
+- `alerts:ticks` (hash): the last evaluation: `at`, `held` (why nothing could fire), `feeds`.
+- `lock:alerts` (string): held while rules are evaluated or changed.
+- `lock:clock` (hash): the active clock's lease: `owner`, `until` (ISO UTC).
+
 Symbols and workspace ids are checked against their shapes before they become part of a key, so
 user text can never form, or collide with, another key.
 """
@@ -28,6 +44,18 @@ def checked_symbol(symbol: str) -> str:
     return symbol
 
 
+_FEED = re.compile(r"(close|intraday):[a-z0-9-]{1,20}:\^?[A-Z0-9][A-Z0-9.\-=^/]{0,31}")
+
+
+def checked_feed(feed: str) -> str:
+    if not _FEED.fullmatch(feed):
+        raise ValueError(f"not an alert feed: {feed!r}")
+    return feed
+
+
+_FIRING = re.compile(r"\d{1,12}-(up|down)-\d{1,12}")
+
+
 _WORKSPACE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
@@ -35,6 +63,12 @@ def checked_workspace(workspace: str) -> str:
     if not _WORKSPACE.fullmatch(workspace):
         raise ValueError(f"not a workspace id: {workspace!r}")
     return workspace
+
+
+def checked_channel(channel: str) -> str:
+    if not _WORKSPACE.fullmatch(channel):
+        raise ValueError(f"not a channel id: {channel!r}")
+    return channel
 
 
 class Keys:
@@ -55,3 +89,43 @@ class Keys:
 
     def watched_levels(self, workspace: str) -> str:
         return f"{self.prefix}levels:{checked_workspace(workspace)}"
+
+    def alert_next_id(self) -> str:
+        return f"{self.prefix}alerts:next-id"
+
+    def alert_rule(self, rule_id: int) -> str:
+        return f"{self.prefix}alerts:rule:{int(rule_id)}"
+
+    def alert_channel(self, channel: str) -> str:
+        return f"{self.prefix}alerts:channel:{checked_channel(channel)}"
+
+    def alert_index(self, watching: str, side: str, feed: str) -> str:
+        if watching not in ("cross", "band") or side not in ("up", "down"):
+            raise ValueError(f"not an alert index: {watching} {side}")
+        return f"{self.prefix}alerts:{watching}:{side}:{checked_feed(feed)}"
+
+    def alert_feeds(self) -> str:
+        return f"{self.prefix}alerts:feeds"
+
+    def alert_last(self, feed: str) -> str:
+        return f"{self.prefix}alerts:last:{checked_feed(feed)}"
+
+    def alert_outbox(self) -> str:
+        return f"{self.prefix}alerts:outbox"
+
+    def alert_sent(self, firing: str) -> str:
+        if not _FIRING.fullmatch(firing):
+            raise ValueError(f"not a firing id: {firing!r}")
+        return f"{self.prefix}alerts:sent:{firing}"
+
+    def alert_subscribers(self, workspace: str) -> str:
+        return f"{self.prefix}alerts:subscribed:{checked_workspace(workspace)}"
+
+    def alert_ticks(self) -> str:
+        return f"{self.prefix}alerts:ticks"
+
+    def alerts_lock(self) -> str:
+        return f"{self.prefix}lock:alerts"
+
+    def clock_lease(self) -> str:
+        return f"{self.prefix}lock:clock"

@@ -1,0 +1,103 @@
+"""The alert engine: walk a feed's new observations through the state machine of each rule.
+
+The same walk serves the clock (over rules found in Redis by range query), rule creation, and
+`alert test` replays (over one rule and years of closes), so a replay fires exactly where live
+evaluation would have.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from bot.alerts.machine import (
+    BandReached,
+    Crossed,
+    Event,
+    Observation,
+    Repeat,
+    Retire,
+    SessionsAfter,
+    Side,
+    step,
+)
+from bot.alerts.rules import AlertRule
+
+
+@dataclass(frozen=True)
+class Firing:
+    rule: AlertRule
+    """The rule as it is after firing (a `once` rule is retired)."""
+    side: Side
+    observation: Observation
+    previous: Observation
+    late: bool
+
+    @property
+    def id(self) -> str:
+        """The same firing has the same id, however many processes find it: the key it claims."""
+        return f"{self.rule.id}-{self.side}-{int(self.observation.at.timestamp())}"
+
+
+def path_segments(
+    start: Observation, path: Sequence[Observation], daily: bool
+) -> list[tuple[Observation, Observation]]:
+    """(before, after) pairs along the path. A daily measure starts each session at 0, so a
+    new session's first value is reached from 0, not from the day before's."""
+    segments = []
+    before = start
+    for after in path:
+        if daily and after.session != before.session:
+            zero = replace(after, value=0.0)
+            segments.append((before, zero))
+            before = zero
+        segments.append((before, after))
+        before = after
+    return segments
+
+
+def value_range(start: Observation | None, path: Sequence[Observation]) -> tuple[float, float]:
+    """The span of values the walk passes through: rules outside it cannot change."""
+    values = [o.value for o in path] + ([start.value] if start else [])
+    return min(values), max(values)
+
+
+def walk(
+    rules: Sequence[AlertRule],
+    start: Observation,
+    path: Sequence[Observation],
+    daily: bool,
+    late: Callable[[Observation, Observation], bool],
+    sessions_after: SessionsAfter,
+) -> tuple[dict[int, AlertRule], list[Firing]]:
+    """Every rule's legs stepped along start → path; the rules that changed, and the firings.
+
+    A `once` rule that fires on one leg retires its other legs too.
+    """
+    current = {rule.id: rule for rule in rules}
+    changed: dict[int, AlertRule] = {}
+    firings: list[Firing] = []
+    for before, after in path_segments(start, path, daily):
+        for rule_id, rule in current.items():
+            legs = list(rule.legs)
+            fired_side: Side | None = None
+            for i, leg in enumerate(legs):
+                event: Event | None = None
+                if leg.watching == "cross" and leg.crossed(before.value, after.value):
+                    event = Crossed(after)
+                elif leg.watching == "band" and leg.back_past_band(after.value):
+                    event = BandReached(after)
+                if event is None:
+                    continue
+                transition = step(leg, event, sessions_after)
+                legs[i] = transition.leg
+                if transition.fires:
+                    fired_side = leg.side
+            if fired_side is not None and rule.spec.repeat is Repeat.ONCE:
+                legs = [step(leg, Retire(), sessions_after).leg for leg in legs]
+            if tuple(legs) != rule.legs:
+                rule = replace(rule, legs=tuple(legs))
+                current[rule_id] = changed[rule_id] = rule
+            if fired_side is not None:
+                firings.append(Firing(rule, fired_side, after, before, late(before, after)))
+    return changed, firings

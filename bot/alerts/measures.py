@@ -1,0 +1,135 @@
+"""What a feed observes, computed from daily closes: pure functions, no clock but the one given.
+
+Each kind's measure is a series by session (vectorised); `observations` turns the newest part of
+it into the path the engine walks: every confirmed close (stamped with its session's close, from
+the NYSE calendar), then, for intraday feeds while the market trades, the live price.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+
+from bot.alerts.machine import Observation
+from bot.alerts.rules import Basis, Feed, Kind
+from bot.analytics.streak import streak
+from bot.clock import EXCHANGE_TZ
+from bot.trading_calendar import is_open, nyse
+
+WEEKS_52 = 252
+"""Sessions in 52 weeks."""
+RECORD_AGE = timedelta(days=365)
+"""A new "longest since" alerts when the record it beats is at least this old."""
+
+
+def measure(feed: Feed, closes: Mapping[str, pd.Series], since: date | None = None) -> pd.Series:
+    """The feed's measure by session; `since` lets slow measures compute only recent sessions.
+
+    - level: the close, or the ratio of two closes on their common sessions;
+    - move: the absolute close-to-close change, in %;
+    - spread: the absolute difference of the two daily returns, in points;
+    - streak: sessions in a row the first beat the second (0 on a session it did not);
+    - 52-week / all-time high: % above the highest close of the previous 252 / all sessions;
+    - longest since: 1 on a session whose streak became the longest since a date at least a
+      year before, further back than the day before's record; else 0.
+    """
+    first = closes[feed.symbols[0]]
+    if len(feed.symbols) == 2:
+        pair = pd.concat([first, closes[feed.symbols[1]]], axis=1, join="inner").dropna()
+        a, b = pair.iloc[:, 0], pair.iloc[:, 1]
+    match feed.kind:
+        case Kind.LEVEL:
+            return a / b if len(feed.symbols) == 2 else first
+        case Kind.MOVE:
+            return (first.pct_change() * 100.0).abs().iloc[1:]
+        case Kind.SPREAD:
+            return ((a.pct_change() - b.pct_change()) * 100.0).abs().iloc[1:]
+        case Kind.STREAK:
+            return _streak_lengths(a, b)
+        case Kind.HIGH_52W:
+            prior = first.shift(1).rolling(WEEKS_52, min_periods=WEEKS_52).max()
+            return ((first / prior - 1.0) * 100.0).dropna()
+        case Kind.ALL_TIME_HIGH:
+            return ((first / first.shift(1).cummax() - 1.0) * 100.0).iloc[1:]
+        case Kind.LONGEST_SINCE:
+            return _new_records(a, b, since)
+    raise AssertionError(feed.kind)
+
+
+def _streak_lengths(a: pd.Series, b: pd.Series) -> pd.Series:
+    beat = (a.pct_change() > b.pct_change()).to_numpy()
+    count = np.cumsum(beat)
+    lengths: np.ndarray = count - np.maximum.accumulate(np.where(beat, 0, count))
+    return pd.Series(lengths.astype(float), index=a.index)
+
+
+def _new_records(a: pd.Series, b: pd.Series, since: date | None) -> pd.Series:
+    sessions = a.index[-2:] if since is None else a.index[a.index >= pd.Timestamp(since)]
+    values = []
+    for session in sessions:
+        today = streak(a, b, session.date())
+        before = streak(a, b, (session - pd.Timedelta(days=1)).date()) if today.length > 1 else None
+        record = today.longest_since.date if today.longest_since else None
+        old_enough = record is None or session.date() - record >= RECORD_AGE
+        moved = before is not None and (
+            before.longest_since is None or record is None or record < before.longest_since.date
+        )
+        values.append(1.0 if today.length > 1 and old_enough and moved else 0.0)
+    return pd.Series(values, index=sessions, dtype=float)
+
+
+def price_of(feed: Feed, closes: Mapping[str, pd.Series]) -> pd.Series:
+    """What an alert calls "the price": the level itself, else the first symbol's close."""
+    if feed.kind is Kind.LEVEL:
+        return measure(feed, closes)
+    return closes[feed.symbols[0]]
+
+
+def observations(
+    feed: Feed,
+    closes: Mapping[str, pd.Series],
+    now: datetime,
+    fetched_at: datetime | None,
+    since: datetime | None,
+) -> list[Observation]:
+    """The feed's observations after `since` (all of the last two sessions when None), oldest
+    first: confirmed closes, then the live price for intraday feeds while the market is open.
+
+    A session's close is confirmed once the data was fetched after it closed (any time before
+    `now` for files, which have no fetch time).
+    """
+    since_day = since.astimezone(EXCHANGE_TZ).date() if since else None
+    values = measure(feed, closes, since_day)
+    prices = price_of(feed, closes).reindex(values.index)
+    if since_day is not None:
+        keep = values.index >= pd.Timestamp(since_day)
+        values, prices = values[keep], prices[keep]
+    else:
+        values, prices = values.iloc[-2:], prices.iloc[-2:]
+    close_times = _close_times(pd.DatetimeIndex(values.index))
+    seen_at = fetched_at or now
+    found = []
+    for session, value, price, closed in zip(
+        values.index, values.to_numpy(), prices.to_numpy(), close_times, strict=True
+    ):
+        if closed <= seen_at:
+            found.append(Observation(closed, session.date(), float(value), float(price)))
+        elif (
+            feed.basis is Basis.INTRADAY
+            and fetched_at is not None
+            and is_open(now)
+            and session.date() == now.astimezone(EXCHANGE_TZ).date()
+        ):
+            found.append(Observation(fetched_at, session.date(), float(value), float(price)))
+    return [o for o in found if since is None or o.at > since]
+
+
+def _close_times(sessions: pd.DatetimeIndex) -> list[datetime]:
+    """Each session's close from the calendar; 16:00 New York for a date it does not know."""
+    known = nyse().schedule["close"].reindex(sessions)
+    fallback = (sessions + pd.Timedelta(hours=16)).tz_localize(EXCHANGE_TZ).tz_convert("UTC")
+    filled = known.where(known.notna(), pd.Series(fallback, index=sessions))
+    return [stamp.to_pydatetime() for stamp in filled]

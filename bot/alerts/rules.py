@@ -1,0 +1,202 @@
+"""What an alert rule is: its kind, target, threshold and settings, as the user gave them.
+
+A rule watches one *feed*: a measure (price, the day's move, the small-minus-large spread, the
+streak, ...) of a target on a basis (daily closes or intraday prices). Its *legs* are the
+directions it fires in: `above` is one upward leg, `below` one downward, `crosses` both. Every
+kind is a threshold on a measure, so one engine serves them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from bot.alerts.machine import Leg, Repeat, Side
+from bot.render.numbers import level as level_text
+from bot.universe import RUT, SPX, display_name
+
+
+class Kind(StrEnum):
+    LEVEL = "level"
+    MOVE = "move"
+    SPREAD = "spread"
+    STREAK = "streak"
+    HIGH_52W = "52-week-high"
+    ALL_TIME_HIGH = "all-time-high"
+    LONGEST_SINCE = "longest-since"
+
+
+class Basis(StrEnum):
+    CLOSE = "close"
+    INTRADAY = "intraday"
+
+
+class Direction(StrEnum):
+    ABOVE = "above"
+    BELOW = "below"
+    CROSSES = "crosses"
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What a kind observes, and how its threshold and re-arm band are counted."""
+
+    unit: str
+    daily: bool
+    """The measure starts each session at 0 (the day's move, spread, a record set today)."""
+    relative_band: bool
+    """The band is a share of the level (prices), else points of the measure itself."""
+
+
+MEASURES: dict[Kind, Measure] = {
+    Kind.LEVEL: Measure("price", daily=False, relative_band=True),
+    Kind.MOVE: Measure("%", daily=True, relative_band=False),
+    Kind.SPREAD: Measure("pts", daily=True, relative_band=False),
+    Kind.STREAK: Measure("sessions", daily=False, relative_band=False),
+    Kind.HIGH_52W: Measure("% above the prior high", daily=False, relative_band=False),
+    Kind.ALL_TIME_HIGH: Measure("% above the prior high", daily=False, relative_band=False),
+    Kind.LONGEST_SINCE: Measure("records", daily=True, relative_band=False),
+}
+
+DEFAULT_BAND_PCT = 0.5
+DEFAULT_COOLDOWN_SESSIONS = 1
+
+
+@dataclass(frozen=True)
+class Target:
+    """One Yahoo symbol, or a ratio of two (`IWM/SPY`)."""
+
+    symbols: tuple[str, ...]
+    key: str
+    """How the user named it: `rut`, `iwm/spy`, `aapl`."""
+
+    @property
+    def name(self) -> str:
+        if len(self.symbols) == 2:
+            return "/".join(s.lstrip("^") for s in self.symbols)
+        return display_name(self.key) if display_name(self.key) != self.key else self.symbols[0]
+
+
+@dataclass(frozen=True)
+class Feed:
+    """The observations some rules watch: a kind's measure of some symbols on a basis."""
+
+    basis: Basis
+    kind: Kind
+    symbols: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        """`close:level:^RUT`, `intraday:move:^GSPC`, `close:level:IWM/SPY`."""
+        return f"{self.basis}:{self.kind}:{'/'.join(self.symbols)}"
+
+    @classmethod
+    def parse(cls, key: str) -> Feed:
+        basis, kind, symbols = key.split(":", 2)
+        return cls(Basis(basis), Kind(kind), tuple(symbols.split("/")))
+
+    @property
+    def measure(self) -> Measure:
+        return MEASURES[self.kind]
+
+
+SMALL_VS_LARGE = Target((RUT.symbol, SPX.symbol), "rut/spx")
+RUSSELL = Target((RUT.symbol,), RUT.key)
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    kind: Kind
+    target: Target
+    direction: Direction
+    level: float
+    """The threshold in the user's words: 2750, 2 (%), 1.5 (pts), 10 (sessions)."""
+    basis: Basis = Basis.CLOSE
+    repeat: Repeat = Repeat.EVERY
+    band_pct: float = DEFAULT_BAND_PCT
+    cooldown_sessions: int = DEFAULT_COOLDOWN_SESSIONS
+
+    @property
+    def measure(self) -> Measure:
+        return MEASURES[self.kind]
+
+    @property
+    def feed(self) -> Feed:
+        return Feed(self.basis, self.kind, self.target.symbols)
+
+    @property
+    def sides(self) -> tuple[Side, ...]:
+        return {
+            Direction.ABOVE: (Side.UP,),
+            Direction.BELOW: (Side.DOWN,),
+            Direction.CROSSES: (Side.UP, Side.DOWN),
+        }[self.direction]
+
+    @property
+    def threshold(self) -> float:
+        """The level in the measure's own units: a streak of 10 is reached above 9.5."""
+        if self.kind is Kind.STREAK:
+            return self.level - 0.5
+        return self.level
+
+    def rearm_threshold(self, side: Side) -> float:
+        """Where a fired leg re-arms: back past the threshold by the band."""
+        band = self.band_pct / 100.0
+        amount = abs(self.threshold) * band if self.measure.relative_band else self.band_pct
+        return self.threshold - amount if side is Side.UP else self.threshold + amount
+
+    def describe(self) -> str:
+        """The rule in words: "Russell 2000 crosses 2,750.00 (close, every, band 0.5%)"."""
+        settings = [str(self.basis), str(self.repeat)]
+        if self.kind is Kind.LEVEL:
+            settings.append(f"band {self.band_pct:g}%")
+        suffix = f" ({', '.join(settings)})"
+        match self.kind:
+            case Kind.LEVEL:
+                return f"{self.target.name} {self.direction} {level_text(self.level)}{suffix}"
+            case Kind.MOVE:
+                return f"{self.target.name} moves {self.level:g}% in a day{suffix}"
+            case Kind.SPREAD:
+                return f"small minus large daily return reaches ±{self.level:g} pts{suffix}"
+            case Kind.STREAK:
+                ends = ", and such a streak ends" if self.direction is Direction.CROSSES else ""
+                return (
+                    f"the small-cap outperformance streak reaches {self.level:g} sessions"
+                    f"{ends}{suffix}"
+                )
+            case Kind.HIGH_52W:
+                return f"{self.target.name} makes a new 52-week closing high{suffix}"
+            case Kind.ALL_TIME_HIGH:
+                return f"{self.target.name} makes a new all-time closing high{suffix}"
+            case Kind.LONGEST_SINCE:
+                return f"the streak becomes the longest in more than a year{suffix}"
+        raise AssertionError(self.kind)
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Where a rule lives and who made it."""
+
+    channel: str
+    workspace: str
+    created_by: str
+    created_at: datetime
+    builtin: bool = False
+    """Made by `subscribe alerts`, removed by `unsubscribe alerts`."""
+
+
+@dataclass(frozen=True)
+class AlertRule:
+    id: int
+    spec: RuleSpec
+    owner: Owner
+    legs: tuple[Leg, ...] = field(default=())
+
+
+def fresh_legs(spec: RuleSpec) -> tuple[Leg, ...]:
+    """A new rule's legs: armed, one per direction it fires in."""
+    return tuple(
+        Leg(side, spec.threshold, spec.rearm_threshold(side), spec.repeat, spec.cooldown_sessions)
+        for side in spec.sides
+    )

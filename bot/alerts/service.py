@@ -1,0 +1,251 @@
+"""Alert commands: add, list, remove, pause, resume, test, and the built-in alerts' subscription.
+
+Every change runs under the alerts lock, after bringing the rule's feed up to its newest
+observation, so a new rule's "present side" is the side the next tick starts from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from bot.alerts.evaluation import Evaluator
+from bot.alerts.grammar import AlertRuleQuery, AlertTestQuery
+from bot.alerts.machine import Pause, Resume, State, step
+from bot.alerts.replay import replay, rule_figures
+from bot.alerts.rules import (
+    RUSSELL,
+    SMALL_VS_LARGE,
+    AlertRule,
+    Direction,
+    Kind,
+    Owner,
+    RuleSpec,
+    fresh_legs,
+)
+from bot.alerts.store import AlertStore
+from bot.clock import Clock
+from bot.errors import CommandError, NoDataError, UserFacingError
+from bot.market.prices import PriceSource
+from bot.render.numbers import level as level_text
+from bot.reports import (
+    AlertChangeReport,
+    AlertListReport,
+    AlertRuleLine,
+    AlertTestReport,
+    Source,
+)
+from bot.trading_calendar import sessions_after
+from bot.watched_levels import EDITABLE_KEY, WatchedLevelsStore
+
+MAX_RULES_PER_CHANNEL = 50
+"""Rules a channel may have, besides the built-in ones: enough for any desk, few enough to read."""
+
+STREAK_MILESTONES = (5, 10)
+
+
+def rule_line(rule: AlertRule) -> AlertRuleLine:
+    states = {leg.state for leg in rule.legs}
+    order = (State.FIRED, State.REARMING, State.ARMED, State.PAUSED, State.RETIRED)
+    state = next(s for s in order if s in states)
+    fired_legs = [leg for leg in rule.legs if leg.state is State.FIRED]
+    dates = [leg.last_fired for leg in rule.legs if leg.last_fired]
+    return AlertRuleLine(
+        id=rule.id,
+        rule=rule_figures(rule.spec),
+        state=str(state),
+        fired=sum(leg.fired for leg in rule.legs),
+        last_fired=max(dates) if dates else None,
+        rearm_at=fired_legs[0].rearm_at if fired_legs else None,
+        created_by=rule.owner.created_by,
+        builtin=rule.owner.builtin,
+    )
+
+
+class Alerts:
+    def __init__(
+        self,
+        store: AlertStore,
+        evaluator: Evaluator,
+        prices: PriceSource,
+        watched: WatchedLevelsStore,
+        clock: Clock,
+        limit: int = MAX_RULES_PER_CHANNEL,
+    ) -> None:
+        self.store = store
+        self.evaluator = evaluator
+        self.prices = prices
+        self.watched = watched
+        self.clock = clock
+        self.limit = limit
+
+    def add(self, spec: RuleSpec, owner: Owner) -> AlertChangeReport:
+        """Adds a rule to the owner's channel; it fires on the next cross, never for now."""
+        feed = spec.feed
+        prices = self.evaluator.fetch([feed])
+        missing = [
+            prices.missing.get(s, f"no prices for {s}")
+            for s in feed.symbols
+            if s not in prices.closes
+        ]
+        if missing:
+            raise NoDataError(
+                f"I cannot watch that: {'; '.join(missing)}", "alert add rut above 2750"
+            )
+        now = self.clock.now()
+        with self.store.lock():
+            existing = self.store.channel_rules(owner.channel)
+            same = next(
+                (r for r in existing if r.spec == spec and r.owner.builtin == owner.builtin), None
+            )
+            if same is not None:
+                raise UserFacingError(
+                    f"rule {same.id} already watches that here: {spec.describe()}", "alert list"
+                )
+            own = [r for r in existing if not r.owner.builtin]
+            if not owner.builtin and len(own) >= self.limit:
+                raise UserFacingError(
+                    f"this channel has {len(own)} alert rules, the most it can have: "
+                    "remove one first",
+                    "alert remove 3",
+                )
+            if not self.evaluator.held(prices, now):
+                self.evaluator.advance([feed], prices, now)
+            present = self.store.lasts([feed])[feed.key]
+            if present is None:
+                raise NoDataError(f"no confirmed prices yet for {spec.target.name}", "alert list")
+            rule = AlertRule(self.store.next_id(), spec, owner, fresh_legs(spec))
+            self.store.save([rule])
+        return AlertChangeReport(
+            "added", [rule_line(rule)], _present(spec, present.value, present.session)
+        )
+
+    def listing(self, channel: str) -> AlertListReport:
+        return AlertListReport(
+            channel, [rule_line(r) for r in self.store.channel_rules(channel)], self.limit
+        )
+
+    def change(self, query: AlertRuleQuery, channel: str) -> AlertChangeReport:
+        with self.store.lock():
+            rule = self._own_rule(query.rule_id, channel, f"alert {query.action} {query.rule_id}")
+            if query.action == "remove":
+                self.store.delete([rule])
+                return AlertChangeReport("removed", [rule_line(rule)])
+            event = Pause() if query.action == "pause" else Resume()
+            if query.action == "resume" and all(leg.state is not State.PAUSED for leg in rule.legs):
+                raise UserFacingError(f"rule {rule.id} is not paused", "alert list")
+            legs = tuple(step(leg, event, sessions_after).leg for leg in rule.legs)
+            rule = replace(rule, legs=legs)
+            self.store.save([rule])
+        return AlertChangeReport(
+            "paused" if query.action == "pause" else "resumed", [rule_line(rule)]
+        )
+
+    def _own_rule(self, rule_id: int, channel: str, example: str) -> AlertRule:
+        rule = self.store.rule(rule_id)
+        if rule is None or rule.owner.channel != channel:
+            raise NoDataError(
+                f"there is no rule {rule_id} in this channel: `alert list` shows them", "alert list"
+            )
+        return rule
+
+    def test(
+        self, query: AlertTestQuery, channel: str, day: date
+    ) -> tuple[AlertTestReport, Source]:
+        spec = query.spec
+        if spec is None:
+            assert query.rule_id is not None
+            spec = self._own_rule(query.rule_id, channel, "alert list").spec
+        since = query.since or day - timedelta(days=365)
+        if since >= day:
+            raise CommandError(
+                f"`since` must be before {day.isoformat()}",
+                f"alert test {spec.target.key} above {spec.level:g} since {day.year - 1}-01-01",
+            )
+        prices = self.prices.closes(spec.target.symbols)
+        missing = [
+            prices.missing.get(s, f"no prices for {s}")
+            for s in spec.target.symbols
+            if s not in prices.closes
+        ]
+        if missing:
+            raise NoDataError("; ".join(missing), "alert test rut crosses 2750 since 2025-01-01")
+        report = replay(spec, prices.closes, since, day)
+        return report, Source(self.prices.label, prices.fetched_at, prices.stale)
+
+    def subscribe(self, channel: str, workspace: str, user: str) -> AlertChangeReport:
+        if channel in self.store.subscribers(workspace):
+            raise UserFacingError("this channel already gets the built-in alerts", "alert list")
+        owner = Owner(channel, workspace, user, self.clock.now(), builtin=True)
+        added = []
+        for spec in self.builtin_specs(workspace):
+            added.extend(self.add(spec, owner).rules)
+        self.store.redis.sadd(self.store.keys.alert_subscribers(workspace), channel)
+        return AlertChangeReport("subscribed", added)
+
+    def unsubscribe(self, channel: str, workspace: str) -> AlertChangeReport:
+        if channel not in self.store.subscribers(workspace):
+            raise UserFacingError(
+                "this channel does not get the built-in alerts", "subscribe alerts"
+            )
+        with self.store.lock():
+            builtin = [r for r in self.store.channel_rules(channel) if r.owner.builtin]
+            self.store.delete(builtin)
+            self.store.redis.srem(self.store.keys.alert_subscribers(workspace), channel)
+        return AlertChangeReport("unsubscribed", [rule_line(r) for r in builtin])
+
+    def builtin_specs(self, workspace: str) -> list[RuleSpec]:
+        """The watched levels, new 52-week and all-time highs, and the streak milestones."""
+        specs = [
+            RuleSpec(Kind.LEVEL, RUSSELL, Direction.CROSSES, w.value)
+            for w in self.watched.levels(workspace, EDITABLE_KEY)
+        ]
+        specs += [
+            RuleSpec(Kind.HIGH_52W, RUSSELL, Direction.ABOVE, 0.0),
+            RuleSpec(Kind.ALL_TIME_HIGH, RUSSELL, Direction.ABOVE, 0.0),
+        ]
+        specs += [
+            RuleSpec(Kind.STREAK, SMALL_VS_LARGE, Direction.ABOVE, float(n))
+            for n in STREAK_MILESTONES
+        ]
+        specs.append(RuleSpec(Kind.LONGEST_SINCE, SMALL_VS_LARGE, Direction.ABOVE, 0.5))
+        return specs
+
+    def sync_watched(self, workspace: str) -> None:
+        """After the workspace's watched levels changed: the built-in level rules follow them."""
+        watched = {w.value for w in self.watched.levels(workspace, EDITABLE_KEY)}
+        for channel in self.store.subscribers(workspace):
+            levels = [
+                r
+                for r in self.store.channel_rules(channel)
+                if r.owner.builtin and r.spec.kind is Kind.LEVEL
+            ]
+            gone = [r for r in levels if r.spec.level not in watched]
+            if gone:
+                with self.store.lock():
+                    self.store.delete(gone)
+            have = {r.spec.level for r in levels}
+            for value in sorted(watched - have):
+                owner = Owner(channel, workspace, "levels", self.clock.now(), builtin=True)
+                self.add(RuleSpec(Kind.LEVEL, RUSSELL, Direction.CROSSES, value), owner)
+
+
+def _present(spec: RuleSpec, value: float, session: date) -> str:
+    """Where the target stands against a new rule, and which cross will fire it."""
+    if spec.kind is not Kind.LEVEL:
+        return (
+            f"Now {value:,.2f} {spec.measure.unit} ({session.isoformat()}): "
+            "I will alert when it reaches the threshold."
+        )
+    name, threshold = spec.target.name, level_text(spec.level)
+    where = f"{level_text(value)} on {session.isoformat()}"
+    above = value > spec.level
+    if above and spec.direction is Direction.ABOVE:
+        return f"{name} is already above {threshold} ({where}): I will alert on the next cross."
+    if not above and spec.direction is Direction.BELOW:
+        return f"{name} is already below {threshold} ({where}): I will alert on the next cross."
+    gap = abs(spec.level / value - 1.0) * 100.0
+    side, cross = ("above", "below") if above else ("below", "above")
+    return (
+        f"{name} is {gap:.2f}% {side} {threshold} ({where}): I will alert when it crosses {cross}."
+    )

@@ -1,0 +1,80 @@
+"""The NYSE trading calendar (exchange_calendars' XNYS): sessions, opens, closes, early closes.
+
+Everything that asks "is the market open?", "when did that session close?" or "which session
+comes next?" asks here, so holidays and half days are right everywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from functools import cache
+
+import exchange_calendars as xcals
+import pandas as pd
+from exchange_calendars import ExchangeCalendar
+
+FIRST_DAY = "1990-01-02"
+"""The calendar reaches back this far, so replays of old history count sessions too."""
+
+
+@cache
+def nyse() -> ExchangeCalendar:
+    return xcals.get_calendar("XNYS", start=FIRST_DAY)
+
+
+def _stamp(day: date) -> pd.Timestamp:
+    return pd.Timestamp(day)
+
+
+def _aware(stamp: pd.Timestamp) -> datetime:
+    return stamp.to_pydatetime().astimezone(UTC)
+
+
+def is_trading_day(day: date) -> bool:
+    return bool(nyse().is_session(_stamp(day)))
+
+
+def session_open(day: date) -> datetime:
+    return _aware(nyse().session_open(_stamp(day)))
+
+
+def session_close(day: date) -> datetime:
+    """When `day`'s session closes: 16:00 New York, 13:00 on an early close."""
+    return _aware(nyse().session_close(_stamp(day)))
+
+
+def next_session(day: date) -> date:
+    """The first session after `day` (which need not be a session itself)."""
+    calendar = nyse()
+    stamp = _stamp(day)
+    if calendar.is_session(stamp):
+        found: date = calendar.next_session(stamp).date()
+    else:
+        found = calendar.date_to_session(stamp, "next").date()
+    return found
+
+
+def sessions_after(day: date, count: int) -> date:
+    """The session `count` sessions after `day`."""
+    for _ in range(count):
+        day = next_session(day)
+    return day
+
+
+def is_open(now: datetime) -> bool:
+    """Whether the market is trading at `now`."""
+    return bool(nyse().is_trading_minute(pd.Timestamp(now).tz_convert(UTC).floor("min")))
+
+
+def last_close(now: datetime) -> date | None:
+    """The newest session that has closed at or before `now`."""
+    calendar = nyse()
+    stamp = pd.Timestamp(now).tz_convert(UTC)
+    today = stamp.tz_convert("America/New_York").tz_localize(None).normalize()
+    day = calendar.date_to_session(today, "previous")
+    if calendar.session_close(day) > stamp:
+        if day == calendar.first_session:
+            return None
+        day = calendar.previous_session(day)
+    closed: date = day.date()
+    return closed
