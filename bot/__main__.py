@@ -1,5 +1,8 @@
 """`python -m bot`: Slack (Socket Mode or HTTP) when credentials are set, else the console.
 
+The console and Socket Mode run the clock (alerts) in this process; HTTP mode leaves it to
+`python -m jobs`, the Procfile's `clock`.
+
 `python -m bot ask "<command>"` prints one answer; `python -m bot console` forces the console.
 """
 
@@ -59,9 +62,16 @@ def main(argv: list[str] | None = None) -> int:
             settings.chart_dir,
         )
     if args.mode == "console" or settings.mode == "console":
-        return run_console(
-            services.answerer, sys.stdin, sys.stdout, sys.stdin.isatty(), settings.chart_dir
-        )
+        from handlers.console import ConsolePoster
+        from jobs.clock import start_in_background
+
+        stop_clock = start_in_background(services, ConsolePoster(sys.stdout))
+        try:
+            return run_console(
+                services.answerer, sys.stdin, sys.stdout, sys.stdin.isatty(), settings.chart_dir
+            )
+        finally:
+            stop_clock()
     return run_slack(services)
 
 
@@ -72,6 +82,10 @@ def run_slack(services: Services) -> int:
     if services.settings.mode == "socket":
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+        from bot.slack.alerts import SlackPoster
+        from jobs.clock import start_in_background
+
+        start_in_background(services, SlackPoster(app.client))
         SocketModeHandler(app, services.settings.slack_app_token).start()  # type: ignore[no-untyped-call]
         return 0
     from bot.slack.http import serve, wsgi_app

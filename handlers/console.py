@@ -5,12 +5,14 @@ Reads one command per line until end of input, so commands can also be piped in.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TextIO
 
 from bot.answers import Answerer
-from bot.render.text import render_text
-from bot.reports import ChartReport
+from bot.render.document import alert_document
+from bot.render.text import document_text, render_text
+from bot.reports import AlertMessage, ChartReport
 from handlers.charts import save_chart
 from handlers.replies import TERMINAL, Failure, answer_or_failure
 
@@ -47,3 +49,16 @@ def respond(answerer: Answerer, text: str, chart_dir: Path) -> str:
     if isinstance(result.report, ChartReport):
         return f"{render_text(result)}\nChart: {save_chart(result.report, chart_dir)}"
     return render_text(result)
+
+
+class ConsolePoster:
+    """Alerts printed in the terminal as they fire: the console's channel."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self._lock = threading.Lock()
+
+    def post(self, message: AlertMessage) -> None:
+        text = document_text(alert_document(message))
+        with self._lock:
+            print(f"\n*** ALERT ***\n{text}\n", file=self.out, flush=True)

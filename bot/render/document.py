@@ -403,7 +403,7 @@ def _alerts_status(a: AlertsStatus | None) -> list[Part]:
 def _rule_state(line: AlertRuleLine) -> str:
     state = line.state
     if line.state == "fired" and line.rearm_at is not None:
-        state = f"fired, re-arms at {line.rearm_at:,.4g}"
+        state = f"fired, re-arms at {_price(line.rearm_at)}"
     if line.fired:
         state += f" · fired {line.fired}x, last {day(line.last_fired)}"
     return state
@@ -466,9 +466,7 @@ def _alert_test(r: AlertTestReport) -> Document:
     summary = f"It would have fired {count} time{'s' if count != 1 else ''}."
     parts: list[Part] = [title, summary]
     if r.firings:
-        rows = [
-            [day(f.date), f"{f.price:,.4g}" if f.price < 10 else level(f.price)] for f in r.firings
-        ]
+        rows = [[day(f.date), _price(f.price)] for f in r.firings]
         parts.append(table(["Date", "Price"], rows))
     if r.note:
         parts.append(r.note)
@@ -489,7 +487,9 @@ def alert_document(m: AlertMessage) -> Document:
         parts.append("Detected late: I was not watching when this happened.")
     context = []
     if m.streak is not None:
-        context.append(f"small-cap streak {sessions(m.streak)}")
+        context.append(
+            f"small-cap streak {sessions(m.streak)}" if m.streak else "no small-cap streak"
+        )
     if m.next_level is not None and m.price:
         distance = (m.next_level.value / m.price - 1.0) * 100.0
         context.append(
@@ -504,7 +504,8 @@ def alert_document(m: AlertMessage) -> Document:
 
 
 def _price(value: float) -> str:
-    return f"{value:,.4g}" if value < 10 else level(value)
+    """Index levels with two decimals, ratios with four significant digits."""
+    return f"{value:.4g}" if abs(value) < 10 else level(value)
 
 
 def _rearm(m: AlertMessage) -> str:
@@ -513,7 +514,7 @@ def _rearm(m: AlertMessage) -> str:
     if m.kind in ("move", "spread", "longest-since"):
         return "next session"
     below = "below" if m.side == "up" else "above"
-    return f"once {below} {m.rearm_at:,.4g}"
+    return f"once {below} {_price(m.rearm_at)}"
 
 
 def _alert_headline(m: AlertMessage) -> str:

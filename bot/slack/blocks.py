@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.render.document import Document, Table, document
+from bot.render.document import Document, Table, alert_document, document
 from bot.render.text import document_text, table_text
-from bot.reports import Answer
+from bot.reports import AlertMessage, Answer
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -20,6 +20,8 @@ MAX_BUTTON_VALUE = 2000
 MAX_FALLBACK_TEXT = 3000
 
 SHARE_ACTION = "share_answer"
+PAUSE_ALERT_ACTION = "pause_alert"
+REMOVE_ALERT_ACTION = "remove_alert"
 
 Block = dict[str, Any]
 
@@ -138,3 +140,31 @@ def home_view(sections: Sequence[Answer | str]) -> dict[str, Any]:
         else:
             blocks += document_blocks(document(item))
     return {"type": "home", "blocks": blocks[:100]}
+
+
+def _button(action_id: str, text: str, value: str, style: str | None = None) -> Block:
+    button: Block = {
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": text},
+        "value": value,
+    }
+    if style:
+        button["style"] = style
+    return button
+
+
+def alert_blocks(message: AlertMessage) -> list[Block]:
+    """An alert as posted: what happened and its context, with buttons to mute or remove the
+    rule (a retired rule has only the remove button)."""
+    doc = alert_document(message)
+    blocks = [header(f":rotating_light: {doc.title}"), *_text_sections([str(p) for p in doc.parts])]
+    rule = str(message.rule_id)
+    buttons = [] if message.retired else [_button(PAUSE_ALERT_ACTION, f"Mute rule {rule}", rule)]
+    buttons.append(_button(REMOVE_ALERT_ACTION, f"Remove rule {rule}", rule, style="danger"))
+    blocks.append({"type": "actions", "elements": buttons})
+    return blocks
+
+
+def alert_text(message: AlertMessage) -> str:
+    return _clip(document_text(alert_document(message)), MAX_FALLBACK_TEXT)

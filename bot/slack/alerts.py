@@ -1,0 +1,41 @@
+"""Posting alerts into Slack channels, through the one Web API client and its retry handlers."""
+
+from __future__ import annotations
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.alerts.delivery import PostFailed
+from bot.reports import AlertMessage
+from bot.slack.blocks import alert_blocks, alert_text
+
+GONE = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "account_inactive",
+        "invalid_auth",
+        "token_revoked",
+        "restricted_action",
+        "msg_too_long",
+        "invalid_blocks",
+    }
+)
+"""Errors that posting again cannot fix."""
+
+
+class SlackPoster:
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+
+    def post(self, message: AlertMessage) -> None:
+        try:
+            self.client.chat_postMessage(
+                channel=message.channel, text=alert_text(message), blocks=alert_blocks(message)
+            )
+        except SlackApiError as error:
+            reason = str(error.response.get("error", "unknown_error"))
+            raise PostFailed(reason, permanent=reason in GONE) from None
+        except OSError as error:
+            raise PostFailed(f"Slack unreachable: {error}", permanent=False) from None
