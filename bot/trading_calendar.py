@@ -6,6 +6,7 @@ comes next?" asks here, so holidays and half days are right everywhere.
 
 from __future__ import annotations
 
+import warnings
 from datetime import UTC, date, datetime
 from functools import cache
 
@@ -13,13 +14,19 @@ import exchange_calendars as xcals
 import pandas as pd
 from exchange_calendars import ExchangeCalendar
 
+from bot.clock import EXCHANGE_TZ
+
 FIRST_DAY = "1990-01-02"
 """The calendar reaches back this far, so replays of old history count sessions too."""
 
 
 @cache
 def nyse() -> ExchangeCalendar:
-    return xcals.get_calendar("XNYS", start=FIRST_DAY)
+    # exchange_calendars 4.13 reads `Series.values` of tz-aware times while building the
+    # calendar, which pandas 3.1 deprecates; the values it gets are still right.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Series.values returning an ndarray")
+        return xcals.get_calendar("XNYS", start=FIRST_DAY)
 
 
 def _stamp(day: date) -> pd.Timestamp:
@@ -62,8 +69,9 @@ def sessions_after(day: date, count: int) -> date:
 
 
 def is_open(now: datetime) -> bool:
-    """Whether the market is trading at `now`."""
-    return bool(nyse().is_trading_minute(pd.Timestamp(now).tz_convert(UTC).floor("min")))
+    """Whether the market is trading at `now`: a session's open up to (not including) its close."""
+    day = now.astimezone(EXCHANGE_TZ).date()
+    return is_trading_day(day) and session_open(day) <= now < session_close(day)
 
 
 def last_close(now: datetime) -> date | None:

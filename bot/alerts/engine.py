@@ -56,9 +56,12 @@ def path_segments(
     return segments
 
 
-def value_range(start: Observation | None, path: Sequence[Observation]) -> tuple[float, float]:
-    """The span of values the walk passes through: rules outside it cannot change."""
-    values = [o.value for o in path] + ([start.value] if start else [])
+def value_range(
+    start: Observation, path: Sequence[Observation], daily: bool
+) -> tuple[float, float]:
+    """The span of values the walk passes through (with a daily measure's 0 at each new
+    session): rules waiting at levels outside it cannot change."""
+    values = [start.value, *(o.value for o in path), *([0.0] if daily else [])]
     return min(values), max(values)
 
 

@@ -101,7 +101,10 @@ class Evaluator:
             new_lasts[feed.key] = path[-1]
             if last is not None:
                 walks[feed.key] = (feed, last, path)
-        spans = {key: value_range(start, path) for key, (_, start, path) in walks.items()}
+        spans = {
+            key: value_range(start, path, feed.measure.daily)
+            for key, (feed, start, path) in walks.items()
+        }
         candidates = self.store.candidates(spans) if spans else {}
 
         def late(before: Observation, after: Observation) -> bool:

@@ -1,0 +1,201 @@
+"""Ticks against a real Redis: present side, exactly once under races, late and stale, pause,
+the range query, and replay equal to live evaluation."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from datetime import timedelta
+
+import numpy as np
+import pytest
+
+from bot.alerts.grammar import AlertRuleQuery
+from bot.alerts.replay import replay
+from bot.alerts.rules import RUSSELL, Basis, Direction, Kind, Owner, RuleSpec
+from bot.alerts.store import load_message
+from bot.errors import UserFacingError
+from bot.trading_calendar import session_open
+from tests.alerts.conftest import AlertsWorld, after_close, trading_days
+
+RUT, SPX = "^RUT", "^GSPC"
+DAYS = trading_days("2026-01-05", 40)
+ABOVE_2750 = RuleSpec(Kind.LEVEL, RUSSELL, Direction.ABOVE, 2750.0)
+
+
+def closes_until(world: AlertsWorld, values: list[float]) -> None:
+    """RUT closes on the first len(values) sessions (and a flat S&P 500); now is after the last."""
+    days = (
+        DAYS[: len(values)] if len(values) <= len(DAYS) else trading_days("2026-01-05", len(values))
+    )
+    world.prices.set(RUT, days, values)
+    world.prices.set(SPX, days, [6000.0] * len(values))
+    world.clock.at = after_close(days[-1])
+
+
+def owner(world: AlertsWorld, channel: str = "C1") -> Owner:
+    return Owner(channel, "T1", "U1", world.clock.now())
+
+
+def fired_values(world: AlertsWorld) -> list[float]:
+    return [m.value for m in world.evaluator.tick(world.clock.now()).queued]
+
+
+def test_a_new_rule_waits_for_the_next_cross(world: AlertsWorld) -> None:
+    closes_until(world, [2700, 2760])
+    added = world.alerts.add(ABOVE_2750, owner(world))
+    assert added.present is not None and "already above 2,750.00" in added.present
+    closes_until(world, [2700, 2760, 2770])
+    assert fired_values(world) == []
+    closes_until(world, [2700, 2760, 2770, 2740, 2755])
+    assert fired_values(world) == [2755]
+    assert len(world.store.outbox()) == 1
+
+
+def test_three_evaluators_racing_on_one_tick_queue_it_once(world: AlertsWorld) -> None:
+    closes_until(world, [2700, 2740])
+    world.alerts.add(ABOVE_2750, owner(world))
+    closes_until(world, [2700, 2740, 2760])
+    processes = [world.process() for _ in range(3)]
+    start = threading.Barrier(3)
+    queued: list[int] = []
+
+    def evaluate(process: AlertsWorld) -> None:
+        start.wait()
+        queued.append(len(process.evaluator.tick(world.clock.now()).queued))
+
+    threads = [threading.Thread(target=evaluate, args=(p,)) for p in processes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(queued) == [0, 0, 1]
+    assert len(world.store.outbox()) == 1
+
+
+def test_a_cross_while_the_bot_was_down_fires_once_on_return_marked_late(
+    world: AlertsWorld,
+) -> None:
+    closes_until(world, [2700, 2740])
+    world.alerts.add(ABOVE_2750, owner(world))
+    # The process stops; two sessions later a new one starts: the cross happened in between.
+    restarted = world.process()
+    closes_until(world, [2700, 2740, 2760, 2765])
+    queued = restarted.evaluator.tick(world.clock.now()).queued
+    assert [(m.value, m.session, m.late) for m in queued] == [(2760, DAYS[2], True)]
+    assert restarted.evaluator.tick(world.clock.now()).queued == []
+
+
+def test_a_cross_found_on_time_is_not_late(world: AlertsWorld) -> None:
+    closes_until(world, [2700, 2740])
+    world.alerts.add(ABOVE_2750, owner(world))
+    closes_until(world, [2700, 2740, 2760])
+    assert [m.late for m in world.evaluator.tick(world.clock.now()).queued] == [False]
+
+
+def test_stale_prices_in_market_hours_fire_nothing(world: AlertsWorld) -> None:
+    intraday = replace(ABOVE_2750, basis=Basis.INTRADAY)
+    closes_until(world, [2700, 2740])
+    world.alerts.add(intraday, owner(world))
+    today = DAYS[2]
+    world.clock.at = session_open(today) + timedelta(hours=3)
+    world.prices.set(RUT, DAYS[:3], [2700, 2740, 2760])
+    world.prices.set(SPX, DAYS[:3], [6000.0] * 3)
+    world.prices.fetched_at = world.clock.at - timedelta(hours=1)
+    tick = world.evaluator.tick(world.clock.now())
+    assert tick.queued == []
+    assert "60 min old" in tick.held
+    assert "60 min old" in world.store.status().held
+    world.prices.fetched_at = world.clock.at - timedelta(minutes=5)
+    tick = world.evaluator.tick(world.clock.now())
+    assert [(m.value, m.late) for m in tick.queued] == [(2760, False)]
+    assert world.store.status().held == ""
+
+
+def test_a_paused_rule_stays_silent_and_resumes_from_the_present(world: AlertsWorld) -> None:
+    closes_until(world, [2700, 2740])
+    rule_id = world.alerts.add(ABOVE_2750, owner(world)).rules[0].id
+    world.alerts.change(AlertRuleQuery("pause", rule_id), "C1")
+    closes_until(world, [2700, 2740, 2760])
+    assert fired_values(world) == []
+    world.alerts.change(AlertRuleQuery("resume", rule_id), "C1")
+    closes_until(world, [2700, 2740, 2760, 2770])
+    assert fired_values(world) == []  # above already when resumed: no cross since
+    closes_until(world, [2700, 2740, 2760, 2770, 2730, 2751])
+    assert fired_values(world) == [2751]
+
+
+def test_a_tick_reads_only_the_rules_between_the_two_prices(world: AlertsWorld) -> None:
+    closes_until(world, [2700, 2700])
+    for level in (2600, 2710, 2720, 2730, 2800):
+        world.alerts.add(replace(ABOVE_2750, level=float(level)), owner(world))
+    spans = world.store.candidates({"close:level:^RUT": (2700.0, 2725.0)})
+    assert sorted(r.spec.level for r in spans["close:level:^RUT"]) == [2710, 2720]
+    closes_until(world, [2700, 2700, 2725])
+    assert sorted(m.level for m in world.evaluator.tick(world.clock.now()).queued) == [2710, 2720]
+
+
+def test_rules_belong_to_their_channel(world: AlertsWorld) -> None:
+    closes_until(world, [2700, 2740])
+    rule_id = world.alerts.add(ABOVE_2750, owner(world, "C1")).rules[0].id
+    with pytest.raises(UserFacingError, match=f"no rule {rule_id} in this channel"):
+        world.alerts.change(AlertRuleQuery("remove", rule_id), "C2")
+    with pytest.raises(UserFacingError, match="already watches that"):
+        world.alerts.add(ABOVE_2750, owner(world, "C1"))
+    world.alerts.add(ABOVE_2750, owner(world, "C2"))  # the same rule elsewhere is another rule
+    closes_until(world, [2700, 2740, 2760])
+    assert sorted(m.channel for m in world.evaluator.tick(world.clock.now()).queued) == ["C1", "C2"]
+
+
+def test_a_channel_has_a_limit_on_rules(world: AlertsWorld) -> None:
+    closes_until(world, [2700, 2740])
+    world.alerts.limit = 2
+    for level in (2750, 2760):
+        world.alerts.add(replace(ABOVE_2750, level=float(level)), owner(world))
+    with pytest.raises(UserFacingError, match="the most it can have"):
+        world.alerts.add(replace(ABOVE_2750, level=2770.0), owner(world))
+    assert len(world.alerts.listing("C1").rules) == 2
+
+
+def test_removed_rules_leave_the_index(world: AlertsWorld) -> None:
+    closes_until(world, [2700, 2740])
+    rule_id = world.alerts.add(ABOVE_2750, owner(world)).rules[0].id
+    world.alerts.change(AlertRuleQuery("remove", rule_id), "C1")
+    closes_until(world, [2700, 2740, 2760])
+    assert fired_values(world) == []
+    assert world.alerts.listing("C1").rules == []
+
+
+def test_the_outbox_keeps_the_whole_message(world: AlertsWorld) -> None:
+    closes_until(world, [2700, 2740])
+    world.alerts.add(ABOVE_2750, owner(world))
+    closes_until(world, [2700, 2740, 2760])
+    (queued,) = world.evaluator.tick(world.clock.now()).queued
+    (raw,) = world.store.outbox().values()
+    assert load_message(raw) == queued
+    assert queued.previous_price == 2740 and queued.price == 2760
+    assert queued.next_level is not None and queued.next_level.value == 2850.0
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        RuleSpec(Kind.LEVEL, RUSSELL, Direction.CROSSES, 1000.0),
+        RuleSpec(Kind.LEVEL, RUSSELL, Direction.ABOVE, 1010.0, band_pct=1.0, cooldown_sessions=3),
+        RuleSpec(Kind.MOVE, RUSSELL, Direction.ABOVE, 1.5, basis=Basis.CLOSE),
+    ],
+    ids=["crosses", "above-band-cooldown", "move"],
+)
+def test_replay_fires_where_live_evaluation_does(world: AlertsWorld, spec: RuleSpec) -> None:
+    days = trading_days("2026-01-05", 160)
+    noise = np.random.default_rng(7).normal(0.0, 12.0, len(days))
+    values = list(1000.0 + 30.0 * np.sin(np.arange(len(days)) / 5.0) + noise)
+    closes_until(world, values[:2])
+    world.alerts.add(spec, owner(world))
+    live = []
+    for n in range(3, len(days) + 1):
+        closes_until(world, values[:n])
+        live += [(m.session, m.value) for m in world.evaluator.tick(world.clock.now()).queued]
+    replayed = replay(spec, world.prices.closes_by_symbol, days[1], days[-1])
+    assert live, "the path should cross the rule at least once"
+    assert [f.date for f in replayed.firings] == [day for day, _ in live]
