@@ -1,7 +1,9 @@
 """Runs every benchmark and prints its figures."""
 
-from benchmarks import analytics, http
+from benchmarks import alerts, analytics, http
 
 analytics.main()
 print()
 http.main()
+print()
+alerts.main()

@@ -50,6 +50,7 @@ def session_close(day: date) -> datetime:
     return _aware(nyse().session_close(_stamp(day)))
 
 
+@cache
 def next_session(day: date) -> date:
     """The first session after `day` (which need not be a session itself)."""
     calendar = nyse()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.alerts.engine import Firing, value_range, walk
 from bot.alerts.machine import Observation, Side, State
@@ -111,17 +111,19 @@ class Evaluator:
             return now - after.at > self.freshness
 
         changed: list[AlertRule] = []
-        messages: list[AlertMessage] = []
+        firings: list[Firing] = []
         for key, (feed, start, path) in walks.items():
-            rules, firings = walk(
+            rules, fired = walk(
                 candidates[key], start, path, feed.measure.daily, late, sessions_after
             )
             changed.extend(rules.values())
-            messages.extend(self.message(f, prices) for f in firings)
+            firings.extend(fired)
+        streaks = {s: self._streak(prices, s) for s in {f.observation.session for f in firings}}
+        messages = [self.message(f, streaks[f.observation.session]) for f in firings]
         self.store.save(changed, {m.firing: dump_message(m) for m in messages}, new_lasts)
         return messages
 
-    def message(self, firing: Firing, prices: PriceSet) -> AlertMessage:
+    def message(self, firing: Firing, streak_length: int | None) -> AlertMessage:
         rule, obs = firing.rule, firing.observation
         leg = next(leg for leg in rule.legs if leg.side is firing.side)
         return AlertMessage(
@@ -143,14 +145,15 @@ class Evaluator:
             late=firing.late,
             retired=leg.state is State.RETIRED,
             rearm_at=leg.rearm_at if leg.state is not State.RETIRED else None,
-            streak=self._streak(prices, obs),
+            streak=streak_length,
             next_level=self._next_level(firing),
         )
 
-    def _streak(self, prices: PriceSet, obs: Observation) -> int | None:
+    def _streak(self, prices: PriceSet, session: date) -> int | None:
+        """The small-cap streak on `session`: context for every alert of that session."""
         try:
             rut, spx = (prices.closes[s] for s in CONTEXT_SYMBOLS)
-            return streak(rut, spx, obs.session).length
+            return streak(rut, spx, session).length
         except (KeyError, UserFacingError):
             return None
 

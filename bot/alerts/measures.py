@@ -8,7 +8,8 @@ the NYSE calendar), then, for intraday feeds while the market trades, the live p
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -103,33 +104,40 @@ def observations(
     """
     since_day = since.astimezone(EXCHANGE_TZ).date() if since else None
     values = measure(feed, closes, since_day)
-    prices = price_of(feed, closes).reindex(values.index)
-    if since_day is not None:
-        keep = values.index >= pd.Timestamp(since_day)
-        values, prices = values[keep], prices[keep]
+    first = (
+        int(values.index.searchsorted(pd.Timestamp(since_day)))
+        if since_day is not None
+        else max(len(values) - 2, 0)
+    )
+    tail = values.iloc[first:]
+    if feed.kind is Kind.LEVEL:
+        prices = tail.to_numpy()
     else:
-        values, prices = values.iloc[-2:], prices.iloc[-2:]
-    close_times = _close_times(pd.DatetimeIndex(values.index))
+        price = price_of(feed, closes)
+        prices = price.to_numpy()[price.index.get_indexer(tail.index)]
     seen_at = fetched_at or now
+    today = now.astimezone(EXCHANGE_TZ).date()
+    live = feed.basis is Basis.INTRADAY and fetched_at is not None and is_open(now)
     found = []
-    for session, value, price, closed in zip(
-        values.index, values.to_numpy(), prices.to_numpy(), close_times, strict=True
-    ):
+    for stamp, value, price_then in zip(tail.index, tail.to_numpy(), prices, strict=True):
+        session = stamp.date()
+        closed = close_time(session)
         if closed <= seen_at:
-            found.append(Observation(closed, session.date(), float(value), float(price)))
-        elif (
-            feed.basis is Basis.INTRADAY
-            and fetched_at is not None
-            and is_open(now)
-            and session.date() == now.astimezone(EXCHANGE_TZ).date()
-        ):
-            found.append(Observation(fetched_at, session.date(), float(value), float(price)))
+            found.append(Observation(closed, session, float(value), float(price_then)))
+        elif live and session == today and fetched_at is not None:
+            found.append(Observation(fetched_at, session, float(value), float(price_then)))
     return [o for o in found if since is None or o.at > since]
 
 
-def _close_times(sessions: pd.DatetimeIndex) -> list[datetime]:
-    """Each session's close from the calendar; 16:00 New York for a date it does not know."""
-    known = nyse().schedule["close"].reindex(sessions)
-    fallback = (sessions + pd.Timedelta(hours=16)).tz_localize(EXCHANGE_TZ).tz_convert("UTC")
-    filled = known.where(known.notna(), pd.Series(fallback, index=sessions))
-    return [stamp.to_pydatetime() for stamp in filled]
+@cache
+def _closes_by_session() -> dict[date, datetime]:
+    closes = nyse().schedule["close"]
+    return {stamp.date(): moment.to_pydatetime() for stamp, moment in closes.items()}
+
+
+def close_time(session: date) -> datetime:
+    """A session's close from the calendar; 16:00 New York for a date it does not know."""
+    known = _closes_by_session().get(session)
+    if known is not None:
+        return known
+    return datetime.combine(session, time(16), tzinfo=EXCHANGE_TZ).astimezone(UTC)

@@ -115,7 +115,7 @@ class Alerts:
             if present is None:
                 raise NoDataError(f"no confirmed prices yet for {spec.target.name}", "alert list")
             rule = AlertRule(self.store.next_id(), spec, owner, fresh_legs(spec))
-            self.store.save([rule])
+            self.store.save([rule], new=True)
         return AlertChangeReport(
             "added", [rule_line(rule)], _present(spec, present.value, present.session)
         )
@@ -177,11 +177,17 @@ class Alerts:
         if channel in self.store.subscribers(workspace):
             raise UserFacingError("this channel already gets the built-in alerts", "alert list")
         owner = Owner(channel, workspace, user, self.clock.now(), builtin=True)
-        added = []
+        added, waiting = [], []
         for spec in self.builtin_specs(workspace):
-            added.extend(self.add(spec, owner).rules)
+            try:
+                added.extend(self.add(spec, owner).rules)
+            except NoDataError as error:
+                waiting.append(f"{spec.describe()}: {error.message}")
+        if not added:
+            raise NoDataError("no built-in alert has prices to watch: " + "; ".join(waiting))
         self.store.redis.sadd(self.store.keys.alert_subscribers(workspace), channel)
-        return AlertChangeReport("subscribed", added)
+        note = "Not watched, for lack of prices: " + "; ".join(waiting) if waiting else None
+        return AlertChangeReport("subscribed", added, note)
 
     def unsubscribe(self, channel: str, workspace: str) -> AlertChangeReport:
         if channel not in self.store.subscribers(workspace):

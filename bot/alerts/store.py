@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import is_dataclass
 from datetime import date, datetime
 from typing import Any
 
 import redis
-from redis.client import Pipeline
 from redis.lock import Lock
 
 from bot.alerts.machine import Leg, Observation, Repeat, Side, State
 from bot.alerts.rules import AlertRule, Basis, Direction, Feed, Kind, Owner, RuleSpec, Target
 from bot.reports import AlertMessage, AlertsStatus, WatchedLevel
-from bot.store.keys import Keys
+from bot.store.keys import Keys, checked_feed
 
 SIDES = (Side.UP, Side.DOWN)
 SENT_CLAIM_SECONDS = 30 * 24 * 3600
@@ -33,14 +32,22 @@ def _text(raw: bytes | str) -> str:
     return raw.decode() if isinstance(raw, bytes) else raw
 
 
-def _json_default(value: Any) -> str:
+def _json_default(value: Any) -> Any:
+    """Dates as ISO text, dataclasses as objects (their fields are their `__dict__`): far faster
+    than `asdict`, which copies deeply, and this runs for every firing."""
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if is_dataclass(value) and not isinstance(value, type):
+        return vars(value)
     raise TypeError(f"cannot store {value!r}")
 
 
+def _dump(value: Any) -> str:
+    return json.dumps(value, default=_json_default, separators=(",", ":"))
+
+
 def dump_rule(rule: AlertRule) -> str:
-    return json.dumps(asdict(rule), default=_json_default, separators=(",", ":"))
+    return _dump(rule)
 
 
 def load_rule(raw: bytes | str) -> AlertRule:
@@ -80,16 +87,19 @@ def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _observation(raw: Mapping[bytes | str, bytes | str]) -> Observation | None:
+def _dump_observation(observation: Observation) -> str:
+    return _dump(observation)
+
+
+def _observation(raw: bytes | str | None) -> Observation | None:
     if not raw:
         return None
-    fields = {_text(k): _text(v) for k, v in raw.items()}
-    price = fields.get("price")
+    data = json.loads(raw)
     return Observation(
-        datetime.fromisoformat(fields["at"]),
-        date.fromisoformat(fields["session"]),
-        float(fields["value"]),
-        float(price) if price else None,
+        datetime.fromisoformat(data["at"]),
+        date.fromisoformat(data["session"]),
+        data["value"],
+        data["price"],
     )
 
 
@@ -135,18 +145,19 @@ class AlertStore:
         )
 
     def lasts(self, feeds: Sequence[Feed]) -> dict[str, Observation | None]:
-        pipe = self.redis.pipeline(transaction=False)
-        for feed in feeds:
-            pipe.hgetall(self.keys.alert_last(feed.key))
-        return {
-            feed.key: _observation(raw) for feed, raw in zip(feeds, pipe.execute(), strict=True)
-        }
+        if not feeds:
+            return {}
+        raws = self.redis.hmget(self.keys.alert_lasts(), [checked_feed(f.key) for f in feeds])
+        return {feed.key: _observation(raw) for feed, raw in zip(feeds, raws, strict=True)}
 
     def candidates(self, spans: Mapping[str, tuple[float, float]]) -> dict[str, list[AlertRule]]:
-        """Per feed, the rules with a leg waiting at a level within [low, high]."""
+        """Per feed, the rules with a leg waiting at a level within [low, high]. A feed that did
+        not move (low == high) crosses nothing and reaches no band it had not reached."""
         pipe = self.redis.pipeline(transaction=False)
         order = []
         for feed, (low, high) in spans.items():
+            if low == high:
+                continue
             for watching in ("cross", "band"):
                 for side in SIDES:
                     pipe.zrangebyscore(self.keys.alert_index(watching, side, feed), low, high)
@@ -162,46 +173,41 @@ class AlertStore:
         rules: Iterable[AlertRule] = (),
         outbox: Mapping[str, str] | None = None,
         lasts: Mapping[str, Observation] | None = None,
-        pipe: Pipeline | None = None,
+        new: bool = False,
     ) -> None:
-        """Writes rules (and their places in the index), outbox entries and feeds' last
-        observations in one transaction."""
-        own = pipe is None
-        pipe = pipe if pipe is not None else self.redis.pipeline(transaction=True)
+        """Writes rules and their places in the index, outbox entries and feeds' last
+        observations in one transaction; `new` rules also join their channel and feed."""
+        rules = list(rules)
+        pipe = self.redis.pipeline(transaction=True)
+        if rules:
+            pipe.mset({self.keys.alert_rule(r.id): dump_rule(r) for r in rules})
+        removals: dict[str, list[str]] = {}
+        additions: dict[str, dict[str, float]] = {}
         for rule in rules:
-            feed = rule.spec.feed.key
-            pipe.set(self.keys.alert_rule(rule.id), dump_rule(rule))
-            pipe.sadd(self.keys.alert_channel(rule.owner.channel), rule.id)
-            pipe.sadd(self.keys.alert_feeds(), feed)
-            self._index(pipe, rule)
+            feed, member = rule.spec.feed.key, str(rule.id)
+            if new:
+                pipe.sadd(self.keys.alert_channel(rule.owner.channel), rule.id)
+                pipe.sadd(self.keys.alert_feeds(), feed)
+            for leg in rule.legs:
+                score = {"cross": leg.threshold, "band": leg.rearm_at}
+                for watching in ("cross", "band"):
+                    key = self.keys.alert_index(watching, leg.side, feed)
+                    if leg.watching == watching:
+                        additions.setdefault(key, {})[member] = score[watching]
+                    else:
+                        removals.setdefault(key, []).append(member)
+        for key, members in removals.items():
+            pipe.zrem(key, *members)
+        for key, mapping in additions.items():
+            pipe.zadd(key, mapping)
         if outbox:
             pipe.hset(self.keys.alert_outbox(), mapping={k: v for k, v in outbox.items()})
-        for feed_key, observation in (lasts or {}).items():
+        if lasts:
             pipe.hset(
-                self.keys.alert_last(feed_key),
-                mapping={
-                    "at": observation.at.isoformat(),
-                    "session": observation.session.isoformat(),
-                    "value": repr(observation.value),
-                    "price": repr(observation.price) if observation.price is not None else "",
-                },
+                self.keys.alert_lasts(),
+                mapping={checked_feed(k): _dump_observation(o) for k, o in lasts.items()},
             )
-        if own:
-            pipe.execute()
-
-    def _index(self, pipe: Pipeline, rule: AlertRule) -> None:
-        feed = rule.spec.feed.key
-        for leg in rule.legs:
-            for watching in ("cross", "band"):
-                pipe.zrem(self.keys.alert_index(watching, leg.side, feed), rule.id)
-            if leg.watching == "cross":
-                pipe.zadd(
-                    self.keys.alert_index("cross", leg.side, feed), {str(rule.id): leg.threshold}
-                )
-            elif leg.watching == "band":
-                pipe.zadd(
-                    self.keys.alert_index("band", leg.side, feed), {str(rule.id): leg.rearm_at}
-                )
+        pipe.execute()
 
     def delete(self, rules: Iterable[AlertRule]) -> None:
         pipe = self.redis.pipeline(transaction=True)
@@ -267,7 +273,7 @@ class AlertStore:
 
 
 def dump_message(message: AlertMessage) -> str:
-    return json.dumps(asdict(message), default=_json_default, separators=(",", ":"))
+    return _dump(message)
 
 
 def load_message(raw: str) -> AlertMessage:

@@ -19,7 +19,8 @@ Alerts (see `bot/alerts/store.py`):
 - `alerts:cross:<up|down>:<FEED>` (sorted set): `<ID>` of armed legs, scored by threshold.
 - `alerts:band:<up|down>:<FEED>` (sorted set): `<ID>` of fired legs, scored by re-arm level.
 - `alerts:feeds` (set): the feeds (`close:level:^RUT`, ...) that have rules.
-- `alerts:last:<FEED>` (hash): the newest observation walked: `at`, `session`, `value`, `price`.
+- `alerts:last` (hash): `<FEED>` -> the newest observation walked (JSON: at, session, value,
+  price).
 - `alerts:outbox` (hash): `<FIRING>` -> the alert message (JSON) waiting to be posted.
 - `alerts:sent:<FIRING>` (string, expires): the claim taken before posting a firing.
 - `alerts:subscribed:<WORKSPACE>` (set): channels that get the built-in alerts.
@@ -107,8 +108,8 @@ class Keys:
     def alert_feeds(self) -> str:
         return f"{self.prefix}alerts:feeds"
 
-    def alert_last(self, feed: str) -> str:
-        return f"{self.prefix}alerts:last:{checked_feed(feed)}"
+    def alert_lasts(self) -> str:
+        return f"{self.prefix}alerts:last"
 
     def alert_outbox(self) -> str:
         return f"{self.prefix}alerts:outbox"

@@ -1,0 +1,67 @@
+"""The clock's jobs run only in the active clock; a standby takes over when it stops."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import redis
+
+from bot.clock import FixedClock
+from bot.config import Settings
+from bot.reports import AlertMessage
+from bot.services import Services
+from bot.store.keys import Keys
+from jobs.clock import HEARTBEAT_SECONDS, Clock
+from jobs.lease import LEASE
+from jobs.market import market_hours
+from tests.factories import closes, write_two_column_csv
+
+NOW = datetime(2026, 1, 22, 16, 0, tzinfo=UTC)  # 11:00 in New York, a Thursday
+
+
+class Printed:
+    def __init__(self) -> None:
+        self.posted: list[AlertMessage] = []
+
+    def post(self, message: AlertMessage) -> None:
+        self.posted.append(message)
+
+
+def services(csv_dir: Path, redis_server: redis.Redis, keys: Keys, clock: FixedClock) -> Services:
+    days = ["2026-01-20", "2026-01-21"]
+    write_two_column_csv(csv_dir / "^RUT.csv", closes([2700, 2740], dates=days), "^RUT")
+    write_two_column_csv(csv_dir / "^GSPC.csv", closes([6000, 6000], dates=days), "^GSPC")
+    settings = Settings(data=f"csv:{csv_dir}", key_prefix=keys.prefix)
+    return Services(settings, clock=clock, redis_client=redis_server)
+
+
+def test_only_the_active_clock_works_and_a_standby_takes_over(
+    csv_dir: Path, redis_server: redis.Redis, keys: Keys
+) -> None:
+    time = FixedClock(NOW)
+    first = Clock(services(csv_dir, redis_server, keys, time), Printed(), owner="clock-a")
+    second = Clock(services(csv_dir, redis_server, keys, time), Printed(), owner="clock-b")
+    assert first.heartbeat()
+    assert not second.heartbeat()
+
+    second.watch()
+    assert first.services.alert_store.status().last_tick is None  # the standby did nothing
+    first.watch()
+    assert first.services.alert_store.status().last_tick == NOW
+
+    # The first clock dies. Within a lease and a heartbeat, the second is active.
+    time.at = NOW + LEASE + timedelta(seconds=HEARTBEAT_SECONDS)
+    assert LEASE + timedelta(seconds=HEARTBEAT_SECONDS) <= timedelta(minutes=1)
+    assert second.heartbeat()
+    second.watch()
+    assert second.services.alert_store.status().last_tick == time.at
+    assert not first.heartbeat()
+
+
+def test_market_hours_follow_the_nyse_calendar() -> None:
+    assert market_hours(NOW)
+    assert market_hours(NOW.replace(hour=22))  # 17:00 New York: just after the close
+    assert not market_hours(NOW.replace(hour=3))  # 22:00 the evening before
+    assert not market_hours(datetime(2026, 1, 19, 16, tzinfo=UTC))  # Martin Luther King Day
+    assert not market_hours(datetime(2026, 1, 24, 16, tzinfo=UTC))  # a Saturday
