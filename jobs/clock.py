@@ -37,7 +37,7 @@ class Clock:
         """Takes or keeps the lease; logs when this clock becomes active or stands by."""
         active = self.lease.hold(self.services.clock.now())
         if active != self.active:
-            log.warning(
+            log.info(
                 "clock %s: %s",
                 self.lease.owner,
                 "active" if active else f"standing by for {self.lease.holder()}",

@@ -1,0 +1,28 @@
+"""What every entry point (`python -m bot`, `python -m jobs`) does first: logging, settings from
+the environment, and SIGTERM as a normal exit."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from collections.abc import Mapping
+
+from bot.config import ConfigError, Settings
+from bot.services import Services
+
+
+def start(level: int, quieter: Mapping[str, int]) -> Services | None:
+    """The services from the environment, or None after printing why the settings are wrong."""
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    for name, logger_level in quieter.items():
+        logging.getLogger(name).setLevel(logger_level)
+    try:
+        settings = Settings.from_env()
+    except ConfigError as error:
+        print(f"smallcaps: {error}", file=sys.stderr)
+        return None
+    # A stop request (Heroku, systemd, a container) exits normally, so exit hooks run: the
+    # embedded Redis saves and stops instead of outliving the process.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    return Services(settings)
