@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.render.document import Document, Table, document
 from bot.reports import Answer
 
@@ -17,15 +19,23 @@ def document_text(doc: Document) -> str:
     return "\n".join(lines)
 
 
+_FIGURE = re.compile(r"[-+]?[\d,.]+(%| pts| ms|x)?|n/a|")
+
+
 def table_text(table: Table) -> str:
-    """Columns aligned: the first to the left, the others to the right."""
+    """Columns aligned: the first and columns of words to the left, figures to the right."""
     rows = [table.header, *table.rows]
     widths = [max(len(r[i]) for r in rows) for i in range(len(table.header))]
+    words = [
+        i == 0 or not all(_FIGURE.fullmatch(r[i].strip()) for r in table.rows)
+        for i in range(len(table.header))
+    ]
 
     def line(cells: list[str]) -> str:
-        first, *rest = cells
-        aligned = [first.ljust(widths[0])]
-        aligned += [c.rjust(w) for c, w in zip(rest, widths[1:], strict=True)]
+        aligned = [
+            c.ljust(w) if left else c.rjust(w)
+            for c, w, left in zip(cells, widths, words, strict=True)
+        ]
         return "  ".join(aligned).rstrip()
 
     return "\n".join(line(r) for r in rows)

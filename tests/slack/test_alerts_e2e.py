@@ -1,0 +1,383 @@
+"""Alerts end to end, through Slack's real protocol and real processes.
+
+A rule is made with a signed `/smallcaps alert add` sent to `python -m bot` (HTTP mode); prices
+move when a row is appended to the CSV files; `python -m jobs once` (the clock, run by hand)
+evaluates the rules and posts what fired to the Slack stand-in. Every process shares one Redis
+and one key prefix, and has its clock fixed by SMALLCAPS_NOW.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import redis
+
+from bot.store.keys import Keys
+from bot.trading_calendar import nyse
+from tests.factories import closes, write_two_column_csv
+from tests.slack.conftest import BOT_TOKEN, SECRET, Bot
+from tests.slack.standin import Call, Scripted, SlackStandIn
+
+TEAM = "T0TEST"
+CHANNEL = "C0CHAN"
+"""Where `Bot.command` says the commands come from."""
+
+AFTER_JAN_22 = "2026-01-22T22:00:00Z"
+"""17:00 New York: the 2026-01-22 close (2,700, below the rule's 2,750) is confirmed."""
+AFTER_JAN_23 = "2026-01-23T22:00:00Z"
+AFTER_JAN_26 = "2026-01-26T22:00:00Z"
+AFTER_JAN_27 = "2026-01-27T22:00:00Z"
+
+ADD = "alert add rut above 2750"
+CLOCK_LINE = re.compile(r"evaluated (\d+) feeds, posted (\d+) alerts")
+
+
+@dataclass(frozen=True)
+class ClockRun:
+    """What one `python -m jobs once` said it did."""
+
+    feeds: int
+    posted: int
+    output: str
+
+
+@dataclass
+class Desk:
+    """A CSV market, the Slack stand-in, and the bot and clock processes started on them."""
+
+    market: Path
+    stand_in: SlackStandIn
+    redis_url: str
+    keys: Keys
+    logs: Path
+    bots: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    clocks: list[subprocess.Popen[str]] = field(default_factory=list)
+
+    def env(self, now: str) -> dict[str, str]:
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("SLACK_", "SMALLCAPS_", "REDIS_URL", "PORT"))
+        }
+        env.update(
+            SMALLCAPS_DATA=f"csv:{self.market}",
+            SMALLCAPS_HOME=str(self.logs / "home"),  # unused: REDIS_URL is set
+            SMALLCAPS_KEY_PREFIX=self.keys.prefix,
+            SMALLCAPS_NOW=now,
+            REDIS_URL=self.redis_url,
+            SLACK_BOT_TOKEN=BOT_TOKEN,
+            SLACK_SIGNING_SECRET=SECRET,
+            SLACK_API_URL=self.stand_in.api_url,
+        )
+        return env
+
+    def start_bot(self, now: str) -> Bot:
+        """`python -m bot` in HTTP mode, serving once its health check answers."""
+        port = free_port()
+        log = self.logs / f"bot-{len(self.bots)}.log"
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "bot"],
+                env={**self.env(now), "PORT": str(port)},
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        self.bots.append(process)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, f"python -m bot exited:\n{log.read_text()}"
+            try:
+                urllib.request.urlopen(url + "/healthz", timeout=1).close()
+                return Bot(url, self.stand_in)
+            except OSError:
+                assert time.monotonic() < deadline, "python -m bot did not start serving"
+                time.sleep(0.1)
+
+    def stop_bots(self) -> None:
+        for process in self.bots:
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=30)
+
+    def stop_all(self) -> None:
+        """After a test: the bots stopped, and no clock left behind by a failed assertion."""
+        self.stop_bots()
+        for clock in self.clocks:
+            if clock.poll() is None:
+                clock.kill()
+            clock.communicate(timeout=30)
+
+    def clock(self, now: str) -> subprocess.Popen[str]:
+        """`python -m jobs once`, started; `finish` waits for it."""
+        process = subprocess.Popen(
+            [sys.executable, "-m", "jobs", "once"],
+            env=self.env(now),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.clocks.append(process)
+        return process
+
+    def run_clock(self, now: str) -> ClockRun:
+        return finish(self.clock(now))
+
+    def append_session(self, session: str, rut: float, spx: float = 6900.0) -> None:
+        """The next session's closes, as a data refresh would add them."""
+        for symbol, value in (("^RUT", rut), ("^GSPC", spx)):
+            with (self.market / f"{symbol}.csv").open("a") as handle:
+                handle.write(f"{session},{value}\n")
+
+
+def finish(process: subprocess.Popen[str]) -> ClockRun:
+    out, err = process.communicate(timeout=120)
+    output = f"stdout:\n{out}\nstderr:\n{err}"
+    assert process.returncode == 0, output
+    found = CLOCK_LINE.search(out)
+    assert found, output
+    return ClockRun(int(found[1]), int(found[2]), output)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def redis_url_of(client: redis.Redis) -> str:
+    """A URL other processes can reach the tests' Redis at: TEST_REDIS_URL or the embedded
+    server's socket."""
+    if os.environ.get("TEST_REDIS_URL"):
+        return os.environ["TEST_REDIS_URL"]
+    return f"unix://{client.connection_pool.connection_kwargs['path']}"
+
+
+def write_market(directory: Path) -> None:
+    """^RUT and ^GSPC on the NYSE sessions of the last few months, through 2026-01-22; ^RUT
+    rises from 2,550 to 2,700, always below 2,750."""
+    sessions = [str(s.date()) for s in nyse().sessions_in_range("2025-10-01", "2026-01-22")]
+    rut = closes(np.linspace(2550.0, 2700.0, len(sessions)).tolist(), dates=sessions)
+    spx = closes(np.linspace(6800.0, 6900.0, len(sessions)).tolist(), dates=sessions)
+    write_two_column_csv(directory / "^RUT.csv", rut, "^RUT")
+    write_two_column_csv(directory / "^GSPC.csv", spx, "^GSPC")
+
+
+@pytest.fixture
+def desk(
+    stand_in: SlackStandIn, tmp_path: Path, redis_server: redis.Redis, keys: Keys
+) -> Iterator[Desk]:
+    market = tmp_path / "market"
+    market.mkdir()
+    write_market(market)
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    desk = Desk(market, stand_in, redis_url_of(redis_server), keys, logs)
+    yield desk
+    desk.stop_all()
+
+
+def text_of(blocks: list[dict[str, Any]]) -> str:
+    """The words of blocks: sections, headers, context lines and button labels."""
+
+    def words(item: dict[str, Any]) -> str:
+        text = item.get("text", "")
+        return str(text["text"]) if isinstance(text, dict) else str(text)
+
+    parts: list[str] = []
+    for block in blocks:
+        parts.append(words(block))
+        parts += [words(e) for e in block.get("elements", []) if isinstance(e, dict)]
+    return "\n".join(p for p in parts if p)
+
+
+def buttons_of(post: Call) -> dict[str, str]:
+    """action_id -> value of the buttons in a posted message's actions block."""
+    blocks = post.body["blocks"]
+    (actions,) = [b for b in blocks if b["type"] == "actions"]
+    return {e["action_id"]: e["value"] for e in actions["elements"]}
+
+
+def added_rule(bot: Bot, response: str) -> int:
+    """The id of the rule `alert add` made, from its in-channel confirmation."""
+    (confirmation,) = bot.stand_in.wait_for(f"response/{response}", timeout=30)
+    assert confirmation.body["response_type"] == "in_channel", confirmation.body
+    found = re.search(r"Rule (\d+): ", text_of(confirmation.body["blocks"]))
+    assert found, confirmation.body
+    return int(found[1])
+
+
+def ephemeral_text(bot: Bot, response: str) -> str:
+    (reply,) = bot.stand_in.wait_for(f"response/{response}", timeout=30)
+    assert reply.body["response_type"] == "ephemeral", reply.body
+    return text_of(reply.body["blocks"])
+
+
+def button_press(bot: Bot, action_id: str, value: str, response: str) -> dict[str, Any]:
+    """The block_actions payload Slack sends when someone presses a button on a posted alert."""
+    return {
+        "type": "block_actions",
+        "team": {"id": TEAM},
+        "user": {"id": "U0MUTER"},
+        "channel": {"id": CHANNEL},
+        "api_app_id": "A0APP",
+        "token": "legacy",
+        "trigger_id": "1.2.3",
+        "container": {
+            "type": "message",
+            "message_ts": "1769000000.000100",
+            "channel_id": CHANNEL,
+            "is_ephemeral": False,
+        },
+        "response_url": bot.stand_in.response_url(response),
+        "actions": [
+            {
+                "action_id": action_id,
+                "block_id": "alert",
+                "value": value,
+                "type": "button",
+                "action_ts": "1",
+            }
+        ],
+    }
+
+
+def posts_to(stand_in: SlackStandIn, channel: str) -> list[Call]:
+    return [c for c in stand_in.calls_to("chat.postMessage") if c.body["channel"] == channel]
+
+
+def test_a_rule_made_in_slack_fires_once_in_its_channel_on_the_next_cross(desk: Desk) -> None:
+    bot = desk.start_bot(AFTER_JAN_22)
+    assert bot.command(ADD, response="add").status == 200
+    (confirmation,) = desk.stand_in.wait_for("response/add", timeout=30)
+    assert confirmation.body["response_type"] == "in_channel"
+    confirmed = text_of(confirmation.body["blocks"])
+    assert "Alert rule added" in confirmed
+    assert "2,700.00 on 2026-01-22" in confirmed  # where the price is now
+    assert "I will alert when it crosses above" in confirmed
+    rule = added_rule(bot, "add")
+    assert desk.stand_in.calls_to("chat.postMessage") == []  # the present side never fires
+
+    desk.append_session("2026-01-23", rut=2760.0)
+    run = desk.run_clock(AFTER_JAN_23)
+    assert (run.feeds, run.posted) == (1, 1), run.output
+
+    (post,) = desk.stand_in.wait_for("chat.postMessage")
+    assert post.body["channel"] == CHANNEL
+    assert post.headers["Authorization"] == f"Bearer {BOT_TOKEN}"
+    assert "crossed above 2,750.00" in post.body["text"]
+    assert "2,760.00" in post.body["text"]
+    assert "crossed above 2,750.00" in text_of(post.body["blocks"])
+    assert buttons_of(post) == {"pause_alert": str(rule), "remove_alert": str(rule)}
+    assert len(desk.stand_in.calls_to("chat.postMessage")) == 1
+
+
+def test_a_firing_survives_a_restart_and_two_clocks_post_it_once(desk: Desk) -> None:
+    bot = desk.start_bot(AFTER_JAN_22)
+    bot.command(ADD, response="add")
+    rule = added_rule(bot, "add")
+    desk.stop_bots()  # the rule lives in Redis, not in the process that made it
+
+    desk.append_session("2026-01-23", rut=2760.0)
+    clocks = [desk.clock(AFTER_JAN_23), desk.clock(AFTER_JAN_23)]
+    runs = [finish(clock) for clock in clocks]
+    assert sum(run.posted for run in runs) == 1, [run.output for run in runs]
+    (post,) = desk.stand_in.wait_for("chat.postMessage")
+    assert post.body["channel"] == CHANNEL
+    assert buttons_of(post)["pause_alert"] == str(rule)
+
+    again = desk.run_clock(AFTER_JAN_23)
+    assert (again.feeds, again.posted) == (1, 0), again.output
+
+    restarted = desk.start_bot(AFTER_JAN_23)
+    restarted.command("alert list", response="list")
+    listing = ephemeral_text(restarted, "list")
+    assert re.search(rf"\b{rule}\b.*Russell 2000 above 2,750\.00.*fired 1x", listing), listing
+    assert len(desk.stand_in.calls_to("chat.postMessage")) == 1  # nothing straggled in since
+
+
+def test_a_second_clock_does_not_post_a_firing_the_first_is_still_posting(desk: Desk) -> None:
+    bot = desk.start_bot(AFTER_JAN_22)
+    bot.command(ADD, response="add")
+    added_rule(bot, "add")
+    # the first post is rate limited: the firing stays in the outbox, claimed, for a second
+    desk.stand_in.script(
+        "chat.postMessage",
+        Scripted(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}),
+    )
+    desk.append_session("2026-01-23", rut=2760.0)
+    clocks = [desk.clock(AFTER_JAN_23), desk.clock(AFTER_JAN_23)]
+    runs = [finish(clock) for clock in clocks]
+    assert sorted(run.posted for run in runs) == [0, 1], [run.output for run in runs]
+    refused, retried = desk.stand_in.wait_for("chat.postMessage", count=2)
+    assert refused.body == retried.body  # one message in the channel, after one retry
+    assert desk.run_clock(AFTER_JAN_23).posted == 0
+    assert len(desk.stand_in.calls_to("chat.postMessage")) == 2
+
+
+def test_the_mute_button_pauses_the_rule(desk: Desk) -> None:
+    bot = desk.start_bot(AFTER_JAN_22)
+    bot.command(ADD, response="add")
+    muted = added_rule(bot, "add")
+    # the same rule in another channel, left alone: it shows the later cross does fire
+    bot.command(ADD, response="control", channel_id="C0OTHER")
+    control = added_rule(bot, "control")
+
+    desk.append_session("2026-01-23", rut=2760.0)
+    assert desk.run_clock(AFTER_JAN_23).posted == 2
+    (alert,) = posts_to(desk.stand_in, CHANNEL)
+    mute = buttons_of(alert)["pause_alert"]
+    assert mute == str(muted)
+
+    assert bot.interact(button_press(bot, "pause_alert", mute, "mute")).status == 200
+    (reply,) = desk.stand_in.wait_for("response/mute", timeout=30)
+    assert reply.body["response_type"] == "in_channel", reply.body
+    assert "Alert rule paused" in text_of(reply.body["blocks"])
+    assert f"Rule {muted}:" in text_of(reply.body["blocks"])
+
+    bot.command("alert list", response="list")
+    listing = ephemeral_text(bot, "list")
+    assert re.search(rf"\b{muted}\b.*Russell 2000 above 2,750\.00.*paused", listing), listing
+
+    # back below the band, then above 2,750 again: only the rule that was not muted fires
+    desk.append_session("2026-01-26", rut=2700.0)
+    assert desk.run_clock(AFTER_JAN_26).posted == 0
+    desk.append_session("2026-01-27", rut=2770.0)
+    assert desk.run_clock(AFTER_JAN_27).posted == 1
+    assert len(posts_to(desk.stand_in, CHANNEL)) == 1
+    later = desk.stand_in.wait_for("chat.postMessage", count=3)[-1]
+    assert later.body["channel"] == "C0OTHER"
+    assert buttons_of(later)["pause_alert"] == str(control)
+
+
+def test_a_bad_alert_command_is_an_ephemeral_error_and_creates_nothing(
+    desk: Desk, redis_server: redis.Redis
+) -> None:
+    bot = desk.start_bot(AFTER_JAN_22)
+    assert bot.command("alert add rut abve 2750", response="bad").status == 200
+    error = ephemeral_text(bot, "bad")
+    assert "'abve' is not a condition" in error
+    assert "Try: `/smallcaps alert add rut above 2750`" in error
+
+    bot.command("alert list", response="list")
+    assert "None yet" in ephemeral_text(bot, "list")
+    assert redis_server.smembers(desk.keys.alert_channel(CHANNEL)) == set()
+    assert redis_server.get(desk.keys.alert_next_id()) is None
+
+    desk.append_session("2026-01-23", rut=2760.0)
+    run = desk.run_clock(AFTER_JAN_23)
+    assert (run.feeds, run.posted) == (0, 0), run.output
+    assert desk.stand_in.calls_to("chat.postMessage") == []
