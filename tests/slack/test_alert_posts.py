@@ -79,7 +79,7 @@ def test_a_retired_rule_offers_only_remove() -> None:
 
 def test_posting_goes_to_the_rule_s_channel(stand_in: SlackStandIn) -> None:
     poster(stand_in).post(MESSAGE)
-    (call,) = stand_in.calls_to("chat.postMessage")
+    (call,) = stand_in.wait_for("chat.postMessage")
     assert call.body["channel"] == "C123"
     assert "crossed above 2,750.00" in call.body["text"]
 
@@ -90,7 +90,9 @@ def test_a_rate_limit_is_retried_by_the_client_and_posts_once(stand_in: SlackSta
         Scripted(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "0"}),
     )
     poster(stand_in).post(MESSAGE)
-    assert len(stand_in.calls_to("chat.postMessage")) == 2
+    # The stand-in records a call once it has answered it: wait for the record of the retry.
+    first, retry = stand_in.wait_for("chat.postMessage", count=2)
+    assert first.body == retry.body
 
 
 @pytest.mark.parametrize(
