@@ -54,10 +54,14 @@ def main(argv: list[str] | None = None) -> int:
             settings.chart_dir,
         )
     if args.mode == "console" or settings.mode == "console":
-        from handlers.console import ConsolePoster
+        from handlers.console import ConsolePoster, ConsoleSummaryPoster
         from jobs.clock import start_in_background
 
-        stop_clock = start_in_background(services, ConsolePoster(sys.stdout))
+        stop_clock = start_in_background(
+            services,
+            ConsolePoster(sys.stdout),
+            ConsoleSummaryPoster(sys.stdout, settings.chart_dir),
+        )
         try:
             return run_console(
                 services.answerer, sys.stdin, sys.stdout, sys.stdin.isatty(), settings.chart_dir
@@ -75,9 +79,10 @@ def run_slack(services: Services) -> int:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         from bot.slack.alerts import SlackPoster
+        from bot.slack.summaries import SlackSummaryPoster
         from jobs.clock import start_in_background
 
-        start_in_background(services, SlackPoster(app.client))
+        start_in_background(services, SlackPoster(app.client), SlackSummaryPoster(app.client))
         SocketModeHandler(app, services.settings.slack_app_token).start()  # type: ignore[no-untyped-call]
         return 0
     from bot.slack.http import serve, wsgi_app

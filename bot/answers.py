@@ -6,7 +6,6 @@ Every front end (the one-shot `ask`, the console, Slack) goes through `Answerer.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
 from bot.alerts.grammar import (
@@ -28,6 +27,7 @@ from bot.analytics.sectors import sectors
 from bot.analytics.sizes import size_ladder
 from bot.analytics.streak import streak
 from bot.analytics.valuation import valuation
+from bot.asker import Asker
 from bot.clock import Clock, exchange_today
 from bot.errors import CommandError, NoDataError
 from bot.grammar import (
@@ -59,6 +59,12 @@ from bot.reports import (
     Usage,
     WatchedLevelsReport,
 )
+from bot.summaries.grammar import (
+    DailySubscribeQuery,
+    DailyUnsubscribeQuery,
+    SubscriptionsQuery,
+)
+from bot.summaries.subscriptions import Subscriptions
 from bot.universe import (
     BILL,
     FLOW_ETFS,
@@ -88,19 +94,11 @@ SUMMARIES = {
     "macro": "yields, volatility and credit, with their recent change",
     "status": "where the data comes from and how fresh it is",
     "alert": "alerts on levels, moves, the spread and the streak, posted in this channel",
-    "subscribe": "the built-in alerts: watched levels, new highs, streak milestones",
-    "unsubscribe": "stop the built-in alerts in this channel",
+    "subscribe": "a daily summary at your time and zone, or the built-in alerts",
+    "unsubscribe": "stop this channel's daily summary or its built-in alerts",
+    "subscriptions": "this channel's daily summary and alert rules",
     "help": "this list, or one command explained",
 }
-
-
-@dataclass(frozen=True)
-class Asker:
-    """Who asks, and where: a workspace's watched levels apply, a channel's alerts are its own."""
-
-    workspace: str
-    channel: str
-    user: str
 
 
 class Answerer:
@@ -111,12 +109,14 @@ class Answerer:
         status: Callable[[], StatusReport],
         watched: WatchedLevelsStore,
         alerts: Alerts,
+        subscriptions: Subscriptions,
     ) -> None:
         self.market = market
         self.clock = clock
         self.status = status
         self.watched = watched
         self.alerts = alerts
+        self.subscriptions = subscriptions
 
     def answer(self, text: str, as_of: date | None = None, asker: Asker | None = None) -> Answer:
         """The answer to `text`, as it would have been given on `as_of` (default: today), for
@@ -224,6 +224,13 @@ class Answerer:
                         None,
                     )
                 return self.alerts.unsubscribe(where.channel, where.workspace), None, None
+            case DailySubscribeQuery(when):
+                where = _require(asker, "subscriptions")
+                return self.subscriptions.subscribe(where, when), None, None
+            case DailyUnsubscribeQuery():
+                return self.subscriptions.unsubscribe(_require(asker, "subscriptions")), None, None
+            case SubscriptionsQuery():
+                return self.subscriptions.listing(_require(asker, "subscriptions")), None, None
             case HelpQuery(topic):
                 names = [topic] if topic else list(EXAMPLES)
                 usages = [Usage(EXAMPLES[n][0], SUMMARIES[n], EXAMPLES[n][1]) for n in names]
@@ -264,7 +271,14 @@ class Answerer:
         return WatchedLevelsReport(EDITABLE_KEY, action, value, label, list(watched))
 
 
-_CHANGES = (AddAlertQuery, AlertRuleQuery, AlertsSubscriptionQuery, EditLevelsQuery)
+_CHANGES = (
+    AddAlertQuery,
+    AlertRuleQuery,
+    AlertsSubscriptionQuery,
+    DailySubscribeQuery,
+    DailyUnsubscribeQuery,
+    EditLevelsQuery,
+)
 """Queries that change state: they act now, never as of a past date."""
 
 

@@ -29,6 +29,11 @@ class Settings:
     freshness_seconds: int = 1800
     """During market hours, prices older than this fire no alert; an alert found later than
     this after its observation is marked late."""
+    summary_grace_seconds: int = 3 * 3600
+    """A daily summary the bot could not post at its time is posted this long after it, marked
+    late; later than that, that day's is skipped."""
+    fanout_workers: int = 8
+    """Daily summaries posted at once."""
     fixed_now: datetime | None = None
     """Pretend it is this moment (demos, replays of a day, tests); unset means the real time."""
     slack_bot_token: str | None = field(default=None, repr=False)
@@ -78,6 +83,14 @@ class Settings:
             raise ConfigError(
                 f"SMALLCAPS_FRESHNESS_SECONDS={freshness!r}: use a whole number of seconds, >= 60"
             )
+        grace = env.get("SMALLCAPS_SUMMARY_GRACE_SECONDS", str(3 * 3600))
+        if not grace.isdigit():
+            raise ConfigError(
+                f"SMALLCAPS_SUMMARY_GRACE_SECONDS={grace!r}: use a whole number of seconds"
+            )
+        workers = env.get("SMALLCAPS_FANOUT_WORKERS", "8")
+        if not workers.isdigit() or not 1 <= int(workers) <= 64:
+            raise ConfigError(f"SMALLCAPS_FANOUT_WORKERS={workers!r}: use a number from 1 to 64")
         fixed_now = _moment(env.get("SMALLCAPS_NOW") or None)
         port = env.get("PORT", "3000")
         if not port.isdigit() or not 0 < int(port) < 65536:
@@ -102,6 +115,8 @@ class Settings:
             key_prefix=prefix,
             refresh_seconds=int(refresh),
             freshness_seconds=int(freshness),
+            summary_grace_seconds=int(grace),
+            fanout_workers=int(workers),
             fixed_now=fixed_now,
             slack_bot_token=slack["SLACK_BOT_TOKEN"],
             slack_signing_secret=slack["SLACK_SIGNING_SECRET"],

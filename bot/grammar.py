@@ -5,6 +5,7 @@ sizes [period]               levels [name]                   sectors [period]
 chart [period] [A vs B]      valuation                       flows
 macro                        status                          help [command]
 alert add|list|remove|pause|resume|test ...                  subscribe|unsubscribe alerts
+subscribe daily [at HH:MM] [ZONE]     unsubscribe daily       subscriptions
 ... as of YYYY-MM-DD | --as-of YYYY-MM-DD
 """
 
@@ -18,10 +19,17 @@ from datetime import date
 
 from bot.alerts.grammar import EXAMPLE as ALERT_EXAMPLE
 from bot.alerts.grammar import USAGE as ALERT_USAGE
-from bot.alerts.grammar import AlertQuery, parse_alert, parse_subscription
+from bot.alerts.grammar import AlertQuery, parse_alert
 from bot.analytics.precedents import HORIZONS
 from bot.analytics.returns import PERIODS
 from bot.errors import CommandError
+from bot.summaries.grammar import EXAMPLE as DAILY_EXAMPLE
+from bot.summaries.grammar import USAGE as SUBSCRIBE_USAGE
+from bot.summaries.grammar import (
+    SubscriptionQuery,
+    parse_subscription,
+    parse_subscriptions,
+)
 from bot.universe import NDX, RUT, SPX, Instrument, UnknownName, is_known, resolve
 
 
@@ -114,6 +122,7 @@ Query = (
     | StatusQuery
     | HelpQuery
     | AlertQuery
+    | SubscriptionQuery
 )
 
 
@@ -140,8 +149,9 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "macro": ("macro", "macro"),
     "status": ("status", "status"),
     "alert": (ALERT_USAGE, ALERT_EXAMPLE),
-    "subscribe": ("subscribe alerts", "subscribe alerts"),
-    "unsubscribe": ("unsubscribe alerts", "unsubscribe alerts"),
+    "subscribe": (SUBSCRIBE_USAGE, DAILY_EXAMPLE),
+    "unsubscribe": ("unsubscribe daily | unsubscribe alerts", "unsubscribe daily"),
+    "subscriptions": ("subscriptions", "subscriptions"),
     "help": ("help [command]", "help streak"),
 }
 
@@ -375,5 +385,6 @@ _PARSERS: dict[str, Parser] = {
     "alert": parse_alert,
     "subscribe": parse_subscription(True),
     "unsubscribe": parse_subscription(False),
+    "subscriptions": parse_subscriptions,
     "help": _help,
 }

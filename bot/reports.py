@@ -294,11 +294,22 @@ class AlertsStatus:
 
 
 @dataclass(frozen=True)
+class SummariesStatus:
+    subscribed: int
+    """Channels with a daily summary."""
+    next_due: datetime | None
+    last_run: datetime | None
+    last_figures: dict[str, int] = field(default_factory=dict)
+    """What the last dispatch did: posted, skipped, retrying, unsubscribed, rendered."""
+
+
+@dataclass(frozen=True)
 class StatusReport:
     source: str
     redis: str
     symbols: list[SymbolFreshness] = field(default_factory=list)
     alerts: AlertsStatus | None = None
+    summaries: SummariesStatus | None = None
 
 
 @dataclass(frozen=True)
@@ -393,6 +404,38 @@ class AlertMessage:
     next_level: WatchedLevel | None = None
 
 
+@dataclass(frozen=True)
+class DailySubscriptionLine:
+    """A channel's daily summary as `subscriptions` shows it."""
+
+    at: str
+    """"09:15"."""
+    zone: str
+    next_due: datetime
+    next_session: date | None
+    """The session the next summary describes, when that session is already on the calendar."""
+    created_by: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class DailyChangeReport:
+    """A daily summary subscribed, moved to another time, or unsubscribed."""
+
+    action: str
+    subscription: DailySubscriptionLine
+    previous: str | None = None
+    """The time it had before a change: "16:30 America/New_York"."""
+
+
+@dataclass(frozen=True)
+class SubscriptionsReport:
+    channel: str
+    daily: DailySubscriptionLine | None
+    builtin_alerts: bool
+    alerts: AlertListReport
+
+
 Report = (
     StreakReport
     | ReturnsReport
@@ -410,6 +453,8 @@ Report = (
     | AlertListReport
     | AlertChangeReport
     | AlertTestReport
+    | DailyChangeReport
+    | SubscriptionsReport
 )
 
 
@@ -430,3 +475,24 @@ class Answer:
     as_of: date | None
     source: Source | None
     report: Report
+
+
+@dataclass(frozen=True)
+class SummaryPart:
+    """One section of a daily summary: its answer, or why it is missing."""
+
+    name: str
+    answer: Answer | None
+    missing: str | None = None
+
+
+@dataclass(frozen=True)
+class SummaryReport:
+    """The daily summary of one session: the same for every channel of a workspace."""
+
+    session: date
+    early_close: datetime | None
+    """When the session closed, if early (13:00 New York on half days)."""
+    parts: list[SummaryPart]
+    chart: Answer | None
+    """The chart answer (a ChartReport), drawn once and attached to every channel's summary."""

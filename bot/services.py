@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import cached_property
+from typing import TypeVar
 
 import redis
 
@@ -17,11 +18,16 @@ from bot.market.cache import CachedPrices, RecordedFunds
 from bot.market.csv_files import CsvDirectory
 from bot.market.data import MarketData
 from bot.market.yahoo import YahooFunds, YahooPrices
-from bot.reports import AlertsStatus, StatusReport
+from bot.reports import AlertsStatus, StatusReport, SummariesStatus
 from bot.store.keys import Keys
 from bot.store.server import connect
+from bot.summaries.dispatch import Dispatcher, SummaryPoster
+from bot.summaries.store import SummaryStore
+from bot.summaries.subscriptions import Subscriptions
 from bot.universe import RUT, SPX, VALUATION_PAIR
 from bot.watched_levels import WatchedLevelsStore
+
+R = TypeVar("R")
 
 STATUS_SYMBOLS = (RUT.symbol, SPX.symbol, *(i.symbol for i in VALUATION_PAIR))
 
@@ -90,8 +96,29 @@ class Services:
         )
 
     @cached_property
+    def summary_store(self) -> SummaryStore:
+        return SummaryStore(lambda: self.redis, self.keys)
+
+    @cached_property
+    def subscriptions(self) -> Subscriptions:
+        return Subscriptions(self.summary_store, self.alerts, self.clock)
+
+    @cached_property
     def answerer(self) -> Answerer:
-        return Answerer(self.market, self.clock, self.status, self.watched, self.alerts)
+        return Answerer(
+            self.market, self.clock, self.status, self.watched, self.alerts, self.subscriptions
+        )
+
+    def dispatcher(self, poster: SummaryPoster[R]) -> Dispatcher[R]:
+        """The daily summaries' dispatcher, posting through `poster`."""
+        return Dispatcher(
+            self.summary_store,
+            self.answerer.answer,
+            self.watched,
+            poster,
+            timedelta(seconds=self.settings.summary_grace_seconds),
+            self.settings.fanout_workers,
+        )
 
     def redis_health(self) -> str:
         where = "REDIS_URL" if self.settings.redis_url else f"embedded, {self.settings.home}"
@@ -117,7 +144,14 @@ class Services:
             redis=self.redis_health(),
             symbols=self.market.prices.freshness(STATUS_SYMBOLS),
             alerts=self.alerts_status(),
+            summaries=self.summaries_status(),
         )
+
+    def summaries_status(self) -> SummariesStatus | None:
+        try:
+            return self.summary_store.status()
+        except (redis.RedisError, OSError):
+            return None
 
     def alerts_status(self) -> AlertsStatus | None:
         try:

@@ -13,7 +13,7 @@ from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.answers import Asker
+from bot.asker import Asker
 from bot.reports import AlertChangeReport, Answer, ChartReport, WatchedLevelsReport
 from bot.services import Services
 from handlers.charts import upload_chart

@@ -6,13 +6,15 @@ Reads one command per line until end of input, so commands can also be piped in.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from bot.answers import Answerer
 from bot.render.document import alert_document
+from bot.render.summary import summary_document, summary_text
 from bot.render.text import document_text, render_text
-from bot.reports import AlertMessage, ChartReport
+from bot.reports import AlertMessage, ChartReport, SummaryReport
 from handlers.charts import save_chart
 from handlers.replies import TERMINAL, Failure, answer_or_failure
 
@@ -62,3 +64,37 @@ class ConsolePoster:
         text = document_text(alert_document(message))
         with self._lock:
             print(f"\n*** ALERT ***\n{text}\n", file=self.out, flush=True)
+
+
+@dataclass(frozen=True)
+class ConsoleSummary:
+    text: str
+    chart: ChartReport | None
+
+
+class ConsoleSummaryPoster:
+    """Daily summaries printed in the terminal (the console is one channel), charts saved."""
+
+    def __init__(self, out: TextIO, chart_dir: Path) -> None:
+        self.out = out
+        self.chart_dir = chart_dir
+        self._lock = threading.Lock()
+
+    def render(self, summary: SummaryReport) -> ConsoleSummary:
+        chart = summary.chart.report if summary.chart else None
+        return ConsoleSummary(
+            summary_text(summary_document(summary)),
+            chart if isinstance(chart, ChartReport) else None,
+        )
+
+    def post(self, channel: str, rendered: ConsoleSummary, late: str | None) -> str:
+        text = rendered.text if late is None else f"{late}\n{rendered.text}"
+        with self._lock:
+            print(f"\n*** DAILY SUMMARY ***\n{text}\n", file=self.out, flush=True)
+        return "console"
+
+    def attach_chart(self, channel: str, rendered: ConsoleSummary, thread: str) -> None:
+        if rendered.chart is not None:
+            path = save_chart(rendered.chart, self.chart_dir)
+            with self._lock:
+                print(f"Chart: {path}", file=self.out, flush=True)

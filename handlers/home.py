@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.answers import Asker
+from bot.asker import Asker
 from bot.reports import Answer
 from bot.services import Services
 from bot.slack.blocks import home_view

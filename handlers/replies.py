@@ -9,7 +9,8 @@ from datetime import date
 
 import redis
 
-from bot.answers import Answerer, Asker
+from bot.answers import Answerer
+from bot.asker import Asker
 from bot.errors import CommandError, UserFacingError
 from bot.reports import Answer
 

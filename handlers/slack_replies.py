@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_bolt import Ack, Respond
 
-from bot.answers import Asker
+from bot.asker import Asker
 from bot.reports import Answer
 from bot.slack.blocks import answer_blocks, error_blocks, fallback_text
 from handlers.replies import Failure

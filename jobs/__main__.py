@@ -1,8 +1,9 @@
 """`python -m jobs`: the clock process (the Procfile's `clock`), or `python -m jobs once`.
 
 The clock refreshes prices in market hours, evaluates alerts after each refresh and after the
-close, posts what fired, and records fund data daily. Only one clock is active at a time: a
-second one stands by and takes over within a minute when the first stops.
+close, posts what fired, posts the daily summaries that are due, and records fund data daily.
+Only one clock is active at a time: a second one stands by and takes over within a minute when
+the first stops.
 
 `once` evaluates and posts one time, now, and exits (for cron, or to catch up by hand).
 """
@@ -12,26 +13,31 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from typing import Any
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from bot.alerts.delivery import Poster
 from bot.process import start
 from bot.services import Services
+from bot.summaries.dispatch import SummaryPoster
 from jobs.clock import Clock
 from jobs.market import post_alerts, watch_market
+from jobs.summaries import dispatch_summaries
 
 
-def poster_for(services: Services) -> Poster:
-    """Slack when a bot token is set, else the terminal."""
+def posters_for(services: Services) -> tuple[Poster, SummaryPoster[Any]]:
+    """Where alerts and summaries go: Slack when a bot token is set, else the terminal."""
     if services.settings.slack_bot_token:
         from bot.slack.alerts import SlackPoster
         from bot.slack.app import web_client
+        from bot.slack.summaries import SlackSummaryPoster
 
-        return SlackPoster(web_client(services.settings))
-    from handlers.console import ConsolePoster
+        client = web_client(services.settings)
+        return SlackPoster(client), SlackSummaryPoster(client)
+    from handlers.console import ConsolePoster, ConsoleSummaryPoster
 
-    return ConsolePoster(sys.stdout)
+    return ConsolePoster(sys.stdout), ConsoleSummaryPoster(sys.stdout, services.settings.chart_dir)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,15 +48,19 @@ def main(argv: list[str] | None = None) -> int:
     services = start(logging.INFO, quieter)
     if services is None:
         return 2
-    poster = poster_for(services)
+    poster, summary_poster = posters_for(services)
     if args.mode == "once":
         now = services.clock.now()
         tick = watch_market(services, now, always=True)
         posted = post_alerts(services, poster, now)
+        summaries = dispatch_summaries(services.dispatcher(summary_poster), now)
         held = f", held: {tick.held}" if tick and tick.held else ""
-        print(f"evaluated {tick.feeds if tick else 0} feeds, posted {posted} alerts{held}")
+        print(
+            f"evaluated {tick.feeds if tick else 0} feeds, posted {posted} alerts{held}, "
+            f"posted {summaries.counts['posted']} daily summaries"
+        )
         return 0
-    clock = Clock(services, poster)
+    clock = Clock(services, poster, summary_poster)
     scheduler = clock.schedule(BlockingScheduler(timezone="UTC"))
     try:
         scheduler.start()

@@ -10,25 +10,37 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from apscheduler.schedulers.base import BaseScheduler
 
 from bot.alerts.delivery import Poster, process_name
 from bot.clock import EXCHANGE_TZ
 from bot.services import Services
+from bot.summaries.dispatch import SummaryPoster
 from jobs.lease import ClockLease
 from jobs.market import post_alerts, record_funds, watch_market
+from jobs.summaries import dispatch_summaries
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 10
 POST_SECONDS = 30
+SUMMARIES_SECOND = 1
+"""The summaries job runs every minute at this second: just after a summary's HH:MM:00."""
 
 
 class Clock:
-    def __init__(self, services: Services, poster: Poster, owner: str | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        poster: Poster,
+        summary_poster: SummaryPoster[Any],
+        owner: str | None = None,
+    ) -> None:
         self.services = services
         self.poster = poster
+        self.dispatcher = services.dispatcher(summary_poster)
         self.lease = ClockLease(services.redis, services.keys, owner or process_name())
         self.active = False
         self._busy = threading.Lock()
@@ -54,6 +66,9 @@ class Clock:
             lambda: post_alerts(self.services, self.poster, self.services.clock.now())
         )
 
+    def summaries(self) -> None:
+        self._when_active(lambda: dispatch_summaries(self.dispatcher, self.services.clock.now()))
+
     def funds(self) -> None:
         self._when_active(lambda: record_funds(self.services, self.services.clock.now()))
 
@@ -77,6 +92,9 @@ class Clock:
         scheduler.add_job(self.watch, "interval", seconds=every, id="watch-market", **common)
         scheduler.add_job(self.post, "interval", seconds=POST_SECONDS, id="post-alerts", **common)
         scheduler.add_job(
+            self.summaries, "cron", second=SUMMARIES_SECOND, id="dispatch-summaries", **common
+        )
+        scheduler.add_job(
             self.funds,
             "cron",
             day_of_week="mon-fri",
@@ -95,6 +113,7 @@ class Clock:
             lambda: watch_market(self.services, self.services.clock.now(), always=True)
         )
         self.post()
+        self.summaries()
 
     def stop(self) -> None:
         if self.active:
@@ -102,11 +121,13 @@ class Clock:
             self.active = False
 
 
-def start_in_background(services: Services, poster: Poster) -> Callable[[], None]:
+def start_in_background(
+    services: Services, poster: Poster, summary_poster: SummaryPoster[Any]
+) -> Callable[[], None]:
     """The clock inside another process (console, Socket Mode); returns how to stop it."""
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    clock = Clock(services, poster)
+    clock = Clock(services, poster, summary_poster)
     scheduler = clock.schedule(BackgroundScheduler(timezone="UTC", daemon=True))
     scheduler.start()
 

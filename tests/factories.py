@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bot.reports import SummaryReport
+
 
 def closes(
     values: Sequence[float], start: str = "2024-01-02", dates: Sequence[str] | None = None
@@ -128,3 +130,23 @@ def write_streak_market(directory: Path) -> StreakMarket:
     )
     write_flat_csv(directory / "IWM.csv", rut / 10, adj_close=False)
     return StreakMarket(last=rut.index[-1].date(), streak_start=rut.index[-STREAK].date())
+
+
+class RecordedSummaries:
+    """A summary outlet that keeps what it was given: renders, posts and charts, in order."""
+
+    def __init__(self) -> None:
+        self.renders: list[SummaryReport] = []
+        self.posts: list[tuple[str, date, str | None]] = []
+        self.charts: list[tuple[str, str]] = []
+
+    def render(self, summary: SummaryReport) -> SummaryReport:
+        self.renders.append(summary)
+        return summary
+
+    def post(self, channel: str, rendered: SummaryReport, late: str | None) -> str:
+        self.posts.append((channel, rendered.session, late))
+        return f"{len(self.posts)}.000"
+
+    def attach_chart(self, channel: str, rendered: SummaryReport, thread: str) -> None:
+        self.charts.append((channel, thread))

@@ -1,17 +1,15 @@
-"""The words of `alert ...` and `subscribe|unsubscribe alerts`, read into typed queries.
+"""The words of `alert ...`, read into typed queries (`subscribe alerts`: bot/summaries/grammar).
 
 alert add <target> above|below|crosses <level> [close|intraday] [once|every] [band 0.5%]
           [cooldown <sessions>]
 alert add <target> move <pct>%     alert add spread <pts>     alert add streak <n>
 alert list | remove <id> | pause <id> | resume <id>
 alert test <id or rule> [since YYYY-MM-DD]
-subscribe alerts | unsubscribe alerts
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -94,18 +92,6 @@ def parse_alert(words: list[str], example_year: int) -> AlertQuery:
     raise CommandError(
         f"unknown alert action '{words[0]}': use add, list, remove, pause, resume or test", EXAMPLE
     )
-
-
-def parse_subscription(subscribe: bool) -> Callable[[list[str], int], AlertsSubscriptionQuery]:
-    verb = "subscribe" if subscribe else "unsubscribe"
-
-    def parse(words: list[str], example_year: int) -> AlertsSubscriptionQuery:
-        if [w.lower() for w in words] != ["alerts"]:
-            got = " ".join(words) or "nothing"
-            raise CommandError(f"`{verb}` takes `alerts`, not {got}", f"{verb} alerts")
-        return AlertsSubscriptionQuery(subscribe)
-
-    return parse
 
 
 def _rule_id(words: list[str], example: str) -> int:

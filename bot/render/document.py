@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from bot.analytics.relative import RATIO_AVERAGE_SESSIONS
@@ -30,6 +31,8 @@ from bot.reports import (
     AlertTestReport,
     Answer,
     ChartReport,
+    DailyChangeReport,
+    DailySubscriptionLine,
     FlowsReport,
     HelpReport,
     LevelsReport,
@@ -41,9 +44,12 @@ from bot.reports import (
     Source,
     StatusReport,
     StreakReport,
+    SubscriptionsReport,
+    SummariesStatus,
     ValuationReport,
     WatchedLevelsReport,
 )
+from bot.summaries.schedule import local
 from bot.universe import display_name
 
 
@@ -379,6 +385,7 @@ def _status(r: StatusReport) -> Document:
             f"Redis: {r.redis}",
             table(["Symbol", "Last close", "Fetched", "Error"], rows),
             *_alerts_status(r.alerts),
+            _summaries_status(r.summaries),
         ]
     )
 
@@ -398,6 +405,22 @@ def _alerts_status(a: AlertsStatus | None) -> list[Part]:
     if a.held:
         parts.append(f"Alerts held: {a.held}. Nothing fires until prices are fresh.")
     return parts
+
+
+def _summaries_status(s: SummariesStatus | None) -> str:
+    if s is None:
+        return "Daily summaries: unknown (Redis unavailable)"
+    line = f"Daily summaries: {s.subscribed} channel{'s' if s.subscribed != 1 else ''}"
+    if s.next_due:
+        line += f", next dispatch {_et(s.next_due)}"
+    if s.last_run:
+        figures = ", ".join(f"{n} {what}" for what, n in s.last_figures.items() if n)
+        line += f"; last run {_et(s.last_run)}" + (f" ({figures})" if figures else "")
+    return line + "."
+
+
+def _et(moment: datetime) -> str:
+    return moment.astimezone(EXCHANGE_TZ).strftime("%Y-%m-%d %H:%M ET")
 
 
 def _rule_state(line: AlertRuleLine) -> str:
@@ -539,6 +562,53 @@ def _alert_headline(m: AlertMessage) -> str:
     return f"Alert: {m.rule}"
 
 
+def _next_summary(line: DailySubscriptionLine) -> str:
+    when = f"{local(line.next_due, line.zone)} ({_et(line.next_due)})"
+    about = f", on the session of {day(line.next_session)}" if line.next_session else ""
+    return f"Next: {when}{about}."
+
+
+def _daily_change(r: DailyChangeReport) -> Document:
+    line = r.subscription
+    if r.action == "unsubscribed":
+        return _document(
+            [
+                "Daily summary stopped",
+                f"This channel no longer gets the daily summary (it came at {line.at} "
+                f"{line.zone}).",
+            ]
+        )
+    was = f" (was {r.previous})" if r.previous else ""
+    return _document(
+        [
+            "Daily summary on" if r.action == "subscribed" else "Daily summary moved",
+            f"Every NYSE trading day at {line.at} {line.zone}{was}: the returns, the streak, "
+            "sizes, levels, valuation, sectors and a chart, of the latest closed session.",
+            _next_summary(line),
+        ]
+    )
+
+
+def _subscriptions(r: SubscriptionsReport) -> Document:
+    parts: list[Part] = ["Subscriptions in this channel"]
+    if r.daily:
+        parts += [
+            f"Daily summary: {r.daily.at} {r.daily.zone} on NYSE trading days "
+            f"(since {day(r.daily.created_at.date())}).",
+            _next_summary(r.daily),
+        ]
+    else:
+        parts.append("Daily summary: none. Example: /smallcaps subscribe daily at 16:30")
+    parts.append(
+        "Built-in alerts: on." if r.builtin_alerts else "Built-in alerts: off (subscribe alerts)."
+    )
+    if r.alerts.rules:
+        parts += _alert_list(r.alerts).parts
+    else:
+        parts.append("Alert rules: none. Example: /smallcaps alert add rut above 2750")
+    return Document(str(parts[0]), parts[1:])
+
+
 _BUILDERS: dict[type, Callable[[Any], Document]] = {
     StreakReport: _streak,
     ReturnsReport: _returns,
@@ -556,4 +626,6 @@ _BUILDERS: dict[type, Callable[[Any], Document]] = {
     AlertListReport: _alert_list,
     AlertChangeReport: _alert_change,
     AlertTestReport: _alert_test,
+    DailyChangeReport: _daily_change,
+    SubscriptionsReport: _subscriptions,
 }

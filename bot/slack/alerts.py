@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -30,12 +33,20 @@ class SlackPoster:
         self.client = client
 
     def post(self, message: AlertMessage) -> None:
-        try:
+        with posting():
             self.client.chat_postMessage(
                 channel=message.channel, text=alert_text(message), blocks=alert_blocks(message)
             )
-        except SlackApiError as error:
-            reason = str(error.response.get("error", "unknown_error"))
-            raise PostFailed(reason, permanent=reason in GONE) from None
-        except OSError as error:
-            raise PostFailed(f"Slack unreachable: {error}", permanent=False) from None
+
+
+@contextmanager
+def posting() -> Iterator[None]:
+    """Slack's answers as PostFailed: lasting (GONE) or passing (anything else, a lost
+    connection), once slack-sdk's retry handlers have given up."""
+    try:
+        yield
+    except SlackApiError as error:
+        reason = str(error.response.get("error", "unknown_error"))
+        raise PostFailed(reason, permanent=reason in GONE) from None
+    except OSError as error:
+        raise PostFailed(f"Slack unreachable: {error}", permanent=False) from None

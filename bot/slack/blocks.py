@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.render.document import Document, Table, alert_document, document
+from bot.render.document import Document, Part, Table, alert_document, document
+from bot.render.summary import SummaryDocument
 from bot.render.text import document_text, table_text
 from bot.reports import AlertMessage, Answer
 
@@ -70,9 +71,17 @@ def _text_sections(lines: Sequence[str]) -> list[Block]:
 
 def document_blocks(doc: Document) -> list[Block]:
     """A header, the lines as text sections, the tables as code blocks, the footer as context."""
-    blocks = [header(doc.title)]
+    blocks = [header(doc.title), *_body_blocks(doc.parts)]
+    if doc.footer:
+        blocks.append(context(escape(doc.footer)))
+    return blocks
+
+
+def _body_blocks(parts: Sequence[Part], lead: str = "") -> list[Block]:
+    """Lines as text sections (the first led by `lead`, raw mrkdwn), tables as code blocks."""
+    blocks: list[Block] = []
     pending: list[str] = []
-    for part in doc.parts:
+    for part in parts:
         if isinstance(part, Table):
             blocks += _text_sections(pending)
             pending = []
@@ -80,8 +89,14 @@ def document_blocks(doc: Document) -> list[Block]:
         else:
             pending.append(part)
     blocks += _text_sections(pending)
-    if doc.footer:
-        blocks.append(context(escape(doc.footer)))
+    if lead and parts and isinstance(parts[0], str):
+        text = blocks[0]["text"]
+        if len(lead) + 1 + len(text["text"]) <= MAX_SECTION_TEXT:
+            text["text"] = f"{lead}\n{text['text']}"
+        else:
+            blocks.insert(0, section(lead))
+    elif lead:
+        blocks.insert(0, section(lead))
     return blocks
 
 
@@ -168,3 +183,26 @@ def alert_blocks(message: AlertMessage) -> list[Block]:
 
 def alert_text(message: AlertMessage) -> str:
     return _clip(document_text(alert_document(message)), MAX_FALLBACK_TEXT)
+
+
+def summary_blocks(doc: SummaryDocument, late: str | None = None) -> list[Block]:
+    """A daily summary: its title, each section under its name, the source; the chart follows
+    in the message's thread."""
+    blocks = [header(doc.title)]
+    if late:
+        blocks.append(context(f":hourglass: {escape(late)}"))
+    for part in doc.sections:
+        blocks.append({"type": "divider"})
+        blocks += _body_blocks(part.parts, f"*{escape(part.title)}*")
+    blocks.append(context(escape(doc.footer) + " · Chart in the thread"))
+    if len(blocks) > MAX_BLOCKS:
+        blocks = [*blocks[: MAX_BLOCKS - 1], context("(cut to fit Slack's limits)")]
+    return blocks
+
+
+def summary_fallback(doc: SummaryDocument) -> str:
+    """The notification text of a summary: its title and each section's first line."""
+    firsts = [
+        f"{s.title}: {s.parts[0]}" for s in doc.sections if s.parts and isinstance(s.parts[0], str)
+    ]
+    return _clip("\n".join([doc.title, *firsts]), MAX_FALLBACK_TEXT)

@@ -28,6 +28,17 @@ Alerts (see `bot/alerts/store.py`):
 - `lock:alerts` (string): held while rules are evaluated or changed.
 - `lock:clock` (hash): the active clock's lease: `owner`, `until` (ISO UTC).
 
+Daily summaries (see `bot/summaries/store.py`):
+
+- `daily:channel:<CHANNEL>` (string): the channel's subscription as JSON: workspace, time and
+  zone, who made it and when, the next summary's due time and its failed attempts so far.
+- `daily:due` (sorted set): `<CHANNEL>` scored by when the dispatcher should next act on it
+  (epoch seconds): the due time, a retry's time, or the end of a dispatcher's claim.
+- `daily:sent:<CHANNEL>:<SESSION>` (string, expires): the idempotency claim of one channel's
+  summary of one session (JSON: step posting, posted, charting, sent, failed or skipped; by whom,
+  when, the message's ts).
+- `daily:runs` (hash): the last dispatch: `at` and its figures as JSON.
+
 Symbols and workspace ids are checked against their shapes before they become part of a key, so
 user text can never form, or collide with, another key.
 """
@@ -35,6 +46,7 @@ user text can never form, or collide with, another key.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 _SYMBOL = re.compile(r"\^?[A-Z0-9][A-Z0-9.\-=]{0,14}")
 
@@ -130,3 +142,15 @@ class Keys:
 
     def clock_lease(self) -> str:
         return f"{self.prefix}lock:clock"
+
+    def daily_subscription(self, channel: str) -> str:
+        return f"{self.prefix}daily:channel:{checked_channel(channel)}"
+
+    def daily_due(self) -> str:
+        return f"{self.prefix}daily:due"
+
+    def daily_sent(self, channel: str, session: date) -> str:
+        return f"{self.prefix}daily:sent:{checked_channel(channel)}:{session.isoformat()}"
+
+    def daily_runs(self) -> str:
+        return f"{self.prefix}daily:runs"

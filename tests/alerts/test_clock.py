@@ -15,7 +15,7 @@ from bot.store.keys import Keys
 from jobs.clock import HEARTBEAT_SECONDS, Clock
 from jobs.lease import LEASE
 from jobs.market import market_hours
-from tests.factories import closes, write_two_column_csv
+from tests.factories import RecordedSummaries, closes, write_two_column_csv
 
 NOW = datetime(2026, 1, 22, 16, 0, tzinfo=UTC)  # 11:00 in New York, a Thursday
 
@@ -40,8 +40,12 @@ def test_only_the_active_clock_works_and_a_standby_takes_over(
     csv_dir: Path, redis_server: redis.Redis, keys: Keys
 ) -> None:
     time = FixedClock(NOW)
-    first = Clock(services(csv_dir, redis_server, keys, time), Printed(), owner="clock-a")
-    second = Clock(services(csv_dir, redis_server, keys, time), Printed(), owner="clock-b")
+    first = Clock(
+        services(csv_dir, redis_server, keys, time), Printed(), RecordedSummaries(), owner="clock-a"
+    )
+    second = Clock(
+        services(csv_dir, redis_server, keys, time), Printed(), RecordedSummaries(), owner="clock-b"
+    )
     assert first.heartbeat()
     assert not second.heartbeat()
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import redis
 
-from bot.answers import Asker
+from bot.asker import Asker
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.errors import CommandError, UserFacingError

@@ -1,0 +1,53 @@
+"""A daily summary as a document: a dated title, one section per answer, the source last.
+
+Rendered once per session and workspace, then posted to every channel that shares them; what
+differs per channel (a late post's note) is added at posting time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import EXCHANGE_TZ
+from bot.render.document import Document, document, source_line
+from bot.render.text import document_text
+from bot.reports import SummaryReport
+
+
+@dataclass(frozen=True)
+class SummaryDocument:
+    title: str
+    sections: list[Document]
+    footer: str
+
+
+def summary_document(r: SummaryReport) -> SummaryDocument:
+    title = f"Small caps vs large caps: {r.session:%a %Y-%m-%d} close"
+    if r.early_close:
+        title += f" (early close, {r.early_close.astimezone(EXCHANGE_TZ):%H:%M} ET)"
+    sections = []
+    for part in r.parts:
+        if part.answer is None:
+            sections.append(Document(part.name, [f"Not available: {part.missing}"]))
+            continue
+        body = document(part.answer)
+        sections.append(Document(part.name, [body.title, *body.parts]))
+    sources = [p.answer.source for p in r.parts if p.answer and p.answer.source]
+    footer = f"Session {r.session.isoformat()}"
+    if sources:
+        footer += f" · {source_line(sources[0])}"
+    return SummaryDocument(title, sections, footer)
+
+
+def late_note(due: str, posted: str) -> str:
+    """What a late summary says about itself."""
+    return f"Posted late: it was due {due}; the bot could not post it until {posted}."
+
+
+def summary_text(doc: SummaryDocument, late: str | None = None) -> str:
+    lines = [doc.title, "=" * len(doc.title)]
+    if late:
+        lines.append(late)
+    for section in doc.sections:
+        lines += ["", f"## {document_text(section)}"]
+    return "\n".join([*lines, "", doc.footer])

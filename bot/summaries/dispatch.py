@@ -1,0 +1,321 @@
+"""The dispatcher: every minute, post the daily summaries that are due, once each.
+
+1. Claim the due subscriptions from the schedule (atomically: no other dispatcher gets them).
+2. For each, the session it describes: the newest that had closed at its due time. One the bot
+   missed by more than the grace window is skipped (and logged), never posted a day late.
+3. Compose and render each distinct summary once (a session and a workspace's watched levels),
+   and only once its prices are in.
+4. Post with bounded concurrency. Each post first claims its (channel, session) key, so nothing
+   is posted twice. 429s wait out their Retry-After in slack-sdk's handler; a channel the bot
+   left or that was archived is unsubscribed; other passing failures are retried with backoff.
+5. Write each subscription back with its next due time, in the subscriber's own zone.
+"""
+
+from __future__ import annotations
+
+import logging
+import time as timer
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Generic, Protocol, TypeVar
+
+from bot.alerts.delivery import PostFailed, process_name
+from bot.asker import Asker
+from bot.render.summary import late_note
+from bot.reports import SummaryReport
+from bot.summaries.compose import Ask, compose, newest_session
+from bot.summaries.schedule import local, next_due, session_at
+from bot.summaries.store import Claim, Subscription, SummaryStore
+from bot.watched_levels import WatchedLevelsStore
+
+log = logging.getLogger(__name__)
+
+R = TypeVar("R")
+
+UNSUBSCRIBE_ON = frozenset(
+    {"not_in_channel", "channel_not_found", "is_archived", "account_inactive"}
+)
+"""Slack errors that mean the channel cannot get summaries any more."""
+CLAIM_HOLD = timedelta(minutes=10)
+"""How long a dispatcher owns the subscriptions it claimed before they fall due again."""
+STUCK_AFTER = timedelta(minutes=10)
+"""A post claimed this long ago and not finished: its dispatcher stopped mid-post."""
+LATE_AFTER = timedelta(minutes=10)
+"""A summary posted this long after its time says it is late, and why."""
+WAIT_FOR_PRICES = timedelta(minutes=1)
+MAX_BACKOFF = timedelta(minutes=30)
+BATCH = 500
+
+
+class SummaryPoster(Protocol[R]):
+    def render(self, summary: SummaryReport) -> R:
+        """The summary as this outlet shows it; done once, posted to many channels."""
+        ...
+
+    def post(self, channel: str, rendered: R, late: str | None) -> str:
+        """Posts it; returns the message's id. PostFailed when it could not."""
+        ...
+
+    def attach_chart(self, channel: str, rendered: R, thread: str) -> None:
+        """Adds the chart under the posted message. PostFailed when it could not."""
+        ...
+
+
+class Outcome(StrEnum):
+    POSTED = "posted"
+    ALREADY = "already posted"
+    RETRY = "retrying"
+    UNSUBSCRIBED = "unsubscribed"
+    FAILED = "failed"
+
+
+@dataclass
+class DispatchReport:
+    """What one dispatch did, for the log, `status` and the benchmark."""
+
+    counts: Counter[str]
+    rendered: int = 0
+    render_seconds: float = 0.0
+
+    def figures(self) -> dict[str, int]:
+        return {**self.counts, "rendered": self.rendered}
+
+
+class NotReady:
+    """The prices of the session a summary describes are not in yet."""
+
+    def __init__(self, newest: date | None) -> None:
+        self.newest = newest
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, ... up to 30 min."""
+    return min(timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+class Dispatcher(Generic[R]):
+    def __init__(
+        self,
+        store: SummaryStore,
+        ask: Ask,
+        watched: WatchedLevelsStore,
+        poster: SummaryPoster[R],
+        grace: timedelta,
+        workers: int = 8,
+        owner: str | None = None,
+        batch: int = BATCH,
+    ) -> None:
+        self.store = store
+        self.ask = ask
+        self.watched = watched
+        self.poster = poster
+        self.grace = grace
+        self.workers = workers
+        self.owner = owner or process_name()
+        self.batch = batch
+        self._rendered: dict[tuple[date, tuple[tuple[float, str], ...]], R] = {}
+
+    def run(self, now: datetime) -> DispatchReport:
+        """Posts every summary due at `now`; returns what it did."""
+        report = DispatchReport(Counter())
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="summary") as pool:
+            while batch := self.store.claim_due(now, CLAIM_HOLD, self.batch):
+                plans = self._dispatch(batch, now, pool, report)
+                self.store.reschedule(plans)
+        self.store.record_run(now, report.figures())
+        return report
+
+    def _dispatch(
+        self,
+        batch: list[Subscription],
+        now: datetime,
+        pool: ThreadPoolExecutor,
+        report: DispatchReport,
+    ) -> list[tuple[Subscription, datetime]]:
+        plans: list[tuple[Subscription, datetime]] = []
+        posting = []
+        levels: dict[str, tuple[tuple[float, str], ...]] = {}
+        for sub in batch:
+            sub = self._catch_up(sub, now, report)
+            if now - sub.due > self.grace and not sub.attempts:
+                log.info(
+                    "daily summary to %s due %s skipped: the bot was not running within %s of it",
+                    sub.channel, local(sub.due, sub.when.zone), self.grace,
+                )  # fmt: skip
+                report.counts["skipped"] += 1
+                plans.append(_advanced(sub, now))
+                continue
+            session = session_at(sub.due)
+            assert session is not None, "the calendar starts in 1990"
+            if sub.workspace not in levels:
+                watched = self.watched.levels(sub.workspace, "rut")
+                levels[sub.workspace] = tuple((w.value, w.label) for w in watched)
+            rendered = self._render(session, sub.workspace, levels[sub.workspace], report)
+            if isinstance(rendered, NotReady):
+                plans.append(self._wait(sub, now, session, rendered, report))
+                continue
+            posting.append((sub, pool.submit(self._deliver, sub, session, rendered, now)))
+        for sub, future in posting:
+            outcome = future.result()
+            report.counts[str(outcome)] += 1
+            if outcome is Outcome.RETRY:
+                plans.append(self._retry(sub, now, report))
+            elif outcome is not Outcome.UNSUBSCRIBED:
+                plans.append(_advanced(sub, now))
+        return plans
+
+    def _catch_up(self, sub: Subscription, now: datetime, report: DispatchReport) -> Subscription:
+        """Past every due time that a later one has superseded: each is logged, none posted."""
+        while (following := next_due(sub.when, sub.due)) <= now:
+            if sub.attempts:
+                log.error(
+                    "daily summary to %s due %s lost after %d failed attempts",
+                    sub.channel, local(sub.due, sub.when.zone), sub.attempts,
+                )  # fmt: skip
+                report.counts["lost"] += 1
+            else:
+                log.info(
+                    "daily summary to %s due %s skipped: the bot was not running then",
+                    sub.channel, local(sub.due, sub.when.zone),
+                )  # fmt: skip
+                report.counts["skipped"] += 1
+            sub = replace(sub, due=following, attempts=0)
+        return sub
+
+    def _render(
+        self,
+        session: date,
+        workspace: str,
+        levels: tuple[tuple[float, str], ...],
+        report: DispatchReport,
+    ) -> R | NotReady:
+        key = (session, levels)
+        if key in self._rendered:
+            return self._rendered[key]
+        started = timer.perf_counter()
+        summary = compose(self.ask, session, Asker(workspace, "summary", "summary"))
+        newest = newest_session(summary)
+        if newest is None or newest < session:
+            return NotReady(newest)
+        rendered = self.poster.render(summary)
+        report.rendered += 1
+        report.render_seconds += timer.perf_counter() - started
+        week_ago = session - timedelta(days=7)
+        self._rendered = {k: v for k, v in self._rendered.items() if k[0] >= week_ago}
+        self._rendered[key] = rendered
+        return rendered
+
+    def _wait(
+        self,
+        sub: Subscription,
+        now: datetime,
+        session: date,
+        missing: NotReady,
+        report: DispatchReport,
+    ) -> tuple[Subscription, datetime]:
+        if now - sub.due <= self.grace:
+            report.counts["waiting for prices"] += 1
+            return sub, now + WAIT_FOR_PRICES
+        log.warning(
+            "daily summary to %s of %s skipped: no prices for that session within %s "
+            "(newest: %s)",
+            sub.channel, session, self.grace, missing.newest,
+        )  # fmt: skip
+        report.counts["skipped"] += 1
+        return _advanced(sub, now)
+
+    def _retry(
+        self, sub: Subscription, now: datetime, report: DispatchReport
+    ) -> tuple[Subscription, datetime]:
+        attempts = sub.attempts + 1
+        return replace(sub, attempts=attempts), now + backoff(attempts)
+
+    def _deliver(self, sub: Subscription, session: date, rendered: R, now: datetime) -> Outcome:
+        mine, claim = self.store.take(sub.channel, session, self.owner, now)
+        if not mine:
+            return self._settle_taken(sub, session, rendered, claim, now)
+        late = None
+        if now - sub.due > LATE_AFTER:
+            late = late_note(local(sub.due, sub.when.zone), local(now, sub.when.zone))
+        try:
+            ts = self.poster.post(sub.channel, rendered, late)
+        except PostFailed as error:
+            return self._failed(sub, session, claim, error, now)
+        posted = self.store.settle(
+            sub.channel, session, claim, Claim("posted", self.owner, now, ts)
+        )
+        if posted is None:
+            return Outcome.POSTED
+        return self._attach(sub, session, rendered, posted, now)
+
+    def _settle_taken(
+        self, sub: Subscription, session: date, rendered: R, claim: Claim, now: datetime
+    ) -> Outcome:
+        """Someone claimed this summary before: finish its chart, or leave it be."""
+        if claim.step == "posted" and claim.ts:
+            charting = Claim("charting", self.owner, now, claim.ts)
+            taken = self.store.settle(sub.channel, session, claim, charting)
+            return (
+                Outcome.ALREADY
+                if taken is None
+                else self._attach(sub, session, rendered, taken, now)
+            )
+        if claim.step in ("posting", "charting") and now - claim.at > STUCK_AFTER:
+            log.warning(
+                "daily summary to %s of %s: %s stopped while posting it; not posting it again",
+                sub.channel, session, claim.by,
+            )  # fmt: skip
+            self.store.settle(sub.channel, session, claim, replace(claim, step="abandoned"))
+        return Outcome.ALREADY
+
+    def _attach(
+        self, sub: Subscription, session: date, rendered: R, claim: Claim, now: datetime
+    ) -> Outcome:
+        assert claim.ts is not None
+        try:
+            self.poster.attach_chart(sub.channel, rendered, claim.ts)
+        except PostFailed as error:
+            if error.reason in UNSUBSCRIBE_ON:
+                return self._unsubscribe(sub, error.reason)
+            if not error.permanent:
+                log.warning("chart for %s's summary will be retried: %s", sub.channel, error)
+                self.store.settle(sub.channel, session, claim, replace(claim, step="posted"))
+                return Outcome.RETRY
+            log.warning("chart for %s's summary not posted: %s", sub.channel, error.reason)
+            done = Claim("sent", self.owner, now, claim.ts, f"chart failed: {error.reason}")
+            self.store.settle(sub.channel, session, claim, done)
+            return Outcome.POSTED
+        self.store.settle(sub.channel, session, claim, Claim("sent", self.owner, now, claim.ts))
+        return Outcome.POSTED
+
+    def _failed(
+        self, sub: Subscription, session: date, claim: Claim, error: PostFailed, now: datetime
+    ) -> Outcome:
+        if error.reason in UNSUBSCRIBE_ON:
+            self.store.settle(
+                sub.channel, session, claim, Claim("failed", self.owner, now, None, error.reason)
+            )
+            return self._unsubscribe(sub, error.reason)
+        if error.permanent:
+            log.error("daily summary to %s of %s failed: %s", sub.channel, session, error.reason)
+            self.store.settle(
+                sub.channel, session, claim, Claim("failed", self.owner, now, None, error.reason)
+            )
+            return Outcome.FAILED
+        log.warning("daily summary to %s of %s will be retried: %s", sub.channel, session, error)
+        self.store.settle(sub.channel, session, claim, None)
+        return Outcome.RETRY
+
+    def _unsubscribe(self, sub: Subscription, reason: str) -> Outcome:
+        log.warning("daily summary: %s unsubscribed (%s)", sub.channel, reason)
+        self.store.remove(sub.channel)
+        return Outcome.UNSUBSCRIBED
+
+
+def _advanced(sub: Subscription, now: datetime) -> tuple[Subscription, datetime]:
+    """The subscription moved on to its next due time after both its due time and `now`."""
+    due = next_due(sub.when, max(now, sub.due))
+    return replace(sub, due=due, attempts=0), due
