@@ -140,22 +140,26 @@ class Dispatcher(Generic[R]):
         levels: dict[str, tuple[tuple[float, str], ...]] = {}
         for sub in batch:
             sub = self._catch_up(sub, now, report)
-            if now - sub.due > self.grace and not sub.attempts:
-                log.info(
-                    "daily summary to %s due %s skipped: the bot was not running within %s of it",
-                    sub.channel, local(sub.due, sub.when.zone), self.grace,
-                )  # fmt: skip
-                report.counts["skipped"] += 1
-                plans.append(_advanced(sub, now))
-                continue
             session = session_at(sub.due)
             assert session is not None, "the calendar starts in 1990"
             if sub.workspace not in levels:
                 watched = self.watched.levels(sub.workspace, "rut")
                 levels[sub.workspace] = tuple((w.value, w.label) for w in watched)
             rendered = self._render(session, sub.workspace, levels[sub.workspace], report)
+            if now - sub.due > self.grace and not sub.attempts:
+                why = "the bot was not running then"
+                if isinstance(rendered, NotReady):
+                    why = f"no prices for {session} came in (newest: {rendered.newest})"
+                log.warning(
+                    "daily summary to %s due %s skipped, %s after its time: %s",
+                    sub.channel, local(sub.due, sub.when.zone), self.grace, why,
+                )  # fmt: skip
+                report.counts["skipped"] += 1
+                plans.append(_advanced(sub, now))
+                continue
             if isinstance(rendered, NotReady):
-                plans.append(self._wait(sub, now, session, rendered, report))
+                report.counts["waiting for prices"] += 1
+                plans.append((sub, now + WAIT_FOR_PRICES))
                 continue
             posting.append((sub, pool.submit(self._deliver, sub, session, rendered, now)))
         for sub, future in posting:
@@ -207,25 +211,6 @@ class Dispatcher(Generic[R]):
         self._rendered = {k: v for k, v in self._rendered.items() if k[0] >= week_ago}
         self._rendered[key] = rendered
         return rendered
-
-    def _wait(
-        self,
-        sub: Subscription,
-        now: datetime,
-        session: date,
-        missing: NotReady,
-        report: DispatchReport,
-    ) -> tuple[Subscription, datetime]:
-        if now - sub.due <= self.grace:
-            report.counts["waiting for prices"] += 1
-            return sub, now + WAIT_FOR_PRICES
-        log.warning(
-            "daily summary to %s of %s skipped: no prices for that session within %s "
-            "(newest: %s)",
-            sub.channel, session, self.grace, missing.newest,
-        )  # fmt: skip
-        report.counts["skipped"] += 1
-        return _advanced(sub, now)
 
     def _retry(
         self, sub: Subscription, now: datetime, report: DispatchReport
