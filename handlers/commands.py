@@ -14,7 +14,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.asker import Asker
-from bot.reports import AlertChangeReport, Answer, ChartReport, WatchedLevelsReport
+from bot.reports import (
+    AlertChangeReport,
+    Answer,
+    ChartReport,
+    DailyChangeReport,
+    WatchedLevelsReport,
+)
 from bot.services import Services
 from handlers.charts import upload_chart
 from handlers.replies import Failure, answer_or_failure
@@ -27,7 +33,7 @@ from handlers.slack_replies import (
 
 log = logging.getLogger(__name__)
 
-CHANGES = (WatchedLevelsReport, AlertChangeReport)
+CHANGES = (WatchedLevelsReport, AlertChangeReport, DailyChangeReport)
 """Answers that change the workspace or channel: confirmed in the channel, with who did it."""
 
 

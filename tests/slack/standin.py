@@ -1,7 +1,8 @@
 """A local stand-in for Slack: the Web API, `response_url` and file uploads, on a free port.
 
 It records every call, answers `ok` by default, and can be told to answer the next calls of a
-method with an error or a 429 with Retry-After, as Slack does.
+method with an error or a 429 with Retry-After, every n-th Web API call with a 429, or every
+post to a channel with an error (an archived channel), as Slack does.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ class Call:
     path: str
     headers: dict[str, str]
     body: Any
+    status: int = 200
+    """What the stand-in answered: 200, or 429 when it throttled the call."""
 
     @property
     def method(self) -> str:
@@ -38,6 +41,11 @@ class SlackStandIn:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self._scripted: dict[str, list[Scripted]] = {}
+        self._failing: dict[str, str] = {}
+        self._throttle: tuple[int, int] | None = None
+        self._api_calls = 0
+        self._posts = 0
+        self._counting = threading.Lock()
         self._changed = threading.Condition()
         stand_in = self
 
@@ -48,6 +56,7 @@ class SlackStandIn:
                 body = raw if self.path.startswith("/upload/") else _parse(self.headers, raw)
                 call = Call(self.path, dict(self.headers.items()), body)
                 status, body, headers = stand_in._answer(call)
+                call = Call(call.path, call.headers, call.body, status)
                 payload = body if isinstance(body, bytes) else json.dumps(body).encode()
                 self.send_response(status)
                 for name, value in headers.items():
@@ -89,6 +98,18 @@ class SlackStandIn:
         """Answer the next calls of `method` with these, in order, then `ok` again."""
         self._scripted.setdefault(method, []).extend(answers)
 
+    def fail_channel(self, channel: str, error: str | None) -> None:
+        """Answer every post to `channel` with `error` (`is_archived`, `not_in_channel`...);
+        None answers `ok` again."""
+        if error is None:
+            self._failing.pop(channel, None)
+        else:
+            self._failing[channel] = error
+
+    def throttle_every(self, n: int, retry_after: int = 1) -> None:
+        """Answer every n-th Web API call with 429 and this Retry-After, as a storm would."""
+        self._throttle = (n, retry_after)
+
     def calls_to(self, method: str) -> list[Call]:
         with self._changed:
             return [c for c in self.calls if c.method == method]
@@ -112,6 +133,16 @@ class SlackStandIn:
             return matching()
 
     def _answer(self, call: Call) -> tuple[int, dict[str, Any] | bytes, dict[str, str]]:
+        if call.path.startswith("/api/") and self._throttle:
+            with self._counting:
+                self._api_calls += 1
+                throttled = self._api_calls % self._throttle[0] == 0
+            if throttled:
+                error = {"ok": False, "error": "ratelimited"}
+                return 429, error, {"Retry-After": str(self._throttle[1])}
+        channel = _field(call.body, "channel")
+        if call.method == "chat.postMessage" and channel in self._failing:
+            return 200, {"ok": False, "error": self._failing[channel]}, {}
         queue = self._scripted.get(call.method)
         if queue:
             scripted = queue.pop(0)
@@ -143,11 +174,10 @@ class SlackStandIn:
             )
         if method == "files.completeUploadExternal":
             return 200, {"ok": True, "files": [{"id": "F0CHART", "title": "chart"}]}, {}
-        return (
-            200,
-            {"ok": True, "ts": "1769000000.000100", "channel": _field(call.body, "channel")},
-            {},
-        )
+        with self._counting:
+            self._posts += 1
+            ts = f"{1769000000 + self._posts}.000100"
+        return 200, {"ok": True, "ts": ts, "channel": channel}, {}
 
 
 def _parse(headers: Any, raw: bytes) -> Any:

@@ -1,0 +1,33 @@
+"""The console is one channel: it subscribes like any other, and its summaries are printed."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+from handlers.console import ConsoleSummaryPoster, run_console
+from tests.summaries.conftest import Desk
+
+
+def test_the_console_subscribes_and_prints_its_summary_with_the_chart(
+    desk: Desk, tmp_path: Path
+) -> None:
+    desk.clock.at = datetime(2026, 11, 23, 12, tzinfo=UTC)
+    out = io.StringIO()
+    lines = io.StringIO("subscribe daily at 09:15 Europe/London\nsubscriptions\n")
+    run_console(desk.services.answerer, lines, out, False, tmp_path)
+    assert "Daily summary on" in out.getvalue()
+    assert "Daily summary: 09:15 Europe/London" in out.getvalue()
+
+    printed = io.StringIO()
+    dispatcher = desk.services.dispatcher(ConsoleSummaryPoster(printed, tmp_path / "charts"))
+    report = dispatcher.run(datetime(2026, 11, 24, 9, 15, tzinfo=UTC))
+    assert report.counts["posted"] == 1
+    text = printed.getvalue()
+    assert "*** DAILY SUMMARY ***" in text
+    assert "Small caps vs large caps: Mon 2026-11-23 close" in text
+    for section in ("## Returns", "## Streak", "## Sizes", "## Levels", "## Sectors"):
+        assert section in text
+    [chart] = (tmp_path / "charts").glob("*.png")
+    assert f"Chart: {chart}" in text
