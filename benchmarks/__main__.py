@@ -1,9 +1,11 @@
 """Runs every benchmark and prints its figures."""
 
-from benchmarks import alerts, analytics, http
+from benchmarks import alerts, analytics, http, summaries
 
 analytics.main()
 print()
 http.main()
 print()
 alerts.main()
+print()
+summaries.main()

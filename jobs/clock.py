@@ -44,6 +44,8 @@ class Clock:
         self.lease = ClockLease(services.redis, services.keys, owner or process_name())
         self.active = False
         self._busy = threading.Lock()
+        self._fanning_out = threading.Lock()
+        """A long fan-out of summaries holds its own lock: alerts are not held up behind it."""
 
     def heartbeat(self) -> bool:
         """Takes or keeps the lease; logs when this clock becomes active or stands by."""
@@ -67,15 +69,18 @@ class Clock:
         )
 
     def summaries(self) -> None:
-        self._when_active(lambda: dispatch_summaries(self.dispatcher, self.services.clock.now()))
+        self._when_active(
+            lambda: dispatch_summaries(self.dispatcher, self.services.clock.now()),
+            self._fanning_out,
+        )
 
     def funds(self) -> None:
         self._when_active(lambda: record_funds(self.services, self.services.clock.now()))
 
-    def _when_active(self, job: Callable[[], object]) -> None:
+    def _when_active(self, job: Callable[[], object], lock: threading.Lock | None = None) -> None:
         if not self.active:
             return
-        with self._busy:
+        with lock or self._busy:
             try:
                 job()
             except Exception:

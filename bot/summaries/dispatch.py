@@ -49,6 +49,9 @@ WAIT_FOR_PRICES = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(minutes=30)
 BATCH = 500
 
+RenderKey = tuple[date, tuple[tuple[float, str], ...]]
+"""What makes summaries differ: the session, and the workspace's watched levels."""
+
 
 class SummaryPoster(Protocol[R]):
     def render(self, summary: SummaryReport) -> R:
@@ -116,11 +119,15 @@ class Dispatcher(Generic[R]):
         self.workers = workers
         self.owner = owner or process_name()
         self.batch = batch
-        self._rendered: dict[tuple[date, tuple[tuple[float, str], ...]], R] = {}
+        self._rendered: dict[RenderKey, R] = {}
+        self._not_ready: dict[RenderKey, NotReady] = {}
+        """Summaries whose prices were not in, in this run: composed once a run, not once a
+        channel."""
 
     def run(self, now: datetime) -> DispatchReport:
         """Posts every summary due at `now`; returns what it did."""
         report = DispatchReport(Counter())
+        self._not_ready = {}
         with ThreadPoolExecutor(self.workers, thread_name_prefix="summary") as pool:
             while batch := self.store.claim_due(now, CLAIM_HOLD, self.batch):
                 plans = self._dispatch(batch, now, pool, report)
@@ -166,7 +173,8 @@ class Dispatcher(Generic[R]):
             outcome = future.result()
             report.counts[str(outcome)] += 1
             if outcome is Outcome.RETRY:
-                plans.append(self._retry(sub, now, report))
+                attempts = sub.attempts + 1
+                plans.append((replace(sub, attempts=attempts), now + backoff(attempts)))
             elif outcome is not Outcome.UNSUBSCRIBED:
                 plans.append(_advanced(sub, now))
         return plans
@@ -199,11 +207,14 @@ class Dispatcher(Generic[R]):
         key = (session, levels)
         if key in self._rendered:
             return self._rendered[key]
+        if key in self._not_ready:
+            return self._not_ready[key]
         started = timer.perf_counter()
         summary = compose(self.ask, session, Asker(workspace, "summary", "summary"))
         newest = newest_session(summary)
         if newest is None or newest < session:
-            return NotReady(newest)
+            self._not_ready[key] = NotReady(newest)
+            return self._not_ready[key]
         rendered = self.poster.render(summary)
         report.rendered += 1
         report.render_seconds += timer.perf_counter() - started
@@ -211,12 +222,6 @@ class Dispatcher(Generic[R]):
         self._rendered = {k: v for k, v in self._rendered.items() if k[0] >= week_ago}
         self._rendered[key] = rendered
         return rendered
-
-    def _retry(
-        self, sub: Subscription, now: datetime, report: DispatchReport
-    ) -> tuple[Subscription, datetime]:
-        attempts = sub.attempts + 1
-        return replace(sub, attempts=attempts), now + backoff(attempts)
 
     def _deliver(self, sub: Subscription, session: date, rendered: R, now: datetime) -> Outcome:
         mine, claim = self.store.take(sub.channel, session, self.owner, now)

@@ -38,7 +38,8 @@ class Scripted:
 
 
 class SlackStandIn:
-    def __init__(self) -> None:
+    def __init__(self, keep_uploads: bool = True) -> None:
+        """`keep_uploads=False` keeps only the first bytes of uploaded files (benchmarks)."""
         self.calls: list[Call] = []
         self._scripted: dict[str, list[Scripted]] = {}
         self._failing: dict[str, str] = {}
@@ -53,7 +54,10 @@ class SlackStandIn:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
-                body = raw if self.path.startswith("/upload/") else _parse(self.headers, raw)
+                if self.path.startswith("/upload/"):
+                    body = raw if keep_uploads else raw[:16]
+                else:
+                    body = _parse(self.headers, raw)
                 call = Call(self.path, dict(self.headers.items()), body)
                 status, body, headers = stand_in._answer(call)
                 call = Call(call.path, call.headers, call.body, status)

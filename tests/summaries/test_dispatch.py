@@ -216,3 +216,21 @@ def test_each_distinct_summary_is_rendered_once(desk: Desk) -> None:
     levels = [next(p for p in r.parts if p.name == "Levels").answer for r in desk.outlet.renders]
     texts = [str(a.report) for a in levels if a is not None]
     assert sum("Floor" in t for t in texts) == 1
+
+
+def test_status_counts_the_subscriptions_and_tells_the_last_dispatch(desk: Desk) -> None:
+    from bot.render.document import document
+    from bot.reports import Answer
+
+    for channel in ("CA", "CB", "CC"):
+        desk.subscribe(channel, "", utc(2026, 11, 25, 12))
+    desk.run(WEDNESDAY_DUE)
+    status = desk.services.status()
+    assert status.summaries is not None and status.summaries.subscribed == 3
+    assert status.summaries.last_figures == {"posted": 3, "rendered": 1}
+    assert status.summaries.next_due == utc(2026, 11, 27, 21, 30)
+    text = "\n".join(str(p) for p in document(Answer("status", None, None, status)).parts)
+    assert (
+        "Daily summaries: 3 channels, next dispatch 2026-11-27 16:30 ET; "
+        "last run 2026-11-25 16:30 ET (3 posted, 1 rendered)." in text
+    )
