@@ -72,22 +72,22 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_slack(services: Services) -> int:
-    from bot.slack.app import build_app
-
-    app = build_app(services)
     if services.settings.mode == "socket":
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         from bot.slack.alerts import SlackPoster
+        from bot.slack.app import build_app
         from bot.slack.summaries import SlackSummaryPoster
         from jobs.clock import start_in_background
 
+        app = build_app(services)
         start_in_background(services, SlackPoster(app.client), SlackSummaryPoster(app.client))
         SocketModeHandler(app, services.settings.slack_app_token).start()  # type: ignore[no-untyped-call]
         return 0
-    from bot.slack.http import serve, wsgi_app
+    from bot.slack.app import http_front
+    from bot.slack.http import serve
 
-    serve(wsgi_app(app, services.health), services.settings.port)
+    serve(http_front(services), services.settings.port)
     return 0
 
 

@@ -155,6 +155,18 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "help": ("help [command]", "help streak"),
 }
 
+
+def subcommand_of(text: str) -> str:
+    """The subcommand `text` asks for, from the fixed set of names (`other` when none): a
+    label for metrics, never user text."""
+    words = text.split(maxsplit=1)
+    if not words:
+        return "help"
+    word = words[0].lower()
+    word = _SYNONYMS.get(word, word)
+    return word if word in EXAMPLES else "other"
+
+
 _SYNONYMS = {
     "streaks": "streak",
     "return": "returns",

@@ -3,25 +3,34 @@ the environment, and SIGTERM as a normal exit."""
 
 from __future__ import annotations
 
-import logging
 import signal
 import sys
 from collections.abc import Mapping
 
 from bot.config import ConfigError, Settings
+from bot.logs import configure
 from bot.services import Services
 
 
 def start(level: int, quieter: Mapping[str, int]) -> Services | None:
-    """The services from the environment, or None after printing why the settings are wrong."""
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    for name, logger_level in quieter.items():
-        logging.getLogger(name).setLevel(logger_level)
+    """The services from the environment, or None after printing why the settings are wrong.
+
+    Logs go to stderr: JSON lines unless stderr is a terminal, with the tokens masked.
+    """
     try:
         settings = Settings.from_env()
     except ConfigError as error:
         print(f"smallcaps: {error}", file=sys.stderr)
         return None
+    configure(
+        level,
+        quieter,
+        secrets=(
+            settings.slack_bot_token,
+            settings.slack_signing_secret,
+            settings.slack_app_token,
+        ),
+    )
     # A stop request (Heroku, systemd, a container) exits normally, so exit hooks run: the
     # embedded Redis saves and stops instead of outliving the process.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))

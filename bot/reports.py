@@ -6,7 +6,7 @@ Percentages are in percent (6.59 means +6.59%), "pts" are percentage points, dat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 
 @dataclass(frozen=True)
@@ -280,10 +280,16 @@ class SymbolFreshness:
     last_session: date | None
     fetched_at: datetime | None
     error: str | None = None
+    failures: int = 0
+    """Refreshes failed in a row."""
+    retry_at: datetime | None = None
+    """When a failing symbol is asked for again (the back-off)."""
 
 
 @dataclass(frozen=True)
 class AlertsStatus:
+    rules: int
+    """Alert rules in every channel, built-in ones included."""
     watching: int
     """Legs of rules that can still fire (a `crosses` rule has two)."""
     last_tick: datetime | None
@@ -304,12 +310,44 @@ class SummariesStatus:
 
 
 @dataclass(frozen=True)
+class DataGroup:
+    """The freshness of one group of symbols (indices, ETFs, sectors, macro)."""
+
+    name: str
+    symbols: list[SymbolFreshness]
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    """One clock job's record."""
+
+    name: str
+    runs: int
+    failures: int
+    last_success: datetime | None
+    last_error_at: datetime | None
+    last_error: str = ""
+
+
+@dataclass(frozen=True)
+class ClockStatus:
+    """Which clock process holds the lease, and until when unless it renews it."""
+
+    holder: str | None
+    until: datetime | None
+
+
+@dataclass(frozen=True)
 class StatusReport:
     source: str
     redis: str
     symbols: list[SymbolFreshness] = field(default_factory=list)
     alerts: AlertsStatus | None = None
     summaries: SummariesStatus | None = None
+    groups: list[DataGroup] = field(default_factory=list)
+    jobs: list[JobStatus] | None = None
+    """None when Redis, where they are recorded, is unavailable."""
+    clock: ClockStatus | None = None
 
 
 @dataclass(frozen=True)
@@ -465,6 +503,8 @@ class Source:
     label: str
     fetched_at: datetime | None = None
     stale: bool = False
+    age: timedelta | None = None
+    """How old the prices were when the answer was computed."""
 
 
 @dataclass(frozen=True)

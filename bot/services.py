@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import TypeVar
 
@@ -14,22 +15,36 @@ from bot.alerts.store import AlertStore
 from bot.answers import Answerer
 from bot.clock import Clock, FixedClock, SystemClock
 from bot.config import Settings
+from bot.job_records import JobRecords
 from bot.market.cache import CachedPrices, RecordedFunds
 from bot.market.csv_files import CsvDirectory
 from bot.market.data import MarketData
 from bot.market.yahoo import YahooFunds, YahooPrices
-from bot.reports import AlertsStatus, StatusReport, SummariesStatus
+from bot.reports import (
+    AlertsStatus,
+    ClockStatus,
+    DataGroup,
+    StatusReport,
+    SummariesStatus,
+)
 from bot.store.keys import Keys
 from bot.store.server import connect
 from bot.summaries.dispatch import Dispatcher, SummaryPoster
 from bot.summaries.store import SummaryStore
 from bot.summaries.subscriptions import Subscriptions
-from bot.universe import RUT, SPX, VALUATION_PAIR
+from bot.universe import ETFS, INDICES, MACRO, RUT, SECTORS, SPX, VALUATION_PAIR
 from bot.watched_levels import WatchedLevelsStore
 
 R = TypeVar("R")
 
 STATUS_SYMBOLS = (RUT.symbol, SPX.symbol, *(i.symbol for i in VALUATION_PAIR))
+STATUS_GROUPS = (
+    ("Indices", tuple(i.symbol for i in INDICES)),
+    ("ETFs", tuple(i.symbol for i in ETFS)),
+    ("Sectors", tuple(i.symbol for pair in SECTORS for i in (pair.small, pair.large))),
+    ("Macro", tuple(i.symbol for i in MACRO)),
+)
+"""The symbol groups whose freshness `status` shows, by the first symbol of each instrument."""
 
 
 class Services:
@@ -128,8 +143,8 @@ class Services:
             return f"unreachable ({where}): {error}"
         return f"ok ({where})"
 
-    def health(self) -> tuple[bool, dict[str, str]]:
-        """Whether Redis answers and the data cache has prices; never asks Yahoo."""
+    def readiness(self) -> tuple[bool, dict[str, str]]:
+        """Ready to serve: Redis answers and the data cache has prices; never asks Yahoo."""
         redis_state = self.redis_health()
         fresh = []
         if redis_state.startswith("ok"):
@@ -139,22 +154,50 @@ class Services:
         return redis_state.startswith("ok") and bool(fresh), checks
 
     def status(self) -> StatusReport:
+        """Everything an operator asks first; each part says "unknown" rather than fail."""
+        freshness = {
+            s.symbol: s
+            for s in self.market.prices.freshness([s for _, g in STATUS_GROUPS for s in g])
+        }
         return StatusReport(
             source=self.market.label,
             redis=self.redis_health(),
-            symbols=self.market.prices.freshness(STATUS_SYMBOLS),
+            symbols=[freshness[s] for s in STATUS_SYMBOLS],
             alerts=self.alerts_status(),
             summaries=self.summaries_status(),
+            groups=[
+                DataGroup(name, [freshness[s] for s in group]) for name, group in STATUS_GROUPS
+            ],
+            jobs=_unless_down(self.job_records.all),
+            clock=_unless_down(self._clock_status),
+        )
+
+    @cached_property
+    def job_records(self) -> JobRecords:
+        return JobRecords(lambda: self.redis, self.keys)
+
+    def _clock_status(self) -> ClockStatus:
+        lease = self.redis.hgetall(self.keys.clock_lease())
+        fields = {_text(k): _text(v) for k, v in lease.items()}
+        until = fields.get("until")
+        return ClockStatus(
+            fields.get("owner"), datetime.fromtimestamp(float(until), UTC) if until else None
         )
 
     def summaries_status(self) -> SummariesStatus | None:
-        try:
-            return self.summary_store.status()
-        except (redis.RedisError, OSError):
-            return None
+        return _unless_down(self.summary_store.status)
 
     def alerts_status(self) -> AlertsStatus | None:
-        try:
-            return self.alert_store.status()
-        except (redis.RedisError, OSError):
-            return None
+        return _unless_down(self.alert_store.status)
+
+
+def _unless_down(read: Callable[[], R]) -> R | None:
+    """What `read` finds in Redis, or None while Redis is unavailable."""
+    try:
+        return read()
+    except (redis.RedisError, OSError):
+        return None
+
+
+def _text(raw: bytes | str) -> str:
+    return raw.decode() if isinstance(raw, bytes) else raw

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -12,6 +13,8 @@ import redis
 from bot.answers import Answerer
 from bot.asker import Asker
 from bot.errors import CommandError, UserFacingError
+from bot.grammar import subcommand_of
+from bot.metrics import COMMAND_SECONDS
 from bot.reports import Answer
 
 log = logging.getLogger(__name__)
@@ -24,6 +27,8 @@ class Failure:
     message: str
     example: str | None = None
     status: int = 1
+    outcome: str = "refused"
+    """For the metrics: `refused` (bad input, no data, Redis down) or `failed` (our bug)."""
 
     def line(self) -> str:
         example = f" (e.g. `{self.example}`)" if self.example else ""
@@ -38,16 +43,31 @@ def answer_or_failure(
     answerer: Answerer, text: str, as_of: date | None = None, asker: Asker | None = None
 ) -> Answer | Failure:
     """The answer to `text`, or a failure that says what went wrong (never an exception)."""
+    started = time.perf_counter()
+    result = _answer_or_failure(answerer, text, as_of, asker)
+    outcome = "answered" if isinstance(result, Answer) else result.outcome
+    COMMAND_SECONDS.labels(subcommand_of(text), outcome).observe(time.perf_counter() - started)
+    return result
+
+
+def _answer_or_failure(
+    answerer: Answerer, text: str, as_of: date | None, asker: Asker | None
+) -> Answer | Failure:
     try:
         return answerer.answer(text, as_of, asker)
     except CommandError as error:
         return Failure(error.message, error.example, status=2)
     except UserFacingError as error:
         return Failure(error.message, error.example)
-    except redis.RedisError as error:
+    except (redis.RedisError, OSError) as error:
         log.warning("command %r: Redis unavailable: %s", text, error)
-        return Failure(f"the state store (Redis) is unavailable, nothing was changed: {error}")
+        return Failure(
+            "the state store (Redis) is unavailable, nothing was changed; try again in a minute"
+        )
     except Exception:
         reference = uuid.uuid4().hex[:8]
         log.exception("command %r failed (ref %s)", text, reference)
-        return Failure(f"something went wrong on our side (ref {reference}); it has been logged")
+        return Failure(
+            f"something went wrong on our side (ref {reference}); it has been logged",
+            outcome="failed",
+        )

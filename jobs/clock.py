@@ -3,19 +3,30 @@
 Per-channel schedules and rules are data in Redis, never APScheduler jobs (APScheduler must
 not share a job store between processes). Every job is idempotent: two clocks running at once
 (a lease taken over during a long pause) still post each alert once.
+
+Each run is recorded (Redis `jobs:<JOB>`, and the metrics). A job that fails is not run again
+before its back-off (10 s, doubling to 5 min) has passed; while Redis is unreachable the clock
+stands by, and it takes the lease again by itself when Redis returns.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
+import redis
 from apscheduler.schedulers.base import BaseScheduler
 
 from bot.alerts.delivery import Poster, process_name
+from bot.alerts.evaluation import Tick
 from bot.clock import EXCHANGE_TZ
+from bot.job_records import JOBS
+from bot.logs import new_request_id, request_id
+from bot.metrics import ALERTS_FIRED, JOB_FAILURES, JOB_RUNS
 from bot.services import Services
 from bot.summaries.dispatch import SummaryPoster
 from jobs.lease import ClockLease
@@ -24,10 +35,39 @@ from jobs.summaries import dispatch_summaries
 
 log = logging.getLogger(__name__)
 
+BACKOFF_FIRST = 10.0
+BACKOFF_CAP = 300.0
+"""Seconds a failed job waits before it runs again: the first time, and at most."""
 HEARTBEAT_SECONDS = 10
 POST_SECONDS = 30
 SUMMARIES_SECOND = 1
 """The summaries job runs every minute at this second: just after a summary's HH:MM:00."""
+
+
+class Backoff:
+    """After n failures in a row, the next try waits first·2^(n-1) seconds, at most `cap`."""
+
+    def __init__(
+        self,
+        first: float = BACKOFF_FIRST,
+        cap: float = BACKOFF_CAP,
+        now: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.first, self.cap, self.now = first, cap, now
+        self.failures = 0
+        self.until = 0.0
+
+    def ready(self) -> bool:
+        return self.now() >= self.until
+
+    def failed(self) -> float:
+        self.failures += 1
+        wait = min(self.first * float(1 << min(self.failures - 1, 30)), self.cap)
+        self.until = self.now() + wait
+        return wait
+
+    def succeeded(self) -> None:
+        self.failures, self.until = 0, 0.0
 
 
 class Clock:
@@ -42,14 +82,39 @@ class Clock:
         self.poster = poster
         self.dispatcher = services.dispatcher(summary_poster)
         self.lease = ClockLease(services.redis, services.keys, owner or process_name())
+        self.records = services.job_records
         self.active = False
         self._busy = threading.Lock()
         self._fanning_out = threading.Lock()
         """A long fan-out of summaries holds its own lock: alerts are not held up behind it."""
+        self._backoffs = {job: Backoff() for job in JOBS}
 
     def heartbeat(self) -> bool:
-        """Takes or keeps the lease; logs when this clock becomes active or stands by."""
-        active = self.lease.hold(self.services.clock.now())
+        """Takes or keeps the lease; logs when this clock becomes active or stands by. While
+        Redis is unreachable no clock can prove it holds the lease, so this one stands by."""
+        backoff = self._backoffs["heartbeat"]
+        if not backoff.ready():
+            return False
+        request_id.set(f"heartbeat-{new_request_id()}")
+        now = self.services.clock.now()
+        try:
+            active = self.lease.hold(now)
+        except (redis.RedisError, OSError) as error:
+            wait = backoff.failed()
+            JOB_FAILURES.labels("heartbeat").inc()
+            log.warning(
+                "clock %s: Redis unavailable (%s); trying again in %.0fs",
+                self.lease.owner,
+                error,
+                wait,
+            )
+            self.active = False
+            return False
+        JOB_RUNS.labels("heartbeat").inc()
+        if backoff.failures:
+            log.warning("clock %s: Redis is back", self.lease.owner)
+        backoff.succeeded()
+        self._record("heartbeat", now, "")
         if active != self.active:
             log.info(
                 "clock %s: %s",
@@ -59,32 +124,65 @@ class Clock:
         self.active = active
         return active
 
-    def watch(self) -> None:
-        self._when_active(lambda: watch_market(self.services, self.services.clock.now()))
+    def watch(self, always: bool = False) -> None:
+        self._when_active(
+            "watch-market",
+            lambda: watch_market(self.services, self.services.clock.now(), always),
+        )
         self.post()
 
     def post(self) -> None:
         self._when_active(
-            lambda: post_alerts(self.services, self.poster, self.services.clock.now())
+            "post-alerts",
+            lambda: post_alerts(self.services, self.poster, self.services.clock.now()),
         )
 
     def summaries(self) -> None:
         self._when_active(
+            "dispatch-summaries",
             lambda: dispatch_summaries(self.dispatcher, self.services.clock.now()),
             self._fanning_out,
         )
 
     def funds(self) -> None:
-        self._when_active(lambda: record_funds(self.services, self.services.clock.now()))
+        self._when_active(
+            "record-funds", lambda: record_funds(self.services, self.services.clock.now())
+        )
 
-    def _when_active(self, job: Callable[[], object], lock: threading.Lock | None = None) -> None:
-        if not self.active:
+    def _when_active(
+        self, job: str, run: Callable[[], object], lock: threading.Lock | None = None
+    ) -> None:
+        backoff = self._backoffs[job]
+        if not self.active or not backoff.ready():
             return
         with lock or self._busy:
+            request_id.set(f"{job}-{new_request_id()}")
+            JOB_RUNS.labels(job).inc()
             try:
-                job()
-            except Exception:
-                log.exception("clock job failed; it runs again at its next time")
+                result = run()
+            except Exception as error:
+                JOB_FAILURES.labels(job).inc()
+                wait = backoff.failed()
+                if isinstance(error, redis.RedisError | OSError):
+                    log.warning("%s: Redis unavailable (%s); next try in %.0fs", job, error, wait)
+                else:
+                    log.exception("%s failed; next try in %.0fs", job, wait)
+                self._record(job, self.services.clock.now(), f"{type(error).__name__}: {error}")
+                return
+            backoff.succeeded()
+            if isinstance(result, Tick) and result.queued:
+                ALERTS_FIRED.inc(len(result.queued))
+            self._record(job, self.services.clock.now(), "")
+
+    def _record(self, job: str, at: datetime, error: str) -> None:
+        """The run in Redis for `status`; a run that Redis cannot record is only logged."""
+        try:
+            if error:
+                self.records.failed(job, at, error[:300])
+            else:
+                self.records.succeeded(job, at)
+        except (redis.RedisError, OSError):
+            log.debug("%s: run not recorded, Redis unavailable", job)
 
     def schedule(self, scheduler: BaseScheduler) -> BaseScheduler:
         """Adds the fixed jobs; the heartbeat and a first watch (catching up) run at once."""
@@ -114,10 +212,7 @@ class Clock:
     def start_now(self) -> None:
         """The first heartbeat and watch, before the schedule's first interval."""
         self.heartbeat()
-        self._when_active(
-            lambda: watch_market(self.services, self.services.clock.now(), always=True)
-        )
-        self.post()
+        self.watch(always=True)
         self.summaries()
 
     def stop(self) -> None:

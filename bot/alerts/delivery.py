@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.alerts.store import AlertStore, load_message
+from bot.metrics import POSTS
 from bot.reports import AlertMessage
 
 log = logging.getLogger(__name__)
@@ -55,11 +56,14 @@ def deliver(store: AlertStore, poster: Poster, now: datetime) -> int:
             if error.permanent:
                 log.warning("alert %s to %s dropped: %s", firing, message.channel, error.reason)
                 store.mark_sent(firing, f"failed {error.reason}")
+                POSTS.labels("alert", "dropped").inc()
             else:
                 log.warning("alert %s to %s will be retried: %s", firing, message.channel, error)
                 store.release(firing)
+                POSTS.labels("alert", "retry").inc()
             continue
         store.mark_sent(firing, f"sent {now.isoformat()}")
+        POSTS.labels("alert", "posted").inc()
         posted += 1
     return posted
 

@@ -171,7 +171,7 @@ class Alerts:
         if missing:
             raise NoDataError("; ".join(missing), "alert test rut crosses 2750 since 2025-01-01")
         report = replay(spec, prices.closes, since, day)
-        return report, Source(self.prices.label, prices.fetched_at, prices.stale)
+        return report, Source(self.prices.label, prices.fetched_at, prices.stale, prices.age)
 
     def subscribe(self, channel: str, workspace: str, user: str) -> AlertChangeReport:
         if channel in self.store.subscribers(workspace):

@@ -188,6 +188,7 @@ class AlertStore:
             if new:
                 pipe.sadd(self.keys.alert_channel(rule.owner.channel), rule.id)
                 pipe.sadd(self.keys.alert_feeds(), feed)
+                pipe.incr(self.keys.alert_count())
             for leg in rule.legs:
                 score = {"cross": leg.threshold, "band": leg.rearm_at}
                 for watching in ("cross", "band"):
@@ -218,6 +219,7 @@ class AlertStore:
                     pipe.zrem(self.keys.alert_index(watching, side, feed), rule.id)
             pipe.delete(self.keys.alert_rule(rule.id))
             pipe.srem(self.keys.alert_channel(rule.owner.channel), rule.id)
+            pipe.decr(self.keys.alert_count())
         pipe.execute()
 
     def outbox(self) -> dict[str, str]:
@@ -257,14 +259,16 @@ class AlertStore:
         pipe = self.redis.pipeline(transaction=False)
         pipe.hgetall(self.keys.alert_ticks())
         pipe.hlen(self.keys.alert_outbox())
+        pipe.get(self.keys.alert_count())
         for feed in feeds:
             for watching in ("cross", "band"):
                 for side in SIDES:
                     pipe.zcard(self.keys.alert_index(watching, side, feed.key))
-        tick, waiting, *counts = pipe.execute()
+        tick, waiting, rules, *counts = pipe.execute()
         fields = {_text(k): _text(v) for k, v in tick.items()}
         at = fields.get("at")
         return AlertsStatus(
+            rules=max(int(rules or 0), 0),
             watching=sum(int(c) for c in counts),
             last_tick=datetime.fromisoformat(at) if at else None,
             held=fields.get("held", ""),

@@ -3,14 +3,15 @@
 Prices older than the refresh interval are fetched again, all due symbols in one download, by
 whichever process first takes the single-flight lock; the others wait for it and read what it
 wrote. A failed refresh never overwrites good data: new closes are merged into the cached ones,
-and a failure only records itself (and is not retried before the interval has passed), so
-answers go on from the last good data, labelled stale.
+and a failure only records itself, to be retried after an exponential back-off (1, 2, 4, 8
+refresh intervals), so answers go on from the last good data, labelled stale with its age.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -23,10 +24,17 @@ from bot.clock import Clock, exchange_today
 from bot.errors import UpstreamError
 from bot.market.prices import FUND_FIELDS, PriceSet, pack, unpack
 from bot.market.yahoo import YahooFunds, YahooPrices
+from bot.metrics import UPSTREAM_FAILURES, UPSTREAM_FETCHES
 from bot.reports import SymbolFreshness
 from bot.store.keys import Keys
 
 log = logging.getLogger(__name__)
+
+BACKOFF_CAP = 8
+"""A failing symbol is asked for again at most this many refresh intervals apart."""
+
+FUND_RETRY = timedelta(minutes=15)
+"""Fund data that Yahoo failed to give is not asked for again sooner than this."""
 
 _OVERLAP = timedelta(days=10)
 """An incremental refresh asks again for the last days it has, so revised closes replace them."""
@@ -44,12 +52,33 @@ class Cached:
 
 @dataclass(frozen=True)
 class Failure:
+    """The last failed refresh of a symbol, and how many failed in a row."""
+
     at: datetime
     error: str
+    tries: int = 1
+
+    def retry_at(self, interval: timedelta) -> datetime:
+        """Exponential back-off: one refresh interval after the first failure, then 2, 4 and
+        at most `BACKOFF_CAP` intervals."""
+        doublings = min(max(self.tries - 1, 0), BACKOFF_CAP.bit_length() - 1)
+        return self.at + interval * min(1 << doublings, BACKOFF_CAP)
+
+    def dump(self) -> str:
+        return json.dumps({"at": self.at.isoformat(), "error": self.error, "tries": self.tries})
+
+    @classmethod
+    def load(cls, raw: bytes | str) -> Failure:
+        record = json.loads(raw)
+        return cls(datetime.fromisoformat(record["at"]), record["error"], record.get("tries", 1))
 
 
 class CachedPrices:
-    """A PriceSource that answers from Redis and refreshes from Yahoo when the data is due."""
+    """A PriceSource that answers from Redis and refreshes from Yahoo when the data is due.
+
+    While Redis is unreachable it answers from this process's copy of what it last read,
+    refreshing that copy from Yahoo itself: commands that need no state still answer.
+    """
 
     def __init__(
         self,
@@ -67,9 +96,27 @@ class CachedPrices:
         self.max_age = max_age
         self.lock_wait_seconds = lock_wait_seconds
         self.label = upstream.label
+        self._here: dict[str, Cached] = {}
+        self._here_failures: dict[str, Failure] = {}
+        self._here_lock = threading.Lock()
 
     def closes(self, symbols: Sequence[str]) -> PriceSet:
         symbols = list(dict.fromkeys(symbols))
+        try:
+            return self._shared_closes(symbols)
+        except (redis.RedisError, OSError) as error:
+            log.warning("Redis unavailable (%s); prices from this process's copy", error)
+        with self._here_lock:
+            due = self._due(symbols, self._here, self._here_failures)
+            if due:
+                fresh, failed = self._fetch(due, self._here)
+                self._here.update(fresh)
+                for symbol in fresh:
+                    self._here_failures.pop(symbol, None)
+                self._here_failures.update(failed)
+            return self._price_set(symbols, dict(self._here), dict(self._here_failures))
+
+    def _shared_closes(self, symbols: list[str]) -> PriceSet:
         cached, failures = self._read(symbols)
         if self._due(symbols, cached, failures):
             lock = self.redis.lock(
@@ -82,7 +129,7 @@ class CachedPrices:
                     cached, failures = self._read(symbols)
                     due = self._due(symbols, cached, failures)
                     if due:
-                        self._refresh(due, cached)
+                        self._write(*self._fetch(due, cached))
                         cached, failures = self._read(symbols)
                 finally:
                     try:
@@ -97,13 +144,18 @@ class CachedPrices:
 
     def freshness(self, symbols: Sequence[str]) -> list[SymbolFreshness]:
         symbols = list(dict.fromkeys(symbols))
-        cached, failures = self._read(symbols)
+        try:
+            cached, failures = self._read(symbols)
+        except (redis.RedisError, OSError):
+            cached, failures = dict(self._here), dict(self._here_failures)
         return [
             SymbolFreshness(
                 symbol,
                 cached[symbol].closes.index[-1].date() if symbol in cached else None,
                 cached[symbol].fetched_at if symbol in cached else None,
                 failures[symbol].error if symbol in failures else None,
+                failures[symbol].tries if symbol in failures else 0,
+                failures[symbol].retry_at(self.max_age) if symbol in failures else None,
             )
             for symbol in symbols
         ]
@@ -119,59 +171,80 @@ class CachedPrices:
             for symbol, (closes, fetched_at) in zip(symbols, entries, strict=True)
             if closes
         }
-        failures = {}
-        for symbol, raw in zip(symbols, failed, strict=True):
-            if raw:
-                record = json.loads(raw)
-                failures[symbol] = Failure(datetime.fromisoformat(record["at"]), record["error"])
+        failures = {
+            symbol: Failure.load(raw) for symbol, raw in zip(symbols, failed, strict=True) if raw
+        }
+        # What was read is this process's copy for when Redis is away.
+        self._here.update(cached)
+        for symbol in symbols:
+            if symbol in failures:
+                self._here_failures[symbol] = failures[symbol]
+            else:
+                self._here_failures.pop(symbol, None)
         return cached, failures
 
     def _due(
         self, symbols: Sequence[str], cached: dict[str, Cached], failures: dict[str, Failure]
     ) -> list[str]:
-        """Symbols older than the refresh interval, unless they failed within it."""
-        cutoff = self.clock.now() - self.max_age
+        """Symbols older than the refresh interval, unless their last failure's back-off
+        has not run out."""
+        now = self.clock.now()
+        cutoff = now - self.max_age
         return [
             s
             for s in symbols
             if (s not in cached or cached[s].fetched_at < cutoff)
-            and (s not in failures or failures[s].at < cutoff)
+            and (s not in failures or failures[s].retry_at(self.max_age) <= now)
         ]
 
-    def _refresh(self, due: Sequence[str], cached: dict[str, Cached]) -> None:
+    def _fetch(
+        self, due: Sequence[str], cached: dict[str, Cached]
+    ) -> tuple[dict[str, Cached], dict[str, Failure]]:
+        """New closes merged into the cached ones, and the failures with their counts."""
         start: date | None = None
         if all(s in cached for s in due):
             start = min(cached[s].closes.index[-1] for s in due).date() - _OVERLAP
         now = self.clock.now()
+        UPSTREAM_FETCHES.labels("prices").inc()
         try:
-            fresh, missing = self.upstream.fetch(due, start)
+            fetched, missing = self.upstream.fetch(due, start)
         except UpstreamError as error:
-            missing, fresh = dict.fromkeys(due, error.message), {}
+            missing, fetched = dict.fromkeys(due, error.message), {}
+        if missing:
+            UPSTREAM_FAILURES.labels("prices").inc()
+            log.warning("price refresh: no data for %s", ", ".join(missing))
+        fresh = {
+            symbol: Cached(
+                closes.combine_first(cached[symbol].closes) if symbol in cached else closes, now
+            )
+            for symbol, closes in fetched.items()
+        }
+        failed = {}
+        for symbol, reason in missing.items():
+            before = self._here_failures.get(symbol)
+            failed[symbol] = Failure(now, reason, before.tries + 1 if before else 1)
+        return fresh, failed
+
+    def _write(self, fresh: dict[str, Cached], failed: dict[str, Failure]) -> None:
+        """One transaction: a failed refresh never overwrites good data."""
         pipe = self.redis.pipeline(transaction=True)
-        for symbol, closes in fresh.items():
-            if symbol in cached:
-                closes = closes.combine_first(cached[symbol].closes)
+        for symbol, entry in fresh.items():
             pipe.hset(
                 self.keys.prices(symbol),
                 mapping={
-                    "closes": pack(closes),
-                    "fetched_at": now.isoformat(),
-                    "last_session": closes.index[-1].date().isoformat(),
+                    "closes": pack(entry.closes),
+                    "fetched_at": entry.fetched_at.isoformat(),
+                    "last_session": entry.closes.index[-1].date().isoformat(),
                 },
             )
         if fresh:
             pipe.hdel(self.keys.price_failures(), *fresh)
-        if missing:
+        if failed:
             pipe.hset(
                 self.keys.price_failures(),
-                mapping={
-                    s: json.dumps({"at": now.isoformat(), "error": error})
-                    for s, error in missing.items()
-                },
+                mapping={s: failure.dump() for s, failure in failed.items()},
             )
         pipe.execute()
-        if missing:
-            log.warning("price refresh: no data for %s", ", ".join(missing))
 
     def _price_set(
         self, symbols: Sequence[str], cached: dict[str, Cached], failures: dict[str, Failure]
@@ -184,8 +257,9 @@ class CachedPrices:
         }
         fetched = [cached[s].fetched_at for s in found]
         oldest = min(fetched) if fetched else None
-        stale = oldest is not None and oldest < self.clock.now() - self.max_age
-        return PriceSet(found, missing, oldest, stale)
+        now = self.clock.now()
+        stale = oldest is not None and oldest < now - self.max_age
+        return PriceSet(found, missing, oldest, stale, now - oldest if oldest else None)
 
 
 class RecordedFunds:
@@ -202,14 +276,20 @@ class RecordedFunds:
         self.redis = redis_client
         self.keys = keys
         self.clock = clock
+        self._failed: dict[str, datetime] = {}
 
     def fund_history(self, symbol: str) -> pd.DataFrame:
         key = self.keys.fund_snapshots(symbol)
         today = exchange_today(self.clock).isoformat()
-        if not self.redis.hexists(key, today):
+        now = self.clock.now()
+        failed = self._failed.get(symbol)
+        if not self.redis.hexists(key, today) and (failed is None or now - failed > FUND_RETRY):
+            UPSTREAM_FETCHES.labels("funds").inc()
             try:
                 self.redis.hset(key, today, json.dumps(self.upstream.fetch(symbol)))
             except UpstreamError as error:
+                UPSTREAM_FAILURES.labels("funds").inc()
+                self._failed[symbol] = now
                 log.warning("fund data for %s not recorded today: %s", symbol, error.message)
         recorded = self.redis.hgetall(key)
         rows = {_text(day): json.loads(values) for day, values in recorded.items()}

@@ -48,7 +48,7 @@ class MarketData:
             histories.append(
                 History(instrument.key, instrument.symbol, instrument.name, None, note)
             )
-        return histories, Source(self.label, prices.fetched_at, prices.stale)
+        return histories, Source(self.label, prices.fetched_at, prices.stale, prices.age)
 
     def fund_history(self, symbol: str) -> pd.DataFrame:
         return self.funds.fund_history(symbol)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 import numpy as np
@@ -24,6 +24,8 @@ class PriceSet:
     missing: dict[str, str] = field(default_factory=dict)
     fetched_at: datetime | None = None
     stale: bool = False
+    age: timedelta | None = None
+    """How old the oldest of these prices was when they were read (cached sources)."""
 
 
 class PriceSource(Protocol):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.analytics.relative import RATIO_AVERAGE_SESSIONS
@@ -31,10 +31,13 @@ from bot.reports import (
     AlertTestReport,
     Answer,
     ChartReport,
+    ClockStatus,
     DailyChangeReport,
     DailySubscriptionLine,
+    DataGroup,
     FlowsReport,
     HelpReport,
+    JobStatus,
     LevelsReport,
     MacroReport,
     PrecedentsReport,
@@ -87,8 +90,21 @@ def source_line(source: Source) -> str:
         fetched = source.fetched_at.astimezone(EXCHANGE_TZ).strftime("%Y-%m-%d %H:%M ET")
         text += f" (fetched {fetched})"
     if source.stale:
-        text += " · STALE: the last refresh failed, these are the last good prices"
+        age = f", {_age(source.age)} old" if source.age is not None else ""
+        text += f" · STALE{age}: the last refresh failed, these are the last good prices"
     return text
+
+
+def _age(age: timedelta) -> str:
+    """'3 h 20 min', '2 d 4 h', '12 min'."""
+    minutes = int(age.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min"
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
@@ -369,25 +385,71 @@ def _help(r: HelpReport) -> Document:
 
 
 def _status(r: StatusReport) -> Document:
-    rows = [
-        [
-            s.symbol,
-            day(s.last_session),
-            s.fetched_at.astimezone(EXCHANGE_TZ).strftime("%m-%d %H:%M ET") if s.fetched_at else "",
-            s.error or "",
-        ]
-        for s in r.symbols
-    ]
     return _document(
         [
             "Status",
             f"Data: {r.source}",
             f"Redis: {r.redis}",
-            table(["Symbol", "Last close", "Fetched", "Error"], rows),
+            *_groups_status(r.groups),
             *_alerts_status(r.alerts),
             _summaries_status(r.summaries),
+            *_clock_status(r.clock, r.jobs),
         ]
     )
+
+
+def _fetched(moment: datetime | None) -> str:
+    return moment.astimezone(EXCHANGE_TZ).strftime("%m-%d %H:%M ET") if moment else ""
+
+
+def _groups_status(groups: Sequence[DataGroup]) -> list[Part]:
+    """One row a group (how many symbols have prices, the oldest and newest close, the oldest
+    fetch), then a line for each symbol whose refresh fails."""
+    if not groups:
+        return []
+    rows = []
+    failing: list[Part] = []
+    for group in groups:
+        have = [s for s in group.symbols if s.last_session]
+        sessions = sorted(s.last_session for s in have if s.last_session)
+        fetched = [s.fetched_at for s in have if s.fetched_at]
+        oldest = _fetched(min(fetched, default=None))
+        rows.append([group.name, f"{len(have)}/{len(group.symbols)}", _span(sessions), oldest])
+        for s in group.symbols:
+            if s.error:
+                retry = f"; next try {_et(s.retry_at)}" if s.retry_at else ""
+                tries = f", {s.failures} failures in a row" if s.failures > 1 else ""
+                failing.append(f"{s.symbol} failing{tries}: {s.error}{retry}")
+    return [table(["Data", "Symbols", "Last close", "Oldest fetch"], rows), *failing]
+
+
+def _span(sessions: Sequence[date]) -> str:
+    if not sessions:
+        return "none"
+    if sessions[0] == sessions[-1]:
+        return day(sessions[0])
+    return f"{day(sessions[0])} to {day(sessions[-1])}"
+
+
+def _clock_status(clock: ClockStatus | None, jobs: Sequence[JobStatus] | None) -> list[Part]:
+    if clock is None or jobs is None:
+        return ["Clock: unknown (Redis unavailable)"]
+    holder = (
+        f"Clock: {clock.holder} holds the lock (until {_et(clock.until)} unless renewed)"
+        if clock.holder and clock.until
+        else "Clock: no clock holds the lock; alerts and summaries wait for one"
+    )
+    rows = [
+        [
+            job.name,
+            str(job.runs),
+            str(job.failures),
+            _et(job.last_success) if job.last_success else "never",
+            f"{_et(job.last_error_at)}: {job.last_error}" if job.last_error_at else "",
+        ]
+        for job in jobs
+    ]
+    return [holder + ".", table(["Job", "Runs", "Failed", "Last success", "Last error"], rows)]
 
 
 def _alerts_status(a: AlertsStatus | None) -> list[Part]:
@@ -398,7 +460,8 @@ def _alerts_status(a: AlertsStatus | None) -> list[Part]:
         if a.last_tick
         else "never"
     )
-    line = f"Alerts: {a.watching} rule legs watching, last evaluated {when}"
+    rules = f"{a.rules} rule{'s' if a.rules != 1 else ''}"
+    line = f"Alerts: {rules}, {a.watching} rule legs watching, last evaluated {when}"
     if a.waiting:
         line += f", {a.waiting} waiting to be posted"
     parts: list[Part] = [line + "."]

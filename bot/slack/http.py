@@ -1,7 +1,9 @@
 """HTTP mode: Bolt behind waitress, a production WSGI server.
 
-POST /slack/events   slash commands, interactivity and events (signature always verified)
-GET  /healthz        200 when the app, Redis and the data cache are usable, else 503
+POST /slack/events   slash commands, interactivity and events, through `bot.slack.guard`
+GET  /healthz        liveness: 200 while the process serves
+GET  /readyz         readiness: 200 when Redis answers and the data cache has prices, else 503
+GET  /metrics        Prometheus metrics of this process
 """
 
 from __future__ import annotations
@@ -15,36 +17,47 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot.metrics import exposition
+from bot.slack.guard import MAX_BODY, SeenDeliveries, StartResponse, WsgiApp, guarded
+
 log = logging.getLogger(__name__)
 
 ACK_SWITCH_INTERVAL = 0.0005
 """Seconds a thread may hold the GIL before another waiting thread gets it."""
 
-Health = Callable[[], tuple[bool, dict[str, str]]]
-StartResponse = Callable[..., Any]
-WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+Readiness = Callable[[], tuple[bool, dict[str, str]]]
 
 
-def wsgi_app(app: App, health: Health) -> WsgiApp:
-    slack = SlackRequestHandler(app, path="/slack/events")
+def wsgi_app(app: App, readiness: Readiness, seen: SeenDeliveries, signing_secret: str) -> WsgiApp:
+    slack = guarded(SlackRequestHandler(app, path="/slack/events"), signing_secret, seen)
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == "/slack/events":
             return slack(environ, start_response)
-        if path == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-            ok, checks = health()
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return _json(start_response, "405 Method Not Allowed", {"error": "use GET"})
+        if path == "/healthz":
+            return _json(start_response, "200 OK", {"status": "ok"})
+        if path == "/readyz":
+            ok, checks = readiness()
             return _json(start_response, "200 OK" if ok else "503 Service Unavailable", checks)
+        if path == "/metrics":
+            payload, content_type = exposition()
+            return _body(start_response, "200 OK", content_type, payload)
         return _json(start_response, "404 Not Found", {"error": "not found"})
 
     return application
 
 
 def _json(start_response: StartResponse, status: str, body: dict[str, str]) -> list[bytes]:
-    payload = json.dumps(body).encode()
-    start_response(
-        status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))]
-    )
+    return _body(start_response, status, "application/json", json.dumps(body).encode())
+
+
+def _body(
+    start_response: StartResponse, status: str, content_type: str, payload: bytes
+) -> list[bytes]:
+    start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(payload)))])
     return [payload]
 
 
@@ -56,6 +69,18 @@ def serve(application: WsgiApp, port: int, host: str = "0.0.0.0") -> None:
     # GIL while a listener thread computes the previous answer: acks come first.
     sys.setswitchinterval(ACK_SWITCH_INTERVAL)
     log.warning(
-        "smallcaps listening on http://%s:%d (POST /slack/events, GET /healthz)", host, port
+        "smallcaps listening on http://%s:%d "
+        "(POST /slack/events, GET /healthz, /readyz and /metrics)",
+        host,
+        port,
     )
-    waitress_serve(application, host=host, port=port, threads=8, ident="smallcaps")
+    waitress_serve(
+        application,
+        host=host,
+        port=port,
+        threads=8,
+        ident="smallcaps",
+        max_request_body_size=MAX_BODY,
+        # Heroku's router (and most load balancers) close idle connections themselves.
+        channel_timeout=60,
+    )

@@ -14,6 +14,7 @@ Layout (prefix default `smallcaps:`):
 Alerts (see `bot/alerts/store.py`):
 
 - `alerts:next-id` (counter): the last rule id given out.
+- `alerts:count` (counter): how many rules there are, in every channel.
 - `alerts:rule:<ID>` (string): the rule as JSON: what it watches, whose it is, its legs' states.
 - `alerts:channel:<CHANNEL>` (set): ids of the rules that belong to a channel.
 - `alerts:cross:<up|down>:<FEED>` (sorted set): `<ID>` of armed legs, scored by threshold.
@@ -27,6 +28,13 @@ Alerts (see `bot/alerts/store.py`):
 - `alerts:ticks` (hash): the last evaluation: `at`, `held` (why nothing could fire), `feeds`.
 - `lock:alerts` (string): held while rules are evaluated or changed.
 - `lock:clock` (hash): the active clock's lease: `owner`, `until` (ISO UTC).
+
+Operations:
+
+- `seen:<SHA256>` (string, expires): a Slack delivery already let in (see
+  `bot/slack/guard.py`), so a retry or a replay never runs a command twice.
+- `jobs:<JOB>` (hash): the clock's record of one job: `runs`, `failures`, `last_success`,
+  `last_error_at`, `last_error`.
 
 Daily summaries (see `bot/summaries/store.py`):
 
@@ -69,6 +77,10 @@ def checked_feed(feed: str) -> str:
 _FIRING = re.compile(r"\d{1,12}-(up|down)-\d{1,12}")
 
 
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+_JOB = re.compile(r"[a-z][a-z-]{0,31}")
+
+
 _WORKSPACE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
@@ -106,6 +118,9 @@ class Keys:
     def alert_next_id(self) -> str:
         return f"{self.prefix}alerts:next-id"
 
+    def alert_count(self) -> str:
+        return f"{self.prefix}alerts:count"
+
     def alert_rule(self, rule_id: int) -> str:
         return f"{self.prefix}alerts:rule:{int(rule_id)}"
 
@@ -142,6 +157,16 @@ class Keys:
 
     def clock_lease(self) -> str:
         return f"{self.prefix}lock:clock"
+
+    def seen_delivery(self, digest: str) -> str:
+        if not _DIGEST.fullmatch(digest):
+            raise ValueError(f"not a SHA-256 digest: {digest!r}")
+        return f"{self.prefix}seen:{digest}"
+
+    def job(self, name: str) -> str:
+        if not _JOB.fullmatch(name):
+            raise ValueError(f"not a job name: {name!r}")
+        return f"{self.prefix}jobs:{name}"
 
     def daily_subscription(self, channel: str) -> str:
         return f"{self.prefix}daily:channel:{checked_channel(channel)}"

@@ -24,6 +24,7 @@ from typing import Generic, Protocol, TypeVar
 
 from bot.alerts.delivery import PostFailed, process_name
 from bot.asker import Asker
+from bot.metrics import POSTS
 from bot.render.summary import late_note
 from bot.reports import SummaryReport
 from bot.summaries.compose import Ask, compose, newest_session
@@ -172,6 +173,7 @@ class Dispatcher(Generic[R]):
         for sub, future in posting:
             outcome = future.result()
             report.counts[str(outcome)] += 1
+            POSTS.labels("summary", str(outcome)).inc()
             if outcome is Outcome.RETRY:
                 attempts = sub.attempts + 1
                 plans.append((replace(sub, attempts=attempts), now + backoff(attempts)))

@@ -14,7 +14,7 @@ import pytest
 import redis
 
 from bot.clock import FixedClock
-from bot.market.cache import CachedPrices, RecordedFunds
+from bot.market.cache import FUND_RETRY, CachedPrices, RecordedFunds
 from bot.market.prices import FUND_FIELDS, PriceSet, pack, unpack
 from bot.market.yahoo import YahooFunds, YahooPrices
 from bot.store.keys import Keys
@@ -482,6 +482,7 @@ def test_failed_fund_fetch_is_not_recorded(
     holdings: FakeHoldings,
     redis_server: redis.Redis,
     keys: Keys,
+    clock: FixedClock,
 ) -> None:
     holdings.error = RuntimeError("no fundProfile")
     history = funds.fund_history("IWM")
@@ -489,8 +490,11 @@ def test_failed_fund_fetch_is_not_recorded(
     assert list(history.columns) == list(FUND_FIELDS)
     assert not redis_server.exists(keys.fund_snapshots("IWM"))
 
-    # nothing was recorded, so a later call the same day asks again
+    # nothing was recorded; Yahoo is not asked again within FUND_RETRY, then it is
     holdings.error = None
+    assert funds.fund_history("IWM").empty
+    assert holdings.calls == ["IWM"]
+    clock.at += FUND_RETRY + timedelta(seconds=1)
     history = funds.fund_history("IWM")
     assert holdings.calls == ["IWM", "IWM"]
     assert history["pe"].tolist() == pytest.approx([20.0])

@@ -9,6 +9,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,8 +23,7 @@ from waitress.server import create_server
 
 from bot.config import Settings
 from bot.services import Services
-from bot.slack.app import build_app
-from bot.slack.http import wsgi_app
+from bot.slack.app import http_front
 from bot.store.keys import Keys
 from tests.factories import StreakMarket, write_streak_market
 from tests.slack.standin import SlackStandIn
@@ -87,12 +87,13 @@ class Bot:
             "command": "/smallcaps",
             "text": text,
             "response_url": self.stand_in.response_url(response),
-            "trigger_id": "1.2.3",
+            "trigger_id": new_trigger_id(),
             **fields,
         }
         return self.post(urlencode(form).encode(), "application/x-www-form-urlencoded")
 
     def interact(self, payload: dict[str, Any]) -> Reply:
+        payload = {"trigger_id": new_trigger_id(), **payload}
         body = urlencode({"payload": json.dumps(payload)}).encode()
         return self.post(body, "application/x-www-form-urlencoded")
 
@@ -102,7 +103,7 @@ class Bot:
             "team_id": "T0TEST",
             "api_app_id": "A0APP",
             "type": "event_callback",
-            "event_id": "Ev1",
+            "event_id": f"Ev{uuid.uuid4().hex[:10].upper()}",
             "event_time": int(time.time()),
             "event": event,
         }
@@ -110,6 +111,11 @@ class Bot:
 
     def get(self, path: str) -> Reply:
         return http_get(self.url + path)
+
+
+def new_trigger_id() -> str:
+    """Unique, as Slack's are: a delivery seen twice is a retry or a replay."""
+    return f"{int(time.time())}.{uuid.uuid4().int % 10**12}.{uuid.uuid4().hex[:16]}"
 
 
 def http_get(url: str) -> Reply:
@@ -159,7 +165,7 @@ class RunningServer:
 
 
 def start_bot(services: Services) -> tuple[str, RunningServer]:
-    server = RunningServer(wsgi_app(build_app(services), services.health))
+    server = RunningServer(http_front(services))
     return server.url, server
 
 

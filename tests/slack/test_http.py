@@ -152,10 +152,13 @@ def test_app_home_is_published_when_opened(bot: Bot) -> None:
     assert "Returns, YTD" in text
 
 
-def test_healthz(bot: Bot) -> None:
+def test_healthz_and_readyz(bot: Bot) -> None:
     reply = bot.get("/healthz")
     assert reply.status == 200
-    checks = json.loads(reply.body)
+    assert json.loads(reply.body) == {"status": "ok"}
+    ready = bot.get("/readyz")
+    assert ready.status == 200
+    checks = json.loads(ready.body)
     assert checks["redis"].startswith("ok") and checks["data"].startswith("ok")
     assert bot.get("/nothing").status == 404
 
@@ -201,7 +204,9 @@ def test_a_slow_data_source_is_still_acked_at_once(
         server.close()
 
 
-def test_healthz_is_503_when_redis_is_down(stand_in: SlackStandIn, tmp_path: Path) -> None:
+def test_readyz_is_503_when_redis_is_down_and_healthz_still_200(
+    stand_in: SlackStandIn, tmp_path: Path
+) -> None:
     from bot.store.server import client_options
 
     down = redis.Redis(unix_socket_path=str(tmp_path / "none.sock"), **client_options())
@@ -214,9 +219,10 @@ def test_healthz_is_503_when_redis_is_down(stand_in: SlackStandIn, tmp_path: Pat
     )
     url, server = start_bot(Services(settings, redis_client=down))
     try:
-        reply = http_get(url + "/healthz")
+        reply = http_get(url + "/readyz")
         assert reply.status == 503
         assert "unreachable" in json.loads(reply.body)["redis"]
+        assert http_get(url + "/healthz").status == 200  # alive: no restart would help
     finally:
         server.close()
 

@@ -1,0 +1,111 @@
+"""Logging: one JSON object a line when not on a terminal, a readable line on one; each line
+with the request (or job run) it belongs to; tokens and secrets never written.
+
+The request id lives in a context variable. The HTTP front sets it for each request, the clock
+for each job run; Bolt's listener threads get it through `ContextExecutor`.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import re
+import sys
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import IO, Any, TypeVar
+
+T = TypeVar("T")
+
+request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+
+_SECRETS = re.compile(
+    r"xox[abeoprs]-[A-Za-z0-9-]+"  # Slack bot, user and refresh tokens
+    r"|xapp-[A-Za-z0-9-]+"  # Slack app-level tokens
+    r"|(?<=://)[^/\s:@]*:[^/\s@]+(?=@)"  # user:password in a URL (REDIS_URL)
+    r"|(?<=[?&]token=)[^&\s]+"
+)
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+class Redactor(logging.Filter):
+    """Masks tokens, URL passwords and the given secrets in every record's final text."""
+
+    def __init__(self, secrets: Iterable[str | None] = ()) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s and len(s) >= 6]
+
+    def redact(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "[redacted]")
+        return _SECRETS.sub("[redacted]", text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = self.redact(record.getMessage())
+        record.msg, record.args = message, None
+        if record.exc_info:
+            record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        record.request_id = request_id.get()
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", request_id.get()),
+        }
+        if record.exc_text:
+            entry["error"] = record.exc_text
+        return json.dumps(entry, ensure_ascii=False)
+
+
+TEXT_FORMAT = "%(levelname)s %(name)s [%(request_id)s]: %(message)s"
+
+
+def configure(
+    level: int,
+    quieter: Mapping[str, int],
+    secrets: Iterable[str | None] = (),
+    stream: IO[str] | None = None,
+) -> logging.Handler:
+    """Sends every log record to `stream` (stderr), as JSON unless it is a terminal."""
+    stream = stream or sys.stderr
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(Redactor(secrets))
+    handler.setFormatter(
+        logging.Formatter(TEXT_FORMAT) if _is_terminal(stream) else JsonFormatter()
+    )
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
+    for name, logger_level in quieter.items():
+        logging.getLogger(name).setLevel(logger_level)
+    return handler
+
+
+def _is_terminal(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class ContextExecutor(ThreadPoolExecutor):
+    """A thread pool whose tasks run in the context they were submitted from (request id)."""
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        context = contextvars.copy_context()
+        return super().submit(context.run, fn, *args, **kwargs)
