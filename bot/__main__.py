@@ -4,14 +4,18 @@ The console and Socket Mode run the clock (alerts) in this process; HTTP mode le
 `python -m jobs`, the Procfile's `clock`.
 
 `python -m bot ask "<command>"` prints one answer; `python -m bot console` forces the console.
+`python -m bot state export > backup.json` and `python -m bot state import backup.json` back up
+and restore every rule, subscription, watched level and alert state.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from datetime import date
+from pathlib import Path
 
 from bot.process import start
 from bot.services import Services
@@ -34,15 +38,27 @@ def main(argv: list[str] | None = None) -> int:
     one.add_argument("text", help='the subcommand text, e.g. "streak" or "returns 2013"')
     one.add_argument("--as-of", type=_date, help="answer as on this date (YYYY-MM-DD)")
     one.add_argument("--json", action="store_true", help="print figures and text as JSON")
+    state = commands.add_parser("state", help="back up or restore the state in Redis")
+    action = state.add_subparsers(dest="action", required=True)
+    action.add_parser("export", help="print every rule, subscription and level as JSON")
+    restore = action.add_parser("import", help="restore a backup made by `state export`")
+    restore.add_argument("file", type=Path, help="the backup, e.g. backup.json")
+    restore.add_argument(
+        "--replace", action="store_true", help="drop present state that differs from the backup"
+    )
     args = parser.parse_args(argv)
 
     # `ask` prints one line on failure; the other modes also show warnings as they happen.
     # yfinance logs every failed symbol itself; the bot reports those failures in its own words.
-    level = logging.ERROR if args.mode == "ask" else logging.WARNING
+    level = logging.ERROR if args.mode in ("ask", "state") else logging.WARNING
     services = start(level, {"yfinance": logging.CRITICAL})
     if services is None:
         return 2
     settings = services.settings
+    if args.mode == "state":
+        return state_command(
+            services, args.action, getattr(args, "file", None), getattr(args, "replace", False)
+        )
     if args.mode == "ask":
         return ask(
             services.answerer,
@@ -69,6 +85,38 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             stop_clock()
     return run_slack(services)
+
+
+def state_command(services: Services, action: str, file: Path | None, replace: bool) -> int:
+    """`state export` prints the backup; `state import FILE` restores it and says what it did."""
+    import redis
+
+    from bot.store.backup import BackupError, dumps, export_state, import_state
+
+    try:
+        if action == "export":
+            backup = export_state(services.redis, services.keys, services.clock.now())
+            print(dumps(backup))
+            return 0
+        assert file is not None
+        restored = import_state(
+            services.redis, services.keys, json.loads(file.read_text()), replace
+        )
+    except (OSError, json.JSONDecodeError, BackupError) as error:
+        print(f"smallcaps: state {action}: {error}", file=sys.stderr)
+        return 1
+    except redis.RedisError as error:
+        print(
+            f"smallcaps: state {action}: Redis unavailable, nothing was changed: {error}",
+            file=sys.stderr,
+        )
+        return 1
+    if restored.unchanged:
+        print(f"state already as in {file}: {restored.keys} keys, nothing changed")
+    else:
+        dropped = f", after dropping {restored.replaced} present keys" if restored.replaced else ""
+        print(f"restored {restored.keys} keys from {file}{dropped}")
+    return 0
 
 
 def run_slack(services: Services) -> int:

@@ -47,6 +47,10 @@ Daily summaries (see `bot/summaries/store.py`):
   when, the message's ts).
 - `daily:runs` (hash): the last dispatch: `at` and its figures as JSON.
 
+What a backup holds (`python -m bot state export`) is `STATE`: everything a person made or
+the bot cannot fetch again (rules, subscriptions, watched levels, alert state and claims,
+recorded fund data). Prices, locks, seen deliveries and job records are left out.
+
 Symbols and workspace ids are checked against their shapes before they become part of a key, so
 user text can never form, or collide with, another key.
 """
@@ -55,6 +59,26 @@ from __future__ import annotations
 
 import re
 from datetime import date
+
+STATE = (
+    "levels:*",
+    "funds:*",
+    "alerts:next-id",
+    "alerts:count",
+    "alerts:rule:*",
+    "alerts:channel:*",
+    "alerts:cross:*",
+    "alerts:band:*",
+    "alerts:feeds",
+    "alerts:last",
+    "alerts:outbox",
+    "alerts:sent:*",
+    "alerts:subscribed:*",
+    "daily:channel:*",
+    "daily:due",
+    "daily:sent:*",
+)
+"""The state a backup holds, as patterns of keys after the prefix."""
 
 _SYMBOL = re.compile(r"\^?[A-Z0-9][A-Z0-9.\-=]{0,14}")
 
