@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,16 @@ class Clock(Protocol):
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class ShiftedClock:
+    """The real time moved by `offset`: a day replayed as it runs, on every process alike."""
+
+    offset: timedelta
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
 
 
 @dataclass

@@ -36,6 +36,9 @@ class Settings:
     """Daily summaries posted at once."""
     fixed_now: datetime | None = None
     """Pretend it is this moment (demos, replays of a day, tests); unset means the real time."""
+    time_offset_seconds: float = 0.0
+    """Run this many seconds ahead of the real time (negative: behind), with the time moving:
+    replays of a day, demos, and tests of several processes sharing one timeline."""
     slack_bot_token: str | None = field(default=None, repr=False)
     slack_signing_secret: str | None = field(default=None, repr=False)
     slack_app_token: str | None = field(default=None, repr=False)
@@ -43,6 +46,9 @@ class Settings:
     """Slack Web API base URL, e.g. a local stand-in; unset means Slack itself."""
     port: int = 3000
     """HTTP mode listens here."""
+    metrics_port: int | None = None
+    """The clock process serves `/metrics` on this port when set (the web process serves it
+    on `port`)."""
 
     @property
     def chart_dir(self) -> Path:
@@ -92,9 +98,23 @@ class Settings:
         if not workers.isdigit() or not 1 <= int(workers) <= 64:
             raise ConfigError(f"SMALLCAPS_FANOUT_WORKERS={workers!r}: use a number from 1 to 64")
         fixed_now = _moment(env.get("SMALLCAPS_NOW") or None)
+        offset = env.get("SMALLCAPS_TIME_OFFSET_SECONDS", "0") or "0"
+        try:
+            time_offset = float(offset)
+        except ValueError:
+            raise ConfigError(
+                f"SMALLCAPS_TIME_OFFSET_SECONDS={offset!r}: use a number of seconds"
+            ) from None
+        if fixed_now is not None and time_offset:
+            raise ConfigError("set SMALLCAPS_NOW (a fixed time) or SMALLCAPS_TIME_OFFSET_SECONDS")
         port = env.get("PORT", "3000")
         if not port.isdigit() or not 0 < int(port) < 65536:
             raise ConfigError(f"PORT={port!r}: use a TCP port number")
+        metrics_port = env.get("SMALLCAPS_METRICS_PORT") or None
+        if metrics_port is not None and not (
+            metrics_port.isdigit() and 0 < int(metrics_port) < 65536
+        ):
+            raise ConfigError(f"SMALLCAPS_METRICS_PORT={metrics_port!r}: use a TCP port number")
         slack = {
             name: env.get(name) or None
             for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN")
@@ -118,11 +138,13 @@ class Settings:
             summary_grace_seconds=int(grace),
             fanout_workers=int(workers),
             fixed_now=fixed_now,
+            time_offset_seconds=time_offset,
             slack_bot_token=slack["SLACK_BOT_TOKEN"],
             slack_signing_secret=slack["SLACK_SIGNING_SECRET"],
             slack_app_token=slack["SLACK_APP_TOKEN"],
             slack_api_url=env.get("SLACK_API_URL") or None,
             port=int(port),
+            metrics_port=int(metrics_port) if metrics_port else None,
         )
 
 

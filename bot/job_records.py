@@ -33,10 +33,11 @@ class JobRecords:
         pipe.hset(self.keys.job(job), "last_success", at.isoformat())
         pipe.execute()
 
-    def failed(self, job: str, at: datetime, error: str) -> None:
+    def failed(self, job: str, at: datetime, error: str, count: int = 1) -> None:
+        """`count` failed runs, the last at `at` with `error`."""
         pipe = self._redis().pipeline(transaction=True)
-        pipe.hincrby(self.keys.job(job), "runs", 1)
-        pipe.hincrby(self.keys.job(job), "failures", 1)
+        pipe.hincrby(self.keys.job(job), "runs", count)
+        pipe.hincrby(self.keys.job(job), "failures", count)
         pipe.hset(
             self.keys.job(job), mapping={"last_error_at": at.isoformat(), "last_error": error}
         )

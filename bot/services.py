@@ -13,7 +13,7 @@ from bot.alerts.evaluation import Evaluator
 from bot.alerts.service import Alerts
 from bot.alerts.store import AlertStore
 from bot.answers import Answerer
-from bot.clock import Clock, FixedClock, SystemClock
+from bot.clock import Clock, FixedClock, ShiftedClock, SystemClock
 from bot.config import Settings
 from bot.job_records import JobRecords
 from bot.market.cache import CachedPrices, RecordedFunds
@@ -58,9 +58,7 @@ class Services:
         market: MarketData | None = None,
     ) -> None:
         self.settings = settings
-        self.clock = clock or (
-            FixedClock(settings.fixed_now) if settings.fixed_now else SystemClock()
-        )
+        self.clock = clock or _clock_of(settings)
         self.keys = Keys(settings.key_prefix)
         self._redis = redis_client
         self._yahoo_prices = yahoo_prices or YahooPrices()
@@ -189,6 +187,14 @@ class Services:
 
     def alerts_status(self) -> AlertsStatus | None:
         return _unless_down(self.alert_store.status)
+
+
+def _clock_of(settings: Settings) -> Clock:
+    if settings.fixed_now:
+        return FixedClock(settings.fixed_now)
+    if settings.time_offset_seconds:
+        return ShiftedClock(timedelta(seconds=settings.time_offset_seconds))
+    return SystemClock()
 
 
 def _unless_down(read: Callable[[], R]) -> R | None:

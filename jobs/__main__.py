@@ -18,6 +18,7 @@ from typing import Any
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from bot.alerts.delivery import Poster
+from bot.metrics import serve_metrics
 from bot.process import start
 from bot.services import Services
 from bot.summaries.dispatch import SummaryPoster
@@ -60,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
             f"posted {summaries.counts['posted']} daily summaries"
         )
         return 0
+    if services.settings.metrics_port:
+        serve_metrics(services.settings.metrics_port)
     clock = Clock(services, poster, summary_poster)
     scheduler = clock.schedule(BlockingScheduler(timezone="UTC"))
     try:

@@ -88,6 +88,7 @@ class Clock:
         self._fanning_out = threading.Lock()
         """A long fan-out of summaries holds its own lock: alerts are not held up behind it."""
         self._backoffs = {job: Backoff() for job in JOBS}
+        self._unrecorded: dict[str, tuple[datetime, str, int]] = {}
 
     def heartbeat(self) -> bool:
         """Takes or keeps the lease; logs when this clock becomes active or stands by. While
@@ -101,7 +102,9 @@ class Clock:
             active = self.lease.hold(now)
         except (redis.RedisError, OSError) as error:
             wait = backoff.failed()
+            JOB_RUNS.labels("heartbeat").inc()
             JOB_FAILURES.labels("heartbeat").inc()
+            self._record("heartbeat", now, f"{type(error).__name__}: {error}")
             log.warning(
                 "clock %s: Redis unavailable (%s); trying again in %.0fs",
                 self.lease.owner,
@@ -175,14 +178,20 @@ class Clock:
             self._record(job, self.services.clock.now(), "")
 
     def _record(self, job: str, at: datetime, error: str) -> None:
-        """The run in Redis for `status`; a run that Redis cannot record is only logged."""
+        """The run in Redis for `status`. Failures Redis could not take (it was down) are kept
+        here and written with the next run it takes."""
+        failed = self._unrecorded.pop(job, None)
+        if error:
+            count = failed[2] + 1 if failed else 1
+            failed = (at, error[:300], count)
         try:
-            if error:
-                self.records.failed(job, at, error[:300])
-            else:
+            if failed:
+                self.records.failed(job, *failed)
+            if not error:
                 self.records.succeeded(job, at)
         except (redis.RedisError, OSError):
-            log.debug("%s: run not recorded, Redis unavailable", job)
+            if failed:
+                self._unrecorded[job] = failed
 
     def schedule(self, scheduler: BaseScheduler) -> BaseScheduler:
         """Adds the fixed jobs; the heartbeat and a first watch (catching up) run at once."""

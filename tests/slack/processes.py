@@ -47,8 +47,12 @@ class Desk:
     logs: Path
     bots: list[subprocess.Popen[bytes]] = field(default_factory=list)
     clocks: list[subprocess.Popen[str]] = field(default_factory=list)
+    running_clocks: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    extra: dict[str, str] = field(default_factory=dict)
+    """More environment for every process started from now on."""
 
-    def env(self, now: str) -> dict[str, str]:
+    def env(self, now: str | None) -> dict[str, str]:
+        """The processes' environment; `now` fixes their time (None: real or offset time)."""
         env = {
             k: v
             for k, v in os.environ.items()
@@ -58,15 +62,17 @@ class Desk:
             SMALLCAPS_DATA=f"csv:{self.market}",
             SMALLCAPS_HOME=str(self.logs / "home"),  # unused: REDIS_URL is set
             SMALLCAPS_KEY_PREFIX=self.keys.prefix,
-            SMALLCAPS_NOW=now,
             REDIS_URL=self.redis_url,
             SLACK_BOT_TOKEN=BOT_TOKEN,
             SLACK_SIGNING_SECRET=SECRET,
             SLACK_API_URL=self.stand_in.api_url,
+            **self.extra,
         )
+        if now is not None:
+            env["SMALLCAPS_NOW"] = now
         return env
 
-    def start_bot(self, now: str) -> Bot:
+    def start_bot(self, now: str | None) -> Bot:
         """`python -m bot` in HTTP mode, serving once its health check answers."""
         port = free_port()
         log = self.logs / f"bot-{len(self.bots)}.log"
@@ -95,9 +101,30 @@ class Desk:
                 process.terminate()
                 process.wait(timeout=30)
 
+    def start_clock(self) -> subprocess.Popen[bytes]:
+        """`python -m jobs`, the clock process, running until stopped; its log in `logs`."""
+        log = self.logs / f"clock-{len(self.running_clocks)}.log"
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "jobs"],
+                env=self.env(None),
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        self.running_clocks.append(process)
+        return process
+
     def stop_all(self) -> None:
         """After a test: the bots stopped, and no clock left behind by a failed assertion."""
         self.stop_bots()
+        for running in self.running_clocks:
+            if running.poll() is None:
+                running.terminate()
+                try:
+                    running.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    running.kill()
+                    running.wait(timeout=30)
         for clock in self.clocks:
             if clock.poll() is None:
                 clock.kill()
