@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot.store.keys import Keys
-from tests.ops.conftest import RedisProcess, make_desk, offset_to
+from tests.ops.conftest import RedisProcess, make_desk, offset_to, wait_until
 from tests.slack.processes import Desk, ephemeral_text, text_of
 from tests.slack.standin import SlackStandIn
 from tests.slack.test_alerts_e2e import added_rule, write_market
@@ -41,13 +41,6 @@ def desk(
     }
     yield desk
     desk.stop_all()
-
-
-def wait_until(check: object, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():  # type: ignore[operator]
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.2)
 
 
 def test_redis_stopped_and_started_again(desk: Desk, own_redis: RedisProcess) -> None:
