@@ -1,6 +1,6 @@
 """Runs every benchmark and prints its figures."""
 
-from benchmarks import alerts, analytics, http, summaries
+from benchmarks import alerts, analytics, http, load, summaries
 
 analytics.main()
 print()
@@ -9,3 +9,5 @@ print()
 alerts.main()
 print()
 summaries.main()
+print()
+load.main()

@@ -45,6 +45,7 @@ def signed_requests(url: str, stand_in: SlackStandIn, count: int) -> list[urllib
                 "channel_id": "C0BENCH",
                 "user_id": "U0BENCH",
                 "response_url": stand_in.response_url(f"bench-{n}"),
+                "trigger_id": f"{time.time_ns()}.{n}",
             }
         ).encode()
         stamp = str(int(time.time()))
@@ -90,7 +91,9 @@ def free_port() -> int:
 
 def start(command: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     """Starts a server process and waits until it answers HTTP on `port`."""
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}/healthz"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
