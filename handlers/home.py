@@ -1,4 +1,5 @@
-"""The App Home tab: the streak, year-to-date returns and levels, fresh each time it opens."""
+"""The App Home tab: the streak, year-to-date returns, levels and the bot's status, fresh each
+time it opens."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from bot.slack.blocks import home_view
 from handlers.replies import Failure, answer_or_failure
 from handlers.slack_replies import acknowledge
 
-HOME_COMMANDS = ("streak", "returns ytd", "levels")
+HOME_COMMANDS = ("streak", "returns ytd", "levels", "status")
 
 
 def register(app: App, services: Services) -> None:

@@ -150,6 +150,7 @@ def test_app_home_is_published_when_opened(bot: Bot) -> None:
     text = block_text(view["blocks"])
     assert f"{STREAK} sessions in a row" in text
     assert "Returns, YTD" in text
+    assert "Redis: ok" in text and "Clock: " in text  # the status section
 
 
 def test_healthz_and_readyz(bot: Bot) -> None:

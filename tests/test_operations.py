@@ -1,0 +1,106 @@
+"""Logs (JSON, request ids, masked secrets), the clock's back-off and Redis-down stand-by."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from bot.clock import FixedClock
+from bot.config import Settings
+from bot.logs import ContextExecutor, configure, request_id
+from bot.services import Services
+from bot.store.server import client_options
+from jobs.clock import Backoff, Clock
+from tests.factories import RecordedSummaries
+
+TOKEN = "xoxb-1234-5678-abcdefSECRET"
+
+
+@pytest.fixture(autouse=True)
+def root_logging() -> Iterator[None]:
+    """`configure` replaces the root logger's handlers: put pytest's back afterwards."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def captured(secrets: tuple[str, ...] = ()) -> tuple[io.StringIO, logging.Logger]:
+    stream = io.StringIO()
+    configure(logging.INFO, {}, secrets=secrets, stream=stream)
+    return stream, logging.getLogger("tests.operations")
+
+
+def test_logs_are_json_lines_with_the_request_id_and_no_secrets() -> None:
+    stream, log = captured(("my-signing-secret-value",))
+    token = request_id.set("req-42")
+    try:
+        log.warning("posting with %s and my-signing-secret-value", TOKEN)
+        log.info("redis at redis://:hunter2pass@redis.example:6379/0")
+        try:
+            raise RuntimeError(f"token {TOKEN} refused")
+        except RuntimeError:
+            log.exception("failed")
+    finally:
+        request_id.reset(token)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [line["level"] for line in lines] == ["warning", "info", "error"]
+    assert {line["request_id"] for line in lines} == {"req-42"}
+    assert lines[0]["message"] == "posting with [redacted] and [redacted]"
+    assert lines[1]["message"] == "redis at redis://[redacted]@redis.example:6379/0"
+    assert "RuntimeError: token [redacted] refused" in lines[2]["error"]
+    everything = stream.getvalue()
+    assert "SECRET" not in everything and "hunter2" not in everything
+    assert "my-signing-secret-value" not in everything
+
+
+def test_listener_threads_keep_the_request_id() -> None:
+    stream, log = captured()
+    token = request_id.set("req-7")
+    try:
+        with ContextExecutor(max_workers=2) as pool:
+            pool.submit(log.warning, "in a listener thread").result()
+            seen = pool.submit(request_id.get).result()
+    finally:
+        request_id.reset(token)
+    assert seen == "req-7"
+    assert json.loads(stream.getvalue())["request_id"] == "req-7"
+
+
+def test_backoff_doubles_to_its_cap_and_resets() -> None:
+    now = [0.0]
+    backoff = Backoff(first=10, cap=60, now=lambda: now[0])
+    assert [backoff.failed() for _ in range(5)] == [10, 20, 40, 60, 60]
+    assert not backoff.ready()
+    now[0] += 59
+    assert not backoff.ready()
+    now[0] += 1
+    assert backoff.ready()
+    backoff.succeeded()
+    assert backoff.failed() == 10
+
+
+def test_a_clock_without_redis_stands_by_and_does_not_raise(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    down = redis.Redis(unix_socket_path=str(tmp_path / "none.sock"), **client_options())
+    services = Services(Settings(home=tmp_path), clock=clock, redis_client=down)
+    posted: list[object] = []
+    ticker = Clock(services, posted.append, RecordedSummaries(), owner="test:1")  # type: ignore[arg-type]
+    ticker.active = True
+    assert ticker.heartbeat() is False
+    assert ticker.active is False
+    ticker.active = True  # as if it had been active: its jobs fail, back off, and do not raise
+    ticker.watch()
+    ticker.summaries()
+    assert not ticker._backoffs["watch-market"].ready()
+    assert not ticker._backoffs["dispatch-summaries"].ready()
+    assert ticker._unrecorded["watch-market"][2] == 1
+    assert posted == []
