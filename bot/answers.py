@@ -29,6 +29,7 @@ from bot.analytics.streak import streak
 from bot.analytics.valuation import valuation
 from bot.asker import Asker
 from bot.clock import Clock, exchange_today
+from bot.days import check_day
 from bot.errors import CommandError, NoDataError
 from bot.grammar import (
     EXAMPLES,
@@ -130,7 +131,7 @@ class Answerer:
             )
         if as_of and command.as_of and as_of != command.as_of:
             raise CommandError("two different as-of dates were given", "streak as of 2026-01-20")
-        day = command.as_of or as_of or today
+        day = check_day(command.as_of or as_of or today, f"{command.name} as of {today}")
         if day > today:
             raise CommandError(
                 f"{day.isoformat()} is in the future: ask about a past date",

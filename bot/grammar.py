@@ -22,6 +22,7 @@ from bot.alerts.grammar import USAGE as ALERT_USAGE
 from bot.alerts.grammar import AlertQuery, parse_alert
 from bot.analytics.precedents import HORIZONS
 from bot.analytics.returns import PERIODS
+from bot.days import check_day
 from bot.errors import CommandError
 from bot.summaries.grammar import EXAMPLE as DAILY_EXAMPLE
 from bot.summaries.grammar import USAGE as SUBSCRIBE_USAGE
@@ -222,7 +223,7 @@ def _take_as_of(text: str) -> tuple[str, date | None]:
             f"'{value}' is not a date on the calendar", "streak as of 2026-01-20"
         ) from None
     start, end = found[0].span()
-    return text[:start] + " " + text[end:], as_of
+    return text[:start] + " " + text[end:], check_day(as_of, "streak as of 2026-01-20")
 
 
 def _instrument(word: str, command: str) -> Instrument:

@@ -22,6 +22,7 @@ from bot.alerts.rules import (
     RuleSpec,
     Target,
 )
+from bot.days import check_day
 from bot.errors import CommandError
 from bot.universe import UnknownName, resolve
 
@@ -114,6 +115,7 @@ def _test(words: list[str], example_year: int) -> AlertTestQuery:
             since = date.fromisoformat(value)
         except ValueError:
             raise CommandError(f"'{value}' is not a date on the calendar", example) from None
+        check_day(since, example)
         words = words[:at]
     if not words:
         raise CommandError("say which rule to test: its number or the rule itself", example)

@@ -324,3 +324,11 @@ def test_a_button_that_is_not_ours_is_refused_politely(bot: Bot) -> None:
     (reply,) = bot.stand_in.wait_for("response/forged-button")
     assert "not one of mine" in reply.body["text"]
     assert bot.stand_in.calls_to("chat.postMessage") == []
+
+
+def test_a_command_with_the_word_payload_is_answered(bot: Bot) -> None:
+    # Bolt reads any form body containing "payload" as an interaction; the guard re-encodes it
+    bot.command("payload", response="word")
+    (call,) = bot.stand_in.wait_for("response/word")
+    assert "payload" in block_text(call.body["blocks"])
+    assert call.body["response_type"] == "ephemeral"
