@@ -117,29 +117,38 @@ def summary(name: str, latencies: list[float], rate: float) -> tuple[float, str]
     return p50, f"  {name:<28} p50 {p50:6.2f} ms   p99 {p99:6.2f} ms   {rate:7.1f} req/s"
 
 
-def main(count: int = REQUESTS) -> None:
-    stand_in = SlackStandIn().start()
-    clean = {
+def clean_environment() -> dict[str, str]:
+    """This process's environment without the bot's settings, so a developer's never leak in."""
+    return {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("SLACK_", "SMALLCAPS_", "REDIS_URL", "PORT"))
     }
+
+
+def bot_environment(scratch: Path, stand_in: SlackStandIn, secret: str) -> dict[str, str]:
+    """HTTP mode on a streak market written under `scratch`, against `stand_in`."""
+    market = scratch / "market"
+    market.mkdir()
+    write_streak_market(market)
+    return {
+        **clean_environment(),
+        "SMALLCAPS_DATA": f"csv:{market}",
+        "SMALLCAPS_HOME": str(scratch / "home"),
+        "SLACK_BOT_TOKEN": "xoxb-bench",
+        "SLACK_SIGNING_SECRET": secret,
+        "SLACK_API_URL": stand_in.api_url,
+    }
+
+
+def main(count: int = REQUESTS) -> None:
+    stand_in = SlackStandIn().start()
+    clean = clean_environment()
     processes: list[subprocess.Popen[bytes]] = []
     results = []
     with tempfile.TemporaryDirectory() as scratch:
-        market = Path(scratch) / "market"
-        market.mkdir()
-        write_streak_market(market)
         bot_port, bare_port = free_port(), free_port()
-        bot_env = {
-            **clean,
-            "SMALLCAPS_DATA": f"csv:{market}",
-            "SMALLCAPS_HOME": str(Path(scratch) / "home"),
-            "SLACK_BOT_TOKEN": "xoxb-bench",
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": stand_in.api_url,
-            "PORT": str(bot_port),
-        }
+        bot_env = {**bot_environment(Path(scratch), stand_in, SECRET), "PORT": str(bot_port)}
         bare_command = [
             sys.executable,
             "-m",

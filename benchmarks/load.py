@@ -28,8 +28,7 @@ from urllib.parse import urlencode
 import psutil
 from slack_sdk.signature import SignatureVerifier
 
-from benchmarks.http import free_port, start
-from tests.factories import write_streak_market
+from benchmarks.http import bot_environment, free_port, start
 from tests.slack.standin import SlackStandIn
 
 SECRET = "benchmark-secret"
@@ -155,24 +154,9 @@ def rss_mb(process: subprocess.Popen[bytes]) -> float:
 
 def main(count: int = REQUESTS) -> LoadFigures:
     stand_in = SlackStandIn().start()
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("SLACK_", "SMALLCAPS_", "REDIS_URL", "PORT"))
-    }
     processes: dict[str, subprocess.Popen[bytes]] = {}
     with tempfile.TemporaryDirectory() as scratch:
-        market = Path(scratch) / "market"
-        market.mkdir()
-        write_streak_market(market)
-        env = {
-            **clean,
-            "SMALLCAPS_DATA": f"csv:{market}",
-            "SMALLCAPS_HOME": str(Path(scratch) / "home"),
-            "SLACK_BOT_TOKEN": "xoxb-load",
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": stand_in.api_url,
-        }
+        env = bot_environment(Path(scratch), stand_in, SECRET)
         try:
             ports = [free_port(), free_port()]
             for n, port in enumerate(ports):
