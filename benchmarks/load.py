@@ -172,7 +172,9 @@ def main(count: int = REQUESTS) -> LoadFigures:
             figures = fire(urls, stand_in, count)
             memory = {name: rss_mb(p) for name, p in processes.items()}
         finally:
-            for process in processes.values():
+            # The first web process started the embedded Redis and stops it as it exits, once
+            # the others have gone.
+            for process in reversed(processes.values()):
                 process.terminate()
                 process.wait(timeout=30)
             stand_in.stop()
