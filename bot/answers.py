@@ -32,7 +32,6 @@ from bot.clock import Clock, exchange_today
 from bot.days import check_day
 from bot.errors import CommandError, NoDataError
 from bot.grammar import (
-    EXAMPLES,
     ChartQuery,
     EditLevelsQuery,
     FlowsQuery,
@@ -49,6 +48,8 @@ from bot.grammar import (
     ValuationQuery,
     parse,
 )
+from bot.help import GENERAL, TOPICS
+from bot.help import example as example_of
 from bot.market.data import MarketData
 from bot.reports import (
     Answer,
@@ -82,25 +83,6 @@ from bot.watched_levels import EDITABLE_KEY, WatchedLevelsStore
 DEFAULT_PRECEDENT_LENGTH = 10
 """Precedents asked for on a day without a streak of 2 or more look at runs of this length."""
 
-SUMMARIES = {
-    "streak": "sessions in a row that A's daily return beat B's, and how rare that is",
-    "returns": "index returns over a period, volatility, the spread and the year's rank",
-    "precedents": "past streaks at least this long and what followed 3, 6 and 12 months on",
-    "sizes": "the change by size segment, mega to micro, and whether it is inverse to size",
-    "levels": "support, breakout and resistance, highs, lows and averages, with distances",
-    "sectors": "small-cap sectors next to their large-cap twins",
-    "chart": "a chart of A and B rebased to 100, and the A/B ratio with its 50-day average",
-    "valuation": "P/E, P/B, P/S and P/CF of small vs large caps (IWM vs SPY)",
-    "flows": "implied net flows and assets of IWM, VB, IJR and VBR from the days recorded",
-    "macro": "yields, volatility and credit, with their recent change",
-    "status": "where the data comes from and how fresh it is",
-    "alert": "alerts on levels, moves, the spread and the streak, posted in this channel",
-    "subscribe": "a daily summary at your time and zone, or the built-in alerts",
-    "unsubscribe": "stop this channel's daily summary or its built-in alerts",
-    "subscriptions": "this channel's daily summary and alert rules",
-    "help": "this list, or one command explained",
-}
-
 
 class Answerer:
     def __init__(
@@ -123,11 +105,11 @@ class Answerer:
         """The answer to `text`, as it would have been given on `as_of` (default: today), for
         `asker` (whose workspace's watched levels apply, and whose channel's alerts)."""
         today = exchange_today(self.clock)
-        command = parse(text, example_year=today.year - 1)
+        command = parse(text, today)
         if isinstance(command.query, _CHANGES) and (command.as_of or as_of):
             raise CommandError(
                 f"`{command.name}` changes what happens from now on: drop the as-of date",
-                EXAMPLES[command.name][1],
+                example_of(command.name),
             )
         if as_of and command.as_of and as_of != command.as_of:
             raise CommandError("two different as-of dates were given", "streak as of 2026-01-20")
@@ -233,9 +215,12 @@ class Answerer:
             case SubscriptionsQuery():
                 return self.subscriptions.listing(_require(asker, "subscriptions")), None, None
             case HelpQuery(topic):
-                names = [topic] if topic else list(EXAMPLES)
-                usages = [Usage(EXAMPLES[n][0], SUMMARIES[n], EXAMPLES[n][1]) for n in names]
-                return HelpReport(topic, usages), None, None
+                topics = [TOPICS[topic]] if topic else list(TOPICS.values())
+                usages = [
+                    Usage(t.name, t.summary, list(t.forms), list(t.details), t.example)
+                    for t in topics
+                ]
+                return HelpReport(topic, usages, list(GENERAL)), None, None
         raise AssertionError(f"unhandled query {query!r}")
 
     def _alert(

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from bot.amounts import is_digits
+
 
 class ConfigError(ValueError):
     """An environment variable holds a value the bot cannot use."""
@@ -80,22 +82,22 @@ class Settings:
                 f"SMALLCAPS_KEY_PREFIX={prefix!r}: use letters, digits, '_', '.' or '-', then ':'"
             )
         refresh = env.get("SMALLCAPS_REFRESH_SECONDS", "900")
-        if not refresh.isdigit() or int(refresh) < 1:
+        if not is_digits(refresh) or int(refresh) < 1:
             raise ConfigError(
                 f"SMALLCAPS_REFRESH_SECONDS={refresh!r}: use a whole number of seconds"
             )
         freshness = env.get("SMALLCAPS_FRESHNESS_SECONDS", "1800")
-        if not freshness.isdigit() or int(freshness) < 60:
+        if not is_digits(freshness) or int(freshness) < 60:
             raise ConfigError(
                 f"SMALLCAPS_FRESHNESS_SECONDS={freshness!r}: use a whole number of seconds, >= 60"
             )
         grace = env.get("SMALLCAPS_SUMMARY_GRACE_SECONDS", str(3 * 3600))
-        if not grace.isdigit():
+        if not is_digits(grace):
             raise ConfigError(
                 f"SMALLCAPS_SUMMARY_GRACE_SECONDS={grace!r}: use a whole number of seconds"
             )
         workers = env.get("SMALLCAPS_FANOUT_WORKERS", "8")
-        if not workers.isdigit() or not 1 <= int(workers) <= 64:
+        if not is_digits(workers) or not 1 <= int(workers) <= 64:
             raise ConfigError(f"SMALLCAPS_FANOUT_WORKERS={workers!r}: use a number from 1 to 64")
         fixed_now = _moment(env.get("SMALLCAPS_NOW") or None)
         offset = env.get("SMALLCAPS_TIME_OFFSET_SECONDS", "0") or "0"
@@ -108,11 +110,11 @@ class Settings:
         if fixed_now is not None and time_offset:
             raise ConfigError("set SMALLCAPS_NOW (a fixed time) or SMALLCAPS_TIME_OFFSET_SECONDS")
         port = env.get("PORT", "3000")
-        if not port.isdigit() or not 0 < int(port) < 65536:
+        if not is_digits(port) or not 0 < int(port) < 65536:
             raise ConfigError(f"PORT={port!r}: use a TCP port number")
         metrics_port = env.get("SMALLCAPS_METRICS_PORT") or None
         if metrics_port is not None and not (
-            metrics_port.isdigit() and 0 < int(metrics_port) < 65536
+            is_digits(metrics_port) and 0 < int(metrics_port) < 65536
         ):
             raise ConfigError(f"SMALLCAPS_METRICS_PORT={metrics_port!r}: use a TCP port number")
         slack = {

@@ -22,3 +22,14 @@ class NoDataError(UserFacingError):
 
 class UpstreamError(UserFacingError):
     """The market data source failed and there is no earlier data to fall back on."""
+
+
+SHOWN_CHARACTERS = 24
+"""At most this much of a person's bad input is quoted back in an error."""
+
+
+def shown(text: str, limit: int = SHOWN_CHARACTERS) -> str:
+    """`text` quoted for an error message, cut to its first `limit` characters: an error about
+    a 3,000-character word must still fit in one Slack section."""
+    flat = " ".join(text.split())
+    return f"'{flat}'" if len(flat) <= limit else f"'{flat[: limit - 1]}…'"

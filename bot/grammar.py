@@ -17,21 +17,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.alerts.grammar import EXAMPLE as ALERT_EXAMPLE
-from bot.alerts.grammar import USAGE as ALERT_USAGE
-from bot.alerts.grammar import AlertQuery, parse_alert
+from bot.alerts.grammar import LEVELS, AlertQuery, parse_alert
+from bot.amounts import Bounds, is_digits, number, whole_number
 from bot.analytics.precedents import HORIZONS
 from bot.analytics.returns import PERIODS
-from bot.days import check_day
-from bot.errors import CommandError
-from bot.summaries.grammar import EXAMPLE as DAILY_EXAMPLE
-from bot.summaries.grammar import USAGE as SUBSCRIBE_USAGE
+from bot.days import EARLIEST_DAY, check_day
+from bot.errors import CommandError, shown
+from bot.help import PERIOD_LIST, TOPICS
+from bot.help import example as example_of
+from bot.names import instrument
 from bot.summaries.grammar import (
     SubscriptionQuery,
     parse_subscription,
     parse_subscriptions,
 )
-from bot.universe import NDX, RUT, SPX, Instrument, UnknownName, is_known, resolve
+from bot.universe import NASDAQ, RUT, SPX, Instrument, is_known
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class StreakQuery:
 @dataclass(frozen=True)
 class ReturnsQuery:
     period: str = "ytd"
-    instruments: tuple[Instrument, ...] = (RUT, SPX, NDX)
+    instruments: tuple[Instrument, ...] = (RUT, SPX, NASDAQ)
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,8 @@ Query = (
 )
 
 
-Parser = Callable[[list[str], int], Query]
+Parser = Callable[[list[str], date | None], Query]
+"""A command's words after its name, and today (None: no bound on the years named)."""
 
 
 @dataclass(frozen=True)
@@ -135,26 +136,6 @@ class Command:
     name: str
     query: Query = field(default_factory=HelpQuery)
     as_of: date | None = None
-
-
-EXAMPLES: dict[str, tuple[str, str]] = {
-    "streak": ("streak [A vs B]", "streak iwm vs spy"),
-    "returns": ("returns [period] [names...]", "returns ytd"),
-    "precedents": ("precedents [min_sessions] [3m|6m|12m]", "precedents 12"),
-    "sizes": ("sizes [period]", "sizes"),
-    "levels": ("levels [name] | levels set <value> <label> | levels remove <value>", "levels rut"),
-    "sectors": ("sectors [period]", "sectors 3m"),
-    "chart": ("chart [period] [A vs B]", "chart 1y"),
-    "valuation": ("valuation", "valuation"),
-    "flows": ("flows", "flows"),
-    "macro": ("macro", "macro"),
-    "status": ("status", "status"),
-    "alert": (ALERT_USAGE, ALERT_EXAMPLE),
-    "subscribe": (SUBSCRIBE_USAGE, DAILY_EXAMPLE),
-    "unsubscribe": ("unsubscribe daily | unsubscribe alerts", "unsubscribe daily"),
-    "subscriptions": ("subscriptions", "subscriptions"),
-    "help": ("help [command]", "help streak"),
-}
 
 
 def subcommand_of(text: str) -> str:
@@ -165,7 +146,7 @@ def subcommand_of(text: str) -> str:
         return "help"
     word = words[0].lower()
     word = _SYNONYMS.get(word, word)
-    return word if word in EXAMPLES else "other"
+    return word if word in TOPICS else "other"
 
 
 _SYNONYMS = {
@@ -186,25 +167,28 @@ _SYNONYMS = {
 }
 _VERSUS = {"vs", "vs.", "v", "versus", "against"}
 _AS_OF = re.compile(r"(?:^|\s)(?:--as-of(?:=|\s+)|as\s+of\s+)(\S*)", re.IGNORECASE)
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_PERIOD_SHAPE = re.compile(r"\d+[a-z]{1,3}|[a-z]td")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_PERIOD_SHAPE = re.compile(r"\d+[a-z]{1,3}|[a-z]td", re.ASCII)
 _COMMAND_PREFIX = re.compile(r"^/?smallcaps\b", re.IGNORECASE)
+_MIN_LENGTHS = Bounds(1, 250, whole=True, unit=" sessions")
 
 
-def parse(text: str, example_year: int = 2025) -> Command:
-    """The command `text` asks for; CommandError says what is wrong and shows a correct example."""
+def parse(text: str, today: date | None = None) -> Command:
+    """The command `text` asks for; CommandError says what is wrong and shows a correct example.
+
+    `today` bounds the years a command may name (a year still to come is an error)."""
     text, as_of = _take_as_of(text)
     words = _COMMAND_PREFIX.sub("", text.strip()).split()
     if not words:
         return Command("help", HelpQuery(), as_of)
     word = words[0].lower()
     name = _SYNONYMS.get(word, word)
-    if name not in EXAMPLES:
-        close = difflib.get_close_matches(word, list(EXAMPLES) + list(_SYNONYMS), n=1, cutoff=0.6)
+    if name not in TOPICS:
+        close = difflib.get_close_matches(word, list(TOPICS) + list(_SYNONYMS), n=1, cutoff=0.6)
         hint = f"did you mean `{_SYNONYMS.get(close[0], close[0])}`? " if close else ""
-        raise CommandError(f"unknown command '{words[0]}': {hint}try `help`", "streak")
+        raise CommandError(f"unknown command {shown(words[0])}: {hint}try `help`", "streak")
     parser = _PARSERS[name]
-    return Command(name, parser(words[1:], example_year), as_of)
+    return Command(name, parser(words[1:], today), as_of)
 
 
 def _take_as_of(text: str) -> tuple[str, date | None]:
@@ -215,43 +199,54 @@ def _take_as_of(text: str) -> tuple[str, date | None]:
         raise CommandError("give one as-of date, not several", "streak as of 2026-01-20")
     value = found[0].group(1)
     if not _DATE.fullmatch(value):
-        raise CommandError(f"'{value}' is not a date: use YYYY-MM-DD", "streak as of 2026-01-20")
+        raise CommandError(
+            f"{shown(value)} is not a date: use YYYY-MM-DD", "streak as of 2026-01-20"
+        )
     try:
         as_of = date.fromisoformat(value)
     except ValueError:
         raise CommandError(
-            f"'{value}' is not a date on the calendar", "streak as of 2026-01-20"
+            f"{shown(value)} is not a date on the calendar", "streak as of 2026-01-20"
         ) from None
     start, end = found[0].span()
     return text[:start] + " " + text[end:], check_day(as_of, "streak as of 2026-01-20")
 
 
-def _instrument(word: str, command: str) -> Instrument:
-    try:
-        return resolve(word)
-    except UnknownName as error:
-        raise CommandError(str(error), EXAMPLES[command][1]) from None
-
-
-def _period(word: str, command: str, example_year: int) -> str | None:
-    """`word` as a period, None when it is not one; an error when it looks like a mistyped one."""
+def _period(word: str, command: str, today: date | None) -> str | None:
+    """`word` as a period, None when it is not one; an error when it looks like a mistyped one
+    or names a year before any data or still to come."""
     lowered = word.lower()
     if lowered in PERIODS:
         return lowered
-    if lowered.isdigit() and len(lowered) == 4 and 1900 <= int(lowered) <= 2100:
+    if len(lowered) == 4 and is_digits(lowered):
+        year = int(lowered)
+        if year < EARLIEST_DAY.year:
+            raise CommandError(
+                f"{year} is before any market data: name a year from {EARLIEST_DAY.year} on",
+                f"{command} 2013",
+            )
+        if today is not None and year > today.year:
+            raise CommandError(
+                f"{year} has not happened yet: name a year up to {today.year}", f"{command} ytd"
+            )
         return lowered
     if is_known(word) and not _PERIOD_SHAPE.fullmatch(lowered):
         return None
     close = difflib.get_close_matches(lowered, PERIODS, n=1, cutoff=0.6)
     if close or _PERIOD_SHAPE.fullmatch(lowered) or lowered.isdigit():
-        first = close[0] if close else "ytd"
-        options = ", ".join(dict.fromkeys([first, "1m", "3m", str(example_year)]))
-        raise CommandError(f"unknown period '{word}': try {options}", f"{command} {first}")
+        raise CommandError(
+            _unknown_period(word, close), f"{command} {close[0] if close else 'ytd'}"
+        )
     return None
 
 
+def _unknown_period(word: str, close: list[str]) -> str:
+    hint = f"did you mean {close[0]}? " if close else ""
+    return f"unknown period {shown(word)}: {hint}use {PERIOD_LIST} or a year such as 2013"
+
+
 def _no_arguments(command: str, query: Query) -> Parser:
-    def parse_none(words: list[str], example_year: int) -> Query:
+    def parse_none(words: list[str], today: date | None) -> Query:
         if words:
             raise CommandError(f"`{command}` takes no arguments", command)
         return query
@@ -259,35 +254,43 @@ def _no_arguments(command: str, query: Query) -> Parser:
     return parse_none
 
 
-def _streak(words: list[str], example_year: int) -> StreakQuery:
+def _streak(words: list[str], today: date | None) -> StreakQuery:
     a, b = _pair(words, "streak")
     return StreakQuery(a, b)
 
 
 def _pair(words: list[str], command: str) -> tuple[Instrument, Instrument]:
+    """`A vs B`, `A/B`, `A B` or `A` (against the S&P 500): two different instruments."""
+    example = example_of(command)
     if not words:
         return RUT, SPX
-    if len(words) == 1 and "/" not in words[0]:
-        return _instrument(words[0], command), SPX
-    if len(words) == 1:
+    if len(words) == 1 and "/" in words[0]:
         left, _, right = words[0].partition("/")
         words = [left, "vs", right]
+    if words[0].lower() in _VERSUS or words[-1].lower() in _VERSUS:
+        raise CommandError("`vs` takes a name on each side", example)
     if len(words) == 3 and words[1].lower() in _VERSUS:
-        return _instrument(words[0], command), _instrument(words[2], command)
-    if len(words) == 2:
-        return _instrument(words[0], command), _instrument(words[1], command)
-    raise CommandError(f"could not read '{' '.join(words)}' as A vs B", EXAMPLES[command][1])
+        words = [words[0], words[2]]
+    if len(words) == 1:
+        a, b = instrument(words[0], example), SPX
+    elif len(words) == 2 and all(words):
+        a, b = instrument(words[0], example), instrument(words[1], example)
+    else:
+        raise CommandError(f"could not read {shown(' '.join(words))} as A vs B", example)
+    if a == b:
+        raise CommandError(f"compare two different names, not {a.name} with itself", example)
+    return a, b
 
 
-def _returns(words: list[str], example_year: int) -> ReturnsQuery:
+def _returns(words: list[str], today: date | None) -> ReturnsQuery:
     period: str | None = None
     instruments: list[Instrument] = []
     for word in words:
-        as_period = _period(word, "returns", example_year) if period is None else None
+        as_period = _period(word, "returns", today) if period is None else None
         if as_period is not None:
             period = as_period
         else:
-            instruments.append(_instrument(word, "returns"))
+            instruments.append(instrument(word, example_of("returns")))
     if len(instruments) > 12:
         raise CommandError("ask for at most 12 names at once", "returns ytd rut spx")
     default = ReturnsQuery()
@@ -295,73 +298,65 @@ def _returns(words: list[str], example_year: int) -> ReturnsQuery:
 
 
 def _single_period(command: str, default: str) -> Parser:
-    def parse_period(words: list[str], example_year: int) -> Query:
+    def parse_period(words: list[str], today: date | None) -> Query:
         if len(words) > 1:
             raise CommandError(f"`{command}` takes one period at most", f"{command} {default}")
-        period = _period(words[0], command, example_year) if words else default
+        period = _period(words[0], command, today) if words else default
         if period is None:
-            raise CommandError(
-                f"unknown period '{words[0]}': try ytd, 1m, 3m, {example_year}",
-                f"{command} {default}",
-            )
+            raise CommandError(_unknown_period(words[0], []), f"{command} {default}")
         return SizesQuery(period) if command == "sizes" else SectorsQuery(period)
 
     return parse_period
 
 
-def _precedents(words: list[str], example_year: int) -> PrecedentsQuery:
+def _precedents(words: list[str], today: date | None) -> PrecedentsQuery:
+    example = example_of("precedents")
     min_length: int | None = None
     horizon = "12m"
     rest = []
     for word in words:
         lowered = word.lower()
-        if lowered.isdigit() and min_length is None:
-            min_length = int(lowered)
-            if not 1 <= min_length <= 250:
-                raise CommandError(
-                    "the minimum streak length is 1 to 250 sessions", "precedents 12"
-                )
+        if is_digits(lowered) and min_length is None:
+            min_length = whole_number(lowered, "the minimum streak length", _MIN_LENGTHS, example)
         elif lowered in HORIZONS or lowered == "1y":
             horizon = "12m" if lowered == "1y" else lowered
         else:
             rest.append(word)
     if rest and not any(w.lower() in _VERSUS or "/" in w for w in rest):
         raise CommandError(
-            f"could not read '{' '.join(rest)}': give a length and a horizon", "precedents 12 6m"
+            f"could not read {shown(' '.join(rest))}: give a length, a horizon (3m, 6m or 12m) "
+            "and A vs B",
+            example,
         )
     a, b = _pair(rest, "precedents")
     return PrecedentsQuery(min_length, horizon, a, b)
 
 
-def _chart(words: list[str], example_year: int) -> ChartQuery:
-    period = _period(words[0], "chart", example_year) if words else None
+def _chart(words: list[str], today: date | None) -> ChartQuery:
+    period = _period(words[0], "chart", today) if words else None
     rest = words[1:] if period else words
     if rest and len(rest) != 3 and not (len(rest) == 1 and "/" in rest[0]):
-        raise CommandError(f"could not read '{' '.join(rest)}' as A vs B", "chart 1y iwm vs spy")
+        raise CommandError(
+            f"could not read {shown(' '.join(rest))} as A vs B", "chart 1y iwm vs spy"
+        )
     a, b = _pair(rest, "chart")
     return ChartQuery(period or ChartQuery.period, a, b)
 
 
-def _levels(words: list[str], example_year: int) -> LevelsQuery | EditLevelsQuery:
+def _levels(words: list[str], today: date | None) -> LevelsQuery | EditLevelsQuery:
     if words and words[0].lower() in ("set", "remove"):
         return _edit_levels(words[0].lower(), words[1:])
     if len(words) > 1:
         raise CommandError("`levels` takes one name at most", "levels rut")
-    return LevelsQuery(_instrument(words[0], "levels")) if words else LevelsQuery()
+    return LevelsQuery(instrument(words[0], "levels rut")) if words else LevelsQuery()
 
 
-_LEVEL_VALUE = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?|\d{1,7}(\.\d+)?")
 _LABEL = re.compile(r"[\w .,'&/()+-]{1,40}")
 
 
 def _edit_levels(action: str, words: list[str]) -> EditLevelsQuery:
     example = "levels set 2750 Resistance" if action == "set" else "levels remove 2750"
-    if not words or not _LEVEL_VALUE.fullmatch(words[0]):
-        got = f"'{words[0]}'" if words else "nothing"
-        raise CommandError(f"a level is a number such as 2750 or 2,750.5, not {got}", example)
-    value = float(words[0].replace(",", ""))
-    if not 0 < value < 10_000_000:
-        raise CommandError("a level is a positive number below 10,000,000", example)
+    value = number(words[0] if words else None, "a level", LEVELS, example)
     if action == "remove":
         if len(words) > 1:
             raise CommandError("`levels remove` takes just the level", example)
@@ -374,12 +369,12 @@ def _edit_levels(action: str, words: list[str]) -> EditLevelsQuery:
     return EditLevelsQuery("set", value, label)
 
 
-def _help(words: list[str], example_year: int) -> HelpQuery:
+def _help(words: list[str], today: date | None) -> HelpQuery:
     if not words:
         return HelpQuery()
     topic = _SYNONYMS.get(words[0].lower(), words[0].lower())
-    if topic not in EXAMPLES:
-        raise CommandError(f"there is no command '{words[0]}' to explain", "help streak")
+    if topic not in TOPICS:
+        raise CommandError(f"there is no command {shown(words[0])} to explain", "help streak")
     return HelpQuery(topic)
 
 

@@ -265,6 +265,8 @@ class ChartReport:
 class Usage:
     command: str
     summary: str
+    forms: list[str]
+    details: list[str]
     example: str
 
 
@@ -272,6 +274,8 @@ class Usage:
 class HelpReport:
     topic: str | None
     usages: list[Usage]
+    general: list[str] = field(default_factory=list)
+    """What holds for every command: dates, and which words are names."""
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from bot.errors import shown
+
 
 @dataclass(frozen=True)
 class Instrument:
@@ -35,13 +37,16 @@ def _etf(symbol: str, name: str, *aliases: str) -> Instrument:
 
 RUT = Instrument("rut", "Russell 2000", ("^RUT",), ("r2k", "russell", "russell2000", "small"))
 SPX = Instrument("spx", "S&P 500", ("^GSPC",), ("sp500", "s&p", "s&p500", "gspc", "large"))
-NDX = Instrument("ndx", "Nasdaq Composite", ("^IXIC",), ("nasdaq", "comp", "ixic"))
+NASDAQ = Instrument(
+    "nasdaq", "Nasdaq Composite", ("^IXIC",), ("ixic", "comp", "composite", "nasdaqcomposite")
+)
+NDX = Instrument("ndx", "Nasdaq-100", ("^NDX",), ("nasdaq100", "nasdaq-100", "nq100"))
 MID = Instrument("mid", "S&P MidCap 400", ("^SP400", "^MID", "MDY"), ("sp400", "s&p400", "midcap"))
 SML = Instrument("sml", "S&P SmallCap 600", ("^SP600", "IJR"), ("sp600", "s&p600"))
 MICRO = Instrument("micro", "Russell Microcap", ("^RUMIC", "IWC"), ("microcap", "rumic"))
 MEGA = Instrument("mega", "Mega caps (S&P top names)", ("XLG", "MGK"), ("megacap", "megacaps"))
 
-INDICES = (RUT, SPX, NDX, MID, SML, MICRO, MEGA)
+INDICES = (RUT, SPX, NASDAQ, NDX, MID, SML, MICRO, MEGA)
 
 ETFS = (
     _etf("IWM", "iShares Russell 2000 ETF"),
@@ -109,6 +114,10 @@ for _kind in range(3):
         for _name in _names_by_precedence(_instrument)[_kind]:
             _BY_NAME[_name] = _instrument
 
+_BY_SYMBOL: dict[str, Instrument] = {}
+for _instrument in reversed(UNIVERSE):
+    _BY_SYMBOL[_instrument.symbol] = _instrument
+
 _YAHOO_SYMBOL = re.compile(r"\^?[A-Z0-9][A-Z0-9.\-=]{0,14}")
 
 
@@ -117,16 +126,25 @@ class UnknownName(ValueError):
 
 
 def resolve(name: str) -> Instrument:
-    """The instrument a user means by `name`: a key, an alias or any Yahoo symbol."""
+    """The instrument a user means by `name`: a key, an alias or any Yahoo symbol; `$NOW` is
+    always the symbol NOW (bot.names decides which bare words may be symbols)."""
+    if name.startswith("$"):
+        return _symbol(name[1:], name)
     known = _BY_NAME.get(name.strip().lower())
     if known is not None:
         return known
-    symbol = name.strip().upper()
+    return _symbol(name, name)
+
+
+def _symbol(text: str, name: str) -> Instrument:
+    symbol = text.strip().upper()
+    if symbol in _BY_SYMBOL:
+        return _BY_SYMBOL[symbol]
     if _YAHOO_SYMBOL.fullmatch(symbol):
         return Instrument(symbol, symbol, (symbol,))
     hint = suggest(name)
     tip = f"did you mean {hint}?" if hint else "try rut, spx, iwm or a Yahoo symbol like ^RUT"
-    raise UnknownName(f"'{name}' is not an index, ETF or symbol I know: {tip}")
+    raise UnknownName(f"{shown(name)} is not an index, ETF or symbol I know: {tip}")
 
 
 def suggest(name: str) -> str | None:

@@ -11,6 +11,7 @@ from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.amounts import is_digits
 from bot.services import Services
 from bot.slack.blocks import (
     PAUSE_ALERT_ACTION,
@@ -66,7 +67,7 @@ def register(app: App, services: Services) -> None:
         action = body["actions"][0]
         verb = "pause" if action["action_id"] == PAUSE_ALERT_ACTION else "remove"
         rule = str(action.get("value", ""))
-        if not rule.isdigit():
+        if not is_digits(rule):
             respond_failure(respond, Failure("that button is not one of mine"))
             return
         result = answer_or_failure(services.answerer, f"alert {verb} {rule}", asker=asker_of(body))

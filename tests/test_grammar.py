@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from bot.errors import CommandError
 from bot.grammar import (
-    EXAMPLES,
     ChartQuery,
     EditLevelsQuery,
     HelpQuery,
@@ -23,12 +22,13 @@ from bot.grammar import (
     StreakQuery,
     parse,
 )
-from bot.universe import NDX, RUT, SPX, resolve
+from bot.help import PERIOD_LIST, TOPICS
+from bot.universe import NASDAQ, RUT, SPX, resolve
 
 
 def test_defaults() -> None:
     assert parse("streak").query == StreakQuery(RUT, SPX)
-    assert parse("returns").query == ReturnsQuery("ytd", (RUT, SPX, NDX))
+    assert parse("returns").query == ReturnsQuery("ytd", (RUT, SPX, NASDAQ))
     assert parse("").query == HelpQuery()
     assert parse("levels").query == LevelsQuery(RUT)
     assert parse("sizes").query == SizesQuery("1d")
@@ -127,7 +127,7 @@ def test_as_of_anywhere(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("returns ytdd", "unknown period 'ytdd': try ytd, 1m, 3m, 2025"),
+        ("returns ytdd", f"unknown period 'ytdd': did you mean ytd? use {PERIOD_LIST}"),
         ("returns 7w", "unknown period '7w'"),
         ("strek", "unknown command 'strek': did you mean `streak`?"),
         ("streak as of 2026-13-01", "is not a date on the calendar"),
@@ -135,13 +135,14 @@ def test_as_of_anywhere(text: str) -> None:
         ("streak as of 2026-01-01 as of 2026-01-02", "one as-of date"),
         ("streak a vs b vs c", "could not read"),
         ("streak $$$", "is not an index, ETF or symbol"),
-        ("precedents 0", "1 to 250"),
+        ("precedents 0", "a whole number from 1 to 250 sessions, not '0'"),
         ("macro now", "takes no arguments"),
         ("sectors ytd 3m", "one period at most"),
         ("help nothing", "no command 'nothing'"),
-        ("levels set", "a level is a number"),
-        ("levels set 27x0 breakout", "not '27x0'"),
-        ("levels set 0 zero", "positive number"),
+        ("levels set", "expected a level, got nothing"),
+        ("levels set 27x0 breakout", "got '27x0'"),
+        ("levels set 0 zero", "a level is more than 0 and below 10,000,000, not '0'"),
+        ("levels set -2750 breakout", "not '-2750'"),
         ("levels set 2750 <!channel>", "a label is up to 40"),
         ("levels remove 2750 now", "just the level"),
     ],
@@ -155,13 +156,88 @@ def test_helpful_errors(text: str, message: str) -> None:
 
 
 def test_every_example_parses() -> None:
-    for name, (_, example) in EXAMPLES.items():
-        assert parse(example).name == name
+    for name, topic in TOPICS.items():
+        assert parse(topic.example).name == name
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("returns ytd now", "'now' is a word here, not a name: answers are for now"),
+        ("returns max", "'max' is a word here, not a name: for the longest span use 5y"),
+        ("returns last month", "'last' is a word here, not a name: for the last month use 1m"),
+        ("streak rut vs", "`vs` takes a name on each side"),
+        ("streak vs spx", "`vs` takes a name on each side"),
+        ("streak rut vs rut", "compare two different names, not Russell 2000 with itself"),
+        ("streak spx", "not S&P 500 with itself"),
+        ("chart 1y iwm vs iwm", "compare two different names"),
+        ("levels month", "'month' is a word here"),
+        ("returns ytd all", "'all' is a word here"),
+        ("streak rut vs on", "write $ON"),
+    ],
+)
+def test_words_of_the_grammar_and_of_time_are_never_tickers(text: str, message: str) -> None:
+    with pytest.raises(CommandError) as caught:
+        parse(text)
+    assert message in caught.value.message
+    parse(caught.value.example)
+
+
+def test_a_symbol_is_always_a_symbol_when_written_as_one() -> None:
+    query = parse("returns ytd $NOW $ON ^VIX").query
+    assert isinstance(query, ReturnsQuery)
+    assert [i.symbol for i in query.instruments] == ["NOW", "ON", "^VIX"]
+    assert resolve("$IWM") == resolve("iwm")  # a known symbol is its instrument
+
+
+def test_ndx_is_the_nasdaq_100_and_the_composite_has_its_own_names() -> None:
+    assert resolve("ndx").symbol == "^NDX" and resolve("ndx").name == "Nasdaq-100"
+    assert {resolve(n).symbol for n in ("nasdaq", "ixic", "comp", "^IXIC")} == {"^IXIC"}
+
+
+def test_a_period_error_lists_every_period() -> None:
+    for text in ("returns 7w", "sizes 2x", "sectors ytdd", "sizes aapl"):
+        with pytest.raises(CommandError) as caught:
+            parse(text)
+        assert PERIOD_LIST in caught.value.message, text
+
+
+def test_a_year_still_to_come_is_bad_input_and_a_past_one_is_not() -> None:
+    today = date(2026, 12, 2)
+    with pytest.raises(CommandError, match="2027 has not happened yet"):
+        parse("returns 2027", today)
+    with pytest.raises(CommandError, match="before any market data"):
+        parse("returns 1899", today)
+    assert parse("returns 2026", today).query == ReturnsQuery("2026", (RUT, SPX, NASDAQ))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "precedents ²",
+        "precedents 9999999999999999999999999999999999",
+        "levels set 1e400 high",
+        "levels set ٣٠٠٠ high",
+        "alert remove ²",
+        "alert pause #¹²",
+        "alert test ³",
+        "alert add streak " + "9" * 400,
+        "alert add rut above " + "9" * 400,
+        "alert add rut above 2750 cooldown " + "9" * 400,
+        "alert add rut above 2750 band 1e9",
+        "alert add rut above 2750 cooldown 1.5",
+        "subscribe daily at ²:³⁰",
+    ],
+)
+def test_numbers_are_read_once_with_bounds_never_an_internal_error(text: str) -> None:
+    with pytest.raises(CommandError) as caught:
+        parse(text)
+    assert len(caught.value.message) < 200
 
 
 WORDS = st.sampled_from(
     [
-        *EXAMPLES,
+        *TOPICS,
         "vs",
         "as",
         "of",
@@ -206,4 +282,4 @@ def test_any_text_parses_or_fails_clearly(text: str) -> None:
     except CommandError as error:
         assert error.message and error.example
     else:
-        assert command.name in EXAMPLES
+        assert command.name in TOPICS

@@ -22,9 +22,10 @@ from bot.alerts.rules import (
     RuleSpec,
     Target,
 )
+from bot.amounts import Bounds, is_digits, number, rule_id, whole_number
 from bot.days import check_day
-from bot.errors import CommandError
-from bot.universe import UnknownName, resolve
+from bot.errors import CommandError, shown
+from bot.names import instrument
 
 
 @dataclass(frozen=True)
@@ -61,20 +62,23 @@ AlertQuery = (
     AddAlertQuery | AlertListQuery | AlertRuleQuery | AlertTestQuery | AlertsSubscriptionQuery
 )
 
-USAGE = (
-    "alert add <target> above|below|crosses <level> [close|intraday] [once|every] [band 0.5%] "
-    "| alert add <target> move <pct> | alert add spread <pts> | alert add streak <n> "
-    "| alert list | alert remove|pause|resume <id> | alert test <id or rule> since <date>"
-)
 EXAMPLE = "alert add rut above 2750"
 
-MAX_BAND_PCT = 10.0
-MAX_COOLDOWN_SESSIONS = 250
-_NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?|[+-]?\.\d+%?")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+LEVELS = Bounds(0, 10_000_000, low_open=True, high_open=True)
+"""A price or ratio level: positive, below ten million."""
+MOVES = Bounds(0, 50, low_open=True, unit="%")
+"""A day's move, either way: more than 0% and at most 50%."""
+SPREADS = Bounds(0, 25, low_open=True, unit=" pts")
+"""Small minus large daily return, either way: more than 0 and at most 25 points."""
+STREAKS = Bounds(2, 250, whole=True, unit=" sessions")
+BANDS = Bounds(0, 10, unit="%")
+"""How far back past a level a fired level rule must go to re-arm."""
+COOLDOWNS = Bounds(0, 250, whole=True, unit=" sessions")
+"""Sessions a rule stays quiet after firing (0: it may fire again in the same session)."""
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
-def parse_alert(words: list[str], example_year: int) -> AlertQuery:
+def parse_alert(words: list[str], today: date | None) -> AlertQuery:
     if not words:
         raise CommandError("say what to do: add, list, remove, pause, resume or test", EXAMPLE)
     action, rest = words[0].lower(), words[1:]
@@ -89,38 +93,40 @@ def parse_alert(words: list[str], example_year: int) -> AlertQuery:
         action = canonical.get(action, action)
         return AlertRuleQuery(action, _rule_id(rest, f"alert {action} 3"))
     if action == "test":
-        return _test(rest, example_year)
+        return _test(rest, today)
     raise CommandError(
-        f"unknown alert action '{words[0]}': use add, list, remove, pause, resume or test", EXAMPLE
+        f"unknown alert action {shown(words[0])}: use add, list, remove, pause, resume or test",
+        EXAMPLE,
     )
 
 
 def _rule_id(words: list[str], example: str) -> int:
-    if len(words) != 1 or not words[0].lstrip("#").isdigit():
-        got = " ".join(words) or "nothing"
-        raise CommandError(f"give the rule's number from `alert list`, not {got}", example)
-    return int(words[0].lstrip("#"))
+    if len(words) > 1:
+        raise CommandError(
+            f"give one rule's number from `alert list`, not {shown(' '.join(words))}", example
+        )
+    return rule_id(words[0] if words else None, example)
 
 
-def _test(words: list[str], example_year: int) -> AlertTestQuery:
-    example = f"alert test rut crosses 2750 since {example_year}-01-01"
+def _test(words: list[str], today: date | None) -> AlertTestQuery:
+    example = f"alert test rut crosses 2750 since {today.year - 1 if today else 2025}-01-01"
     since: date | None = None
     lowered = [w.lower() for w in words]
     if "since" in lowered:
         at = lowered.index("since")
         value = words[at + 1] if at + 1 < len(words) else ""
         if not _DATE.fullmatch(value) or at + 2 != len(words):
-            raise CommandError(f"`since` takes a date YYYY-MM-DD, not '{value}'", example)
+            raise CommandError(f"`since` takes a date YYYY-MM-DD, not {shown(value)}", example)
         try:
             since = date.fromisoformat(value)
         except ValueError:
-            raise CommandError(f"'{value}' is not a date on the calendar", example) from None
+            raise CommandError(f"{shown(value)} is not a date on the calendar", example) from None
         check_day(since, example)
         words = words[:at]
     if not words:
         raise CommandError("say which rule to test: its number or the rule itself", example)
-    if len(words) == 1 and words[0].lstrip("#").isdigit():
-        return AlertTestQuery(None, int(words[0].lstrip("#")), since)
+    if len(words) == 1 and is_digits(words[0].removeprefix("#")):
+        return AlertTestQuery(None, rule_id(words[0], example), since)
     return AlertTestQuery(parse_rule(words, example=example), None, since)
 
 
@@ -130,15 +136,13 @@ def parse_rule(words: list[str], example: str) -> RuleSpec:
         raise CommandError("say what to watch, e.g. a level on the Russell 2000", example)
     first = words[0].lower()
     if first == "spread":
-        level = _amount(words[1:2], "a spread in points", "alert add spread 1.5")
+        level = number(
+            _word(words, 1), "a spread in points (either way)", SPREADS, "alert add spread 1.5"
+        )
         spec = RuleSpec(Kind.SPREAD, SMALL_VS_LARGE, Direction.ABOVE, level, Basis.INTRADAY)
         return _settings(spec, words[2:], "alert add spread 1.5")
     if first == "streak":
-        length = _amount(words[1:2], "a streak length in sessions", "alert add streak 10")
-        if length != int(length) or not 2 <= length <= 250:
-            raise CommandError(
-                "a streak length is a whole number from 2 to 250", "alert add streak 10"
-            )
+        length = whole_number(_word(words, 1), "a streak length", STREAKS, "alert add streak 10")
         spec = RuleSpec(Kind.STREAK, SMALL_VS_LARGE, Direction.CROSSES, length, Basis.CLOSE)
         return _settings(spec, words[2:], "alert add streak 10")
     if len(words) < 3:
@@ -149,18 +153,14 @@ def parse_rule(words: list[str], example: str) -> RuleSpec:
     target = _target(words[0], example)
     condition = words[1].lower()
     if condition == "move":
-        pct = _amount(words[2:3], "a move in %", "alert add spx move 2%")
-        if not 0 < pct <= 50:
-            raise CommandError("a move is more than 0% and at most 50%", "alert add spx move 2%")
+        pct = number(_word(words, 2), "a move (up or down) in %", MOVES, "alert add spx move 2%")
         spec = RuleSpec(Kind.MOVE, target, Direction.ABOVE, pct, Basis.INTRADAY)
         return _settings(spec, words[3:], "alert add spx move 2%")
     if condition not in ("above", "below", "crosses", "cross"):
         raise CommandError(
-            f"'{words[1]}' is not a condition: use above, below, crosses or move", example
+            f"{shown(words[1])} is not a condition: use above, below, crosses or move", example
         )
-    value = _amount(words[2:3], "a level", example)
-    if not 0 < value < 10_000_000:
-        raise CommandError("a level is a positive number below 10,000,000", example)
+    value = number(_word(words, 2), "a level", LEVELS, example)
     direction = Direction.CROSSES if condition == "cross" else Direction(condition)
     return _settings(RuleSpec(Kind.LEVEL, target, direction, value), words[3:], example)
 
@@ -168,19 +168,17 @@ def parse_rule(words: list[str], example: str) -> RuleSpec:
 def _target(word: str, example: str) -> Target:
     names = word.split("/")
     if len(names) > 2 or not all(names):
-        raise CommandError(f"'{word}' is not a target: a name, a symbol or a ratio A/B", example)
-    try:
-        instruments = [resolve(name) for name in names]
-    except UnknownName as error:
-        raise CommandError(str(error), example) from None
+        raise CommandError(
+            f"{shown(word)} is not a target: a name, a symbol or a ratio A/B", example
+        )
+    instruments = [instrument(name, example) for name in names]
+    if len(instruments) == 2 and instruments[0] == instruments[1]:
+        raise CommandError(f"a ratio of two different names, not {shown(word)}", example)
     return Target(tuple(i.symbol for i in instruments), word.lower())
 
 
-def _amount(words: list[str], what: str, example: str) -> float:
-    if not words or not _NUMBER.fullmatch(words[0]):
-        got = f"'{words[0]}'" if words else "nothing"
-        raise CommandError(f"expected {what}, got {got}", example)
-    return abs(float(words[0].rstrip("%").replace(",", "")))
+def _word(words: list[str], at: int) -> str | None:
+    return words[at] if at < len(words) else None
 
 
 def _settings(spec: RuleSpec, words: list[str], example: str) -> RuleSpec:
@@ -196,23 +194,19 @@ def _settings(spec: RuleSpec, words: list[str], example: str) -> RuleSpec:
         elif word in ("once", "every"):
             changes["repeat"] = Repeat(word)
         elif word == "band":
-            band = _amount(rest[:1], "a band in %", f"{example} band 0.5%")
-            if band > MAX_BAND_PCT:
-                raise CommandError(f"a band is at most {MAX_BAND_PCT:g}%", f"{example} band 0.5%")
-            changes["band_pct"] = band
+            changes["band_pct"] = number(
+                _word(rest, 0), "a band in %", BANDS, f"{example} band 0.5%"
+            )
             rest = rest[1:]
         elif word == "cooldown":
-            sessions = _amount(rest[:1], "a cooldown in sessions", f"{example} cooldown 2")
-            if sessions != int(sessions) or not 0 <= sessions <= MAX_COOLDOWN_SESSIONS:
-                raise CommandError(
-                    f"a cooldown is a whole number of sessions, 0 to {MAX_COOLDOWN_SESSIONS}",
-                    f"{example} cooldown 2",
-                )
-            changes["cooldown_sessions"] = int(sessions)
+            changes["cooldown_sessions"] = whole_number(
+                _word(rest, 0), "a cooldown", COOLDOWNS, f"{example} cooldown 2"
+            )
             rest = rest[1:]
         else:
             raise CommandError(
-                f"'{word}' is not a setting: use close, intraday, once, every, band or cooldown",
+                f"{shown(word)} is not a setting: "
+                "use close, intraday, once, every, band or cooldown",
                 example,
             )
     return replace(spec, **changes)  # type: ignore[arg-type]

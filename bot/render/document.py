@@ -376,10 +376,19 @@ def _help(r: HelpReport) -> Document:
     if r.topic:
         (usage,) = r.usages
         return _document(
-            [f"/smallcaps {usage.command}", usage.summary, f"Example: /smallcaps {usage.example}"]
+            [
+                f"/smallcaps {usage.command}",
+                usage.summary[0].upper() + usage.summary[1:] + ".",
+                *(f"/smallcaps {form}" for form in usage.forms),
+                *usage.details,
+                f"Example: /smallcaps {usage.example}",
+            ]
         )
-    lines: list[Part] = ["/smallcaps <command> [as of YYYY-MM-DD]"]
-    lines += [f"{u.command} — {u.summary}" for u in r.usages]
+    lines: list[Part] = ["/smallcaps <command>"]
+    for u in r.usages:
+        form = u.forms[0] if len(u.forms) == 1 else f"{u.command} …"
+        lines.append(f"{form} — {u.summary}")
+    lines += [*r.general, "`help <command>` gives each command's forms, periods and options."]
     lines.append("Example: /smallcaps streak as of 2026-01-22")
     return _document(lines)
 

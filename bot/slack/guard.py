@@ -121,7 +121,7 @@ def _admit(
     if content_type not in CONTENT_TYPES:
         raise Refused("415 Unsupported Media Type", "content type: send a form or JSON")
     length = environ.get("CONTENT_LENGTH") or ""
-    if not length.isdigit():
+    if not (length.isascii() and length.isdigit()):
         raise Refused("411 Length Required", "length: Content-Length is required")
     if int(length) > MAX_BODY:
         raise Refused("413 Content Too Large", f"size: the body is over {MAX_BODY} bytes")

@@ -12,12 +12,12 @@ import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 from functools import cache
 from zoneinfo import available_timezones
 
 from bot.alerts.grammar import AlertsSubscriptionQuery
-from bot.errors import CommandError
+from bot.errors import CommandError, shown
 from bot.summaries.schedule import DEFAULT_AT, DEFAULT_ZONE, DailyTime
 
 
@@ -41,9 +41,8 @@ SubscriptionQuery = (
 )
 
 EXAMPLE = "subscribe daily at 09:15 Europe/London"
-USAGE = "subscribe daily [at HH:MM] [time zone] | subscribe alerts"
 _DAILY = ("daily", "summary", "summaries")
-_TIME = re.compile(r"(\d{1,2})(?::(\d{2}))?(am|pm)?")
+_TIME = re.compile(r"(\d{1,2})(?::(\d{2}))?(am|pm)?", re.ASCII)
 ALIASES = {
     "et": "America/New_York",
     "est": "America/New_York",
@@ -59,10 +58,10 @@ ALIASES = {
 """Short names people type, besides the IANA names themselves."""
 
 
-def parse_subscription(subscribe: bool) -> Callable[[list[str], int], SubscriptionQuery]:
+def parse_subscription(subscribe: bool) -> Callable[[list[str], date | None], SubscriptionQuery]:
     verb = "subscribe" if subscribe else "unsubscribe"
 
-    def parse(words: list[str], example_year: int) -> SubscriptionQuery:
+    def parse(words: list[str], today: date | None) -> SubscriptionQuery:
         kind = words[0].lower() if words else ""
         if kind == "alerts" and len(words) == 1:
             return AlertsSubscriptionQuery(subscribe)
@@ -72,14 +71,14 @@ def parse_subscription(subscribe: bool) -> Callable[[list[str], int], Subscripti
             if len(words) > 1:
                 raise CommandError("`unsubscribe daily` takes nothing more", "unsubscribe daily")
             return DailyUnsubscribeQuery()
-        got = " ".join(words) or "nothing"
+        got = shown(" ".join(words)) if words else "nothing"
         example = EXAMPLE if subscribe else "unsubscribe daily"
         raise CommandError(f"`{verb}` takes `daily` or `alerts`, not {got}", example)
 
     return parse
 
 
-def parse_subscriptions(words: list[str], example_year: int) -> SubscriptionsQuery:
+def parse_subscriptions(words: list[str], today: date | None) -> SubscriptionsQuery:
     if words:
         raise CommandError("`subscriptions` takes no arguments", "subscriptions")
     return SubscriptionsQuery()
@@ -99,23 +98,23 @@ def daily_time(words: list[str]) -> DailyTime:
         elif zone is None:
             zone = time_zone(word)
         else:
-            raise CommandError(f"'{word}' is neither a time nor a time zone", EXAMPLE)
+            raise CommandError(f"{shown(word)} is neither a time nor a time zone", EXAMPLE)
     return DailyTime(at or DEFAULT_AT, zone or DEFAULT_ZONE)
 
 
 def clock_time(word: str) -> time:
     found = _TIME.fullmatch(word.lower())
     if not found or (found.group(2) is None and found.group(3) is None):
-        raise CommandError(f"'{word}' is not a time of day: use HH:MM", EXAMPLE)
+        raise CommandError(f"{shown(word)} is not a time of day: use HH:MM", EXAMPLE)
     hour, minute, half = int(found.group(1)), int(found.group(2) or 0), found.group(3)
     if half:
         if not 1 <= hour <= 12:
             raise CommandError(
-                f"'{word}' is not a time of day: {hour} is not a 12-hour hour", EXAMPLE
+                f"{shown(word)} is not a time of day: {hour} is not a 12-hour hour", EXAMPLE
             )
         hour = hour % 12 + (12 if half == "pm" else 0)
     if hour > 23 or minute > 59:
-        raise CommandError(f"'{word}' is not a time of day: use 00:00 to 23:59", EXAMPLE)
+        raise CommandError(f"{shown(word)} is not a time of day: use 00:00 to 23:59", EXAMPLE)
     return time(hour, minute)
 
 
@@ -135,4 +134,4 @@ def time_zone(word: str) -> str:
     hint = (
         f": did you mean {_zones()[close[0]]}?" if close else ", e.g. Europe/London or Asia/Tokyo"
     )
-    raise CommandError(f"'{word}' is not a time zone I know{hint}", EXAMPLE)
+    raise CommandError(f"{shown(word)} is not a time zone I know{hint}", EXAMPLE)

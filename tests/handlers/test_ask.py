@@ -92,7 +92,7 @@ def test_bad_input_exits_non_zero_with_one_line_on_stderr(market: Market) -> Non
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
-    assert "unknown period 'ytdd': try ytd" in lines[0]
+    assert "unknown period 'ytdd': did you mean ytd?" in lines[0]
 
 
 def test_missing_data_exits_non_zero(market: Market) -> None:

@@ -222,6 +222,12 @@ def test_a_bad_alert_command_is_an_ephemeral_error_and_creates_nothing(
     error = ephemeral_text(bot, "bad")
     assert "'abve' is not a condition" in error
     assert "Try: `/smallcaps alert add rut above 2750`" in error
+    # a negative level is refused, never flipped and announced in the channel
+    assert bot.command("alert add rut above -2750", response="negative").status == 200
+    assert "not '-2750'" in ephemeral_text(bot, "negative")
+    # a button whose value is no rule number (a superscript digit) is refused, not a crash
+    assert bot.interact(button_press(bot, "pause_alert", "²", "superscript")).status == 200
+    assert "that button is not one of mine" in ephemeral_text(bot, "superscript")
 
     bot.command("alert list", response="list")
     assert "None yet" in ephemeral_text(bot, "list")

@@ -112,6 +112,9 @@ def test_the_mode_comes_from_the_environment(env: dict[str, str], mode: str) -> 
         ({"SLACK_SIGNING_SECRET": "s"}, "needs both"),
         ({"SLACK_APP_TOKEN": "xapp-1"}, "also needs SLACK_BOT_TOKEN"),
         ({"PORT": "http"}, "PORT='http'"),
+        ({"PORT": "³⁰⁰⁰"}, "PORT='³⁰⁰⁰'"),
+        ({"SMALLCAPS_REFRESH_SECONDS": "⁹⁰⁰"}, "SMALLCAPS_REFRESH_SECONDS='⁹⁰⁰'"),
+        ({"SMALLCAPS_FANOUT_WORKERS": "²"}, "SMALLCAPS_FANOUT_WORKERS='²'"),
     ],
 )
 def test_half_set_credentials_are_a_clear_error(env: dict[str, str], message: str) -> None:
