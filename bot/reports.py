@@ -383,6 +383,11 @@ class AlertRuleLine:
     rearm_at: float | None
     created_by: str
     builtin: bool
+    rearm_side: str | None = None
+    """The side of the fired leg that waits to re-arm (`up`, `down`), if one does."""
+    quiet_until: date | None = None
+    """The first session it may fire in again, when a cooldown of more than a session (or a
+    band reached early) holds it."""
 
 
 @dataclass(frozen=True)
@@ -444,6 +449,10 @@ class AlertMessage:
     rearm_at: float | None
     streak: int | None = None
     next_level: WatchedLevel | None = None
+    quiet_until: date | None = None
+    """The first session the rule may fire in again, when its cooldown is longer than one."""
+    longest_since: LongestSince | None = None
+    """For a longest-since alert: the earlier run the streak beat (None: longest on record)."""
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.answers import Answerer
-from bot.render.document import alert_document
+from bot.render.alerts import alert_document
 from bot.render.summary import summary_document, summary_text
 from bot.render.text import document_text, render_text
 from bot.reports import AlertMessage, ChartReport, SummaryReport

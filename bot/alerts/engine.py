@@ -39,19 +39,28 @@ class Firing:
         return f"{self.rule.id}-{self.side}-{int(self.observation.at.timestamp())}"
 
 
-def path_segments(
-    start: Observation, path: Sequence[Observation], daily: bool
-) -> list[tuple[Observation, Observation]]:
-    """(before, after) pairs along the path. A daily measure starts each session at 0, so a
-    new session's first value is reached from 0, not from the day before's."""
+@dataclass(frozen=True)
+class Segment:
+    """One step of a walk, from one value of the measure to the next."""
+
+    before: Observation
+    after: Observation
+    new_session: bool = False
+    """A daily measure restarting at 0 as a session begins: its fired legs re-arm here."""
+
+
+def path_segments(start: Observation, path: Sequence[Observation], daily: bool) -> list[Segment]:
+    """The steps along the path. A daily measure starts each session at 0, so a new session's
+    first value is reached from 0 (priced at the session before's last price, the close a move
+    is measured from), not from the day before's value."""
     segments = []
     before = start
     for after in path:
         if daily and after.session != before.session:
-            zero = replace(after, value=0.0)
-            segments.append((before, zero))
+            zero = replace(after, value=0.0, price=before.price)
+            segments.append(Segment(before, zero, new_session=True))
             before = zero
-        segments.append((before, after))
+        segments.append(Segment(before, after))
         before = after
     return segments
 
@@ -75,20 +84,24 @@ def walk(
 ) -> tuple[dict[int, AlertRule], list[Firing]]:
     """Every rule's legs stepped along start → path; the rules that changed, and the firings.
 
-    A `once` rule that fires on one leg retires its other legs too.
+    A fired leg re-arms once back past its band, or, on a daily measure, when the next session
+    begins (the measure restarts then, whatever the threshold): such a rule fires at most once a
+    session. A `once` rule that fires on one leg retires its other legs too.
     """
     current = {rule.id: rule for rule in rules}
     changed: dict[int, AlertRule] = {}
     firings: list[Firing] = []
-    for before, after in path_segments(start, path, daily):
+    for segment in path_segments(start, path, daily):
+        before, after = segment.before, segment.after
         for rule_id, rule in current.items():
             legs = list(rule.legs)
             fired_side: Side | None = None
             for i, leg in enumerate(legs):
                 event: Event | None = None
+                rearmed = segment.new_session if daily else leg.back_past_band(after.value)
                 if leg.watching == "cross" and leg.crossed(before.value, after.value):
                     event = Crossed(after)
-                elif leg.watching == "band" and leg.back_past_band(after.value):
+                elif leg.watching == "band" and rearmed:
                     event = BandReached(after)
                 if event is None:
                     continue

@@ -21,7 +21,7 @@ from bot.alerts.store import AlertStore, dump_message
 from bot.analytics.streak import streak
 from bot.errors import UserFacingError
 from bot.market.prices import PriceSet, PriceSource
-from bot.reports import AlertMessage, WatchedLevel
+from bot.reports import AlertMessage, StreakReport, WatchedLevel
 from bot.trading_calendar import is_open, sessions_after
 from bot.universe import RUT, SPX
 from bot.watched_levels import EDITABLE_KEY, WatchedLevelsStore
@@ -123,9 +123,10 @@ class Evaluator:
         self.store.save(changed, {m.firing: dump_message(m) for m in messages}, new_lasts)
         return messages
 
-    def message(self, firing: Firing, streak_length: int | None) -> AlertMessage:
+    def message(self, firing: Firing, streak: StreakReport | None) -> AlertMessage:
         rule, obs = firing.rule, firing.observation
         leg = next(leg for leg in rule.legs if leg.side is firing.side)
+        quiet = leg.quiet_until if rule.spec.cooldown_sessions > 1 else None
         return AlertMessage(
             firing=firing.id,
             rule_id=rule.id,
@@ -145,15 +146,17 @@ class Evaluator:
             late=firing.late,
             retired=leg.state is State.RETIRED,
             rearm_at=leg.rearm_at if leg.state is not State.RETIRED else None,
-            streak=streak_length,
+            streak=streak.length if streak else None,
             next_level=self._next_level(firing),
+            quiet_until=quiet if leg.state is not State.RETIRED else None,
+            longest_since=streak.longest_since if streak else None,
         )
 
-    def _streak(self, prices: PriceSet, session: date) -> int | None:
+    def _streak(self, prices: PriceSet, session: date) -> StreakReport | None:
         """The small-cap streak on `session`: context for every alert of that session."""
         try:
             rut, spx = (prices.closes[s] for s in CONTEXT_SYMBOLS)
-            return streak(rut, spx, session).length
+            return streak(rut, spx, session)
         except (KeyError, UserFacingError):
             return None
 

@@ -194,6 +194,11 @@ def _settings(spec: RuleSpec, words: list[str], example: str) -> RuleSpec:
         elif word in ("once", "every"):
             changes["repeat"] = Repeat(word)
         elif word == "band":
+            if spec.kind is not Kind.LEVEL:
+                raise CommandError(
+                    "a band is for level rules: a move, spread or streak rule re-arms by itself",
+                    example,
+                )
             changes["band_pct"] = number(
                 _word(rest, 0), "a band in %", BANDS, f"{example} band 0.5%"
             )

@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.alerts.machine import Leg, Repeat, Side
-from bot.render.numbers import level as level_text
+from bot.render.numbers import as_typed
 from bot.universe import RUT, SPX, display_name
 
 
@@ -44,7 +44,8 @@ class Measure:
 
     unit: str
     daily: bool
-    """The measure starts each session at 0 (the day's move, spread, a record set today)."""
+    """The measure starts each session at 0 (the day's move, spread, a record set today): a
+    rule on it fires at most once a session and re-arms when the next one begins."""
     relative_band: bool
     """The band is a share of the level (prices), else points of the measure itself."""
 
@@ -54,8 +55,8 @@ MEASURES: dict[Kind, Measure] = {
     Kind.MOVE: Measure("%", daily=True, relative_band=False),
     Kind.SPREAD: Measure("pts", daily=True, relative_band=False),
     Kind.STREAK: Measure("sessions", daily=False, relative_band=False),
-    Kind.HIGH_52W: Measure("% above the prior high", daily=False, relative_band=False),
-    Kind.ALL_TIME_HIGH: Measure("% above the prior high", daily=False, relative_band=False),
+    Kind.HIGH_52W: Measure("% above the prior high", daily=True, relative_band=False),
+    Kind.ALL_TIME_HIGH: Measure("% above the prior high", daily=True, relative_band=False),
     Kind.LONGEST_SINCE: Measure("records", daily=True, relative_band=False),
 }
 
@@ -141,7 +142,10 @@ class RuleSpec:
         return self.level
 
     def rearm_threshold(self, side: Side) -> float:
-        """Where a fired leg re-arms: back past the threshold by the band."""
+        """Where a fired leg re-arms: back past the threshold by the band; for a daily measure,
+        at 0, where it restarts each session (the engine re-arms those as a session begins)."""
+        if self.measure.daily:
+            return 0.0
         band = self.band_pct / 100.0
         amount = abs(self.threshold) * band if self.measure.relative_band else self.band_pct
         return self.threshold - amount if side is Side.UP else self.threshold + amount
@@ -154,7 +158,7 @@ class RuleSpec:
         suffix = f" ({', '.join(settings)})"
         match self.kind:
             case Kind.LEVEL:
-                return f"{self.target.name} {self.direction} {level_text(self.level)}{suffix}"
+                return f"{self.target.name} {self.direction} {as_typed(self.level)}{suffix}"
             case Kind.MOVE:
                 return f"{self.target.name} moves {self.level:g}% in a day{suffix}"
             case Kind.SPREAD:

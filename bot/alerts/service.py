@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from bot.alerts.evaluation import Evaluator
 from bot.alerts.grammar import AlertRuleQuery, AlertTestQuery
 from bot.alerts.machine import Pause, Resume, State, step
+from bot.alerts.present import present_side
 from bot.alerts.replay import replay, rule_figures
 from bot.alerts.rules import (
     RUSSELL,
@@ -27,7 +28,6 @@ from bot.alerts.store import AlertStore
 from bot.clock import Clock
 from bot.errors import CommandError, NoDataError, UserFacingError
 from bot.market.prices import PriceSource
-from bot.render.numbers import level as level_text
 from bot.reports import (
     AlertChangeReport,
     AlertListReport,
@@ -49,6 +49,10 @@ def rule_line(rule: AlertRule) -> AlertRuleLine:
     order = (State.FIRED, State.REARMING, State.ARMED, State.PAUSED, State.RETIRED)
     state = next(s for s in order if s in states)
     fired_legs = [leg for leg in rule.legs if leg.state is State.FIRED]
+    waiting = [leg for leg in rule.legs if leg.state is state and leg.quiet_until]
+    quiet = waiting[0].quiet_until if waiting else None
+    if state is State.FIRED and rule.spec.cooldown_sessions <= 1:
+        quiet = None  # the next session: "re-arms" already says it
     dates = [leg.last_fired for leg in rule.legs if leg.last_fired]
     return AlertRuleLine(
         id=rule.id,
@@ -59,6 +63,8 @@ def rule_line(rule: AlertRule) -> AlertRuleLine:
         rearm_at=fired_legs[0].rearm_at if fired_legs else None,
         created_by=rule.owner.created_by,
         builtin=rule.owner.builtin,
+        rearm_side=str(fired_legs[0].side) if fired_legs else None,
+        quiet_until=quiet,
     )
 
 
@@ -117,7 +123,7 @@ class Alerts:
             rule = AlertRule(self.store.next_id(), spec, owner, fresh_legs(spec))
             self.store.save([rule], new=True)
         return AlertChangeReport(
-            "added", [rule_line(rule)], _present(spec, present.value, present.session)
+            "added", [rule_line(rule)], present_side(spec, present.value, present.session)
         )
 
     def listing(self, channel: str) -> AlertListReport:
@@ -234,24 +240,3 @@ class Alerts:
             for value in sorted(watched - have):
                 owner = Owner(channel, workspace, "levels", self.clock.now(), builtin=True)
                 self.add(RuleSpec(Kind.LEVEL, RUSSELL, Direction.CROSSES, value), owner)
-
-
-def _present(spec: RuleSpec, value: float, session: date) -> str:
-    """Where the target stands against a new rule, and which cross will fire it."""
-    if spec.kind is not Kind.LEVEL:
-        return (
-            f"Now {value:,.2f} {spec.measure.unit} ({session.isoformat()}): "
-            "I will alert when it reaches the threshold."
-        )
-    name, threshold = spec.target.name, level_text(spec.level)
-    where = f"{level_text(value)} on {session.isoformat()}"
-    above = value > spec.level
-    if above and spec.direction is Direction.ABOVE:
-        return f"{name} is already above {threshold} ({where}): I will alert on the next cross."
-    if not above and spec.direction is Direction.BELOW:
-        return f"{name} is already below {threshold} ({where}): I will alert on the next cross."
-    gap = abs(spec.level / value - 1.0) * 100.0
-    side, cross = ("above", "below") if above else ("below", "above")
-    return (
-        f"{name} is {gap:.2f}% {side} {threshold} ({where}): I will alert when it crosses {cross}."
-    )

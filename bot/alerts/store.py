@@ -20,7 +20,7 @@ from redis.lock import Lock
 
 from bot.alerts.machine import Leg, Observation, Repeat, Side, State
 from bot.alerts.rules import AlertRule, Basis, Direction, Feed, Kind, Owner, RuleSpec, Target
-from bot.reports import AlertMessage, AlertsStatus, WatchedLevel
+from bot.reports import AlertMessage, AlertsStatus, LongestSince, WatchedLevel
 from bot.store.keys import Keys, checked_feed
 
 SIDES = (Side.UP, Side.DOWN)
@@ -152,15 +152,19 @@ class AlertStore:
 
     def candidates(self, spans: Mapping[str, tuple[float, float]]) -> dict[str, list[AlertRule]]:
         """Per feed, the rules with a leg waiting at a level within [low, high]. A feed that did
-        not move (low == high) crosses nothing and reaches no band it had not reached."""
+        not move (low == high) crosses nothing and reaches no band it had not reached. On a
+        daily measure every fired leg is a candidate: a new session re-arms it, wherever it
+        waits."""
         pipe = self.redis.pipeline(transaction=False)
         order = []
         for feed, (low, high) in spans.items():
-            if low == high:
+            daily = Feed.parse(feed).measure.daily
+            if low == high and not daily:
                 continue
             for watching in ("cross", "band"):
+                lowest: float | str = "-inf" if daily and watching == "band" else low
                 for side in SIDES:
-                    pipe.zrangebyscore(self.keys.alert_index(watching, side, feed), low, high)
+                    pipe.zrangebyscore(self.keys.alert_index(watching, side, feed), lowest, high)
                     order.append(feed)
         found: dict[str, set[int]] = {feed: set() for feed in spans}
         for feed, members in zip(order, pipe.execute(), strict=True):
@@ -283,11 +287,19 @@ def dump_message(message: AlertMessage) -> str:
 def load_message(raw: str) -> AlertMessage:
     data = json.loads(raw)
     level = data.pop("next_level")
+    record = data.pop("longest_since", None)
+    quiet = data.pop("quiet_until", None)
     return AlertMessage(
         **{
             **data,
             "at": datetime.fromisoformat(data["at"]),
             "session": date.fromisoformat(data["session"]),
             "next_level": WatchedLevel(**level) if level else None,
+            "quiet_until": _day(quiet),
+            "longest_since": (
+                LongestSince(date.fromisoformat(record["date"]), record["length"])
+                if record
+                else None
+            ),
         }
     )

@@ -1,17 +1,18 @@
-"""What each answer says, as a document: a title, lines and tables, and a dated footer.
-
-The terminal and Slack renderers both read documents, so an answer reads the same everywhere.
+"""What each answer says, as a document (`bot.render.layout`): a title, lines and tables, and
+a dated footer. Market answers are built here; alerts, status and subscriptions in their own
+modules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from bot.analytics.relative import RATIO_AVERAGE_SESSIONS
 from bot.clock import EXCHANGE_TZ
+from bot.render.alerts import alert_change_document, alert_list_document, alert_test_document
+from bot.render.layout import Document, Part, from_lines, table
 from bot.render.numbers import (
     day,
     level,
@@ -22,22 +23,17 @@ from bot.render.numbers import (
     signed_pct,
     signed_pts,
 )
+from bot.render.status import status_document
+from bot.render.subscriptions import daily_change_document, subscriptions_document
 from bot.reports import (
     AlertChangeReport,
     AlertListReport,
-    AlertMessage,
-    AlertRuleLine,
-    AlertsStatus,
     AlertTestReport,
     Answer,
     ChartReport,
-    ClockStatus,
     DailyChangeReport,
-    DailySubscriptionLine,
-    DataGroup,
     FlowsReport,
     HelpReport,
-    JobStatus,
     LevelsReport,
     MacroReport,
     PrecedentsReport,
@@ -48,28 +44,10 @@ from bot.reports import (
     StatusReport,
     StreakReport,
     SubscriptionsReport,
-    SummariesStatus,
     ValuationReport,
     WatchedLevelsReport,
 )
-from bot.summaries.schedule import local
 from bot.universe import display_name
-
-
-@dataclass(frozen=True)
-class Table:
-    header: list[str]
-    rows: list[list[str]]
-
-
-Part = str | Table
-
-
-@dataclass(frozen=True)
-class Document:
-    title: str
-    parts: list[Part]
-    footer: str = ""
 
 
 def document(answer: Answer) -> Document:
@@ -107,15 +85,6 @@ def _age(age: timedelta) -> str:
     return f"{minutes} min"
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
-    return Table(list(header), [list(r) for r in rows])
-
-
-def _document(lines: Sequence[Part]) -> Document:
-    title, *parts = lines
-    return Document(str(title), list(parts))
-
-
 def _streak(r: StreakReport) -> Document:
     a, b = display_name(r.a), display_name(r.b)
     lines: list[Part] = [f"{a} vs {b}: outperformance streak"]
@@ -144,7 +113,7 @@ def _streak(r: StreakReport) -> Document:
             f"Previous run: {sessions(r.previous.length)}, "
             f"{day(r.previous.start)} to {day(r.previous.end)}."
         )
-    return _document(lines)
+    return from_lines(lines)
 
 
 def _returns(r: ReturnsReport) -> Document:
@@ -166,7 +135,7 @@ def _returns(r: ReturnsReport) -> Document:
     ]
     if r.spread_pts is not None and len(r.rows) >= 2:
         lines.append(f"{r.rows[0].name} minus {r.rows[1].name}: {signed_pts(r.spread_pts)}")
-    return _document(lines)
+    return from_lines(lines)
 
 
 def _precedents(r: PrecedentsReport) -> Document:
@@ -194,7 +163,7 @@ def _precedents(r: PrecedentsReport) -> Document:
         lines.append(
             f"Now: a {r.current.length}-session run since {day(r.current.start)}, still open."
         )
-    return _document(lines)
+    return from_lines(lines)
 
 
 def _sizes(r: SizesReport) -> Document:
@@ -202,7 +171,7 @@ def _sizes(r: SizesReport) -> Document:
     correlation = (
         "" if r.rank_correlation is None else f" (rank correlation {r.rank_correlation:+.2f})"
     )
-    return _document(
+    return from_lines(
         [
             f"By size, {r.period.upper()}: {day(r.start)} close to {day(r.end)} close",
             table(["Segment", "", "Change", ""], rows),
@@ -236,7 +205,7 @@ def _levels(r: LevelsReport) -> Document:
             f"Resistance: {r.resistance.label} {level(r.resistance.value)} "
             f"({signed_pct(r.resistance.distance_pct)})"
         )
-    return _document(lines)
+    return from_lines(lines)
 
 
 def _sectors(r: SectorsReport) -> Document:
@@ -257,7 +226,7 @@ def _sectors(r: SectorsReport) -> Document:
         lines.append("Leaders: " + ", ".join(r.leaders))
     if r.laggards:
         lines.append("Laggards: " + ", ".join(r.laggards))
-    return _document(lines)
+    return from_lines(lines)
 
 
 def _valuation(r: ValuationReport) -> Document:
@@ -271,7 +240,7 @@ def _valuation(r: ValuationReport) -> Document:
         ]
         for row in r.rows
     ]
-    return _document(
+    return from_lines(
         [
             f"Valuation: {r.small} (small caps) vs {r.large} (large caps), {day(r.session)}",
             table(["Metric", r.small, r.large, "Gap", "Pctl"], rows),
@@ -311,7 +280,7 @@ def _flows(r: FlowsReport) -> Document:
         if firsts
         else "No fund assets recorded yet: the bot records them once a day."
     )
-    return _document(
+    return from_lines(
         [
             f"Small-cap ETF flows, {day(r.session)}",
             table(["ETF", "Assets", "1-day flow", "5-day flow", "Days", ""], rows),
@@ -343,7 +312,9 @@ def _macro(r: MacroReport) -> Document:
         ]
         for row in r.rows
     ]
-    return _document([f"Macro, {day(r.session)}", table(["", "Level", "1d", "5d", "1m", ""], rows)])
+    return from_lines(
+        [f"Macro, {day(r.session)}", table(["", "Level", "1d", "5d", "1m", ""], rows)]
+    )
 
 
 def _chart(r: ChartReport) -> Document:
@@ -352,7 +323,7 @@ def _chart(r: ChartReport) -> Document:
     ratio = f"{a}/{b} ratio {r.ratio[-1]:.4g}"
     if average is not None:
         ratio += f" ({RATIO_AVERAGE_SESSIONS}-day average {average:.4g})"
-    return _document(
+    return from_lines(
         [
             f"{a} vs {b}, {r.period.upper()}: {day(r.start)} to {day(r.end)}",
             f"{a} {signed_pct(r.a_return_pct)}, {b} {signed_pct(r.b_return_pct)}, "
@@ -369,13 +340,13 @@ def _watched(r: WatchedLevelsReport) -> Document:
     rows = [[level(w.value), w.label] for w in sorted(r.watched, key=lambda w: -w.value)]
     parts: list[Part] = [f"Watched levels of the {display_name(r.key)}", change]
     parts.append(table(["Level", "Label"], rows) if rows else "No levels are watched now.")
-    return _document(parts)
+    return from_lines(parts)
 
 
 def _help(r: HelpReport) -> Document:
     if r.topic:
         (usage,) = r.usages
-        return _document(
+        return from_lines(
             [
                 f"/smallcaps {usage.command}",
                 usage.summary[0].upper() + usage.summary[1:] + ".",
@@ -390,295 +361,7 @@ def _help(r: HelpReport) -> Document:
         lines.append(f"{form} — {u.summary}")
     lines += [*r.general, "`help <command>` gives each command's forms, periods and options."]
     lines.append("Example: /smallcaps streak as of 2026-01-22")
-    return _document(lines)
-
-
-def _status(r: StatusReport) -> Document:
-    return _document(
-        [
-            "Status",
-            f"Data: {r.source}",
-            f"Redis: {r.redis}",
-            *_groups_status(r.groups),
-            *_alerts_status(r.alerts),
-            _summaries_status(r.summaries),
-            *_clock_status(r.clock, r.jobs),
-        ]
-    )
-
-
-def _fetched(moment: datetime | None) -> str:
-    return moment.astimezone(EXCHANGE_TZ).strftime("%m-%d %H:%M ET") if moment else ""
-
-
-def _groups_status(groups: Sequence[DataGroup]) -> list[Part]:
-    """One row a group (how many symbols have prices, the oldest and newest close, the oldest
-    fetch), then a line for each symbol whose refresh fails."""
-    if not groups:
-        return []
-    rows = []
-    failing: list[Part] = []
-    for group in groups:
-        have = [s for s in group.symbols if s.last_session]
-        sessions = sorted(s.last_session for s in have if s.last_session)
-        fetched = [s.fetched_at for s in have if s.fetched_at]
-        oldest = _fetched(min(fetched, default=None))
-        rows.append([group.name, f"{len(have)}/{len(group.symbols)}", _span(sessions), oldest])
-        for s in group.symbols:
-            if s.error:
-                retry = f"; next try {_et(s.retry_at)}" if s.retry_at else ""
-                tries = f", {s.failures} failures in a row" if s.failures > 1 else ""
-                failing.append(f"{s.symbol} failing{tries}: {s.error}{retry}")
-    return [table(["Data", "Symbols", "Last close", "Oldest fetch"], rows), *failing]
-
-
-def _span(sessions: Sequence[date]) -> str:
-    if not sessions:
-        return "none"
-    if sessions[0] == sessions[-1]:
-        return day(sessions[0])
-    return f"{day(sessions[0])} to {day(sessions[-1])}"
-
-
-def _clock_status(clock: ClockStatus | None, jobs: Sequence[JobStatus] | None) -> list[Part]:
-    if clock is None or jobs is None:
-        return ["Clock: unknown (Redis unavailable)"]
-    holder = (
-        f"Clock: {clock.holder} holds the lock (until {_et(clock.until)} unless renewed)"
-        if clock.holder and clock.until
-        else "Clock: no clock holds the lock; alerts and summaries wait for one"
-    )
-    rows = [
-        [
-            job.name,
-            str(job.runs),
-            str(job.failures),
-            _et(job.last_success) if job.last_success else "never",
-            f"{_et(job.last_error_at)}: {job.last_error}" if job.last_error_at else "",
-        ]
-        for job in jobs
-    ]
-    return [holder + ".", table(["Job", "Runs", "Failed", "Last success", "Last error"], rows)]
-
-
-def _alerts_status(a: AlertsStatus | None) -> list[Part]:
-    if a is None:
-        return ["Alerts: unknown (Redis unavailable)"]
-    when = (
-        a.last_tick.astimezone(EXCHANGE_TZ).strftime("%Y-%m-%d %H:%M ET")
-        if a.last_tick
-        else "never"
-    )
-    rules = f"{a.rules} rule{'s' if a.rules != 1 else ''}"
-    line = f"Alerts: {rules}, {a.watching} rule legs watching, last evaluated {when}"
-    if a.waiting:
-        line += f", {a.waiting} waiting to be posted"
-    parts: list[Part] = [line + "."]
-    if a.held:
-        parts.append(f"Alerts held: {a.held}. Nothing fires until prices are fresh.")
-    return parts
-
-
-def _summaries_status(s: SummariesStatus | None) -> str:
-    if s is None:
-        return "Daily summaries: unknown (Redis unavailable)"
-    line = f"Daily summaries: {s.subscribed} channel{'s' if s.subscribed != 1 else ''}"
-    if s.next_due:
-        line += f", next dispatch {_et(s.next_due)}"
-    if s.last_run:
-        figures = ", ".join(f"{n} {what}" for what, n in s.last_figures.items() if n)
-        line += f"; last run {_et(s.last_run)}" + (f" ({figures})" if figures else "")
-    return line + "."
-
-
-def _et(moment: datetime) -> str:
-    return moment.astimezone(EXCHANGE_TZ).strftime("%Y-%m-%d %H:%M ET")
-
-
-def _rule_state(line: AlertRuleLine) -> str:
-    state = line.state
-    if line.state == "fired" and line.rearm_at is not None:
-        state = f"fired, re-arms at {_price(line.rearm_at)}"
-    if line.fired:
-        state += f" · fired {line.fired}x, last {day(line.last_fired)}"
-    return state
-
-
-def _alert_list(r: AlertListReport) -> Document:
-    if not r.rules:
-        return _document(
-            [
-                "Alert rules in this channel",
-                "None yet. Example: /smallcaps alert add rut above 2750",
-            ]
-        )
-    own = sum(1 for line in r.rules if not line.builtin)
-    rows = [
-        [
-            str(line.id),
-            line.rule.text + (" [built-in]" if line.builtin else ""),
-            _rule_state(line),
-        ]
-        for line in r.rules
-    ]
-    return _document(
-        [
-            "Alert rules in this channel",
-            table(["#", "Rule", "State"], rows),
-            f"{own} of {r.limit} rules used (built-in ones not counted). "
-            "`alert pause <#>`, `alert resume <#>`, `alert remove <#>`.",
-        ]
-    )
-
-
-_CHANGE_TITLES = {
-    "added": "Alert rule added",
-    "removed": "Alert rule removed",
-    "paused": "Alert rule paused",
-    "resumed": "Alert rule resumed",
-    "subscribed": "Built-in alerts on",
-    "unsubscribed": "Built-in alerts off",
-}
-
-
-def _alert_change(r: AlertChangeReport) -> Document:
-    parts: list[Part] = [_CHANGE_TITLES[r.action]]
-    if r.action in ("added", "removed", "paused", "resumed"):
-        parts += [f"Rule {line.id}: {line.rule.text}" for line in r.rules]
-    else:
-        parts.append(
-            f"{len(r.rules)} rules: the watched levels, new 52-week and all-time highs of the "
-            "Russell 2000, streak milestones and every new longest-in-a-year streak."
-        )
-    if r.present:
-        parts.append(r.present)
-    return _document(parts)
-
-
-def _alert_test(r: AlertTestReport) -> Document:
-    title = f"Replay of {r.rule.text}, {day(r.since)} to {day(r.until)}"
-    count = len(r.firings)
-    summary = f"It would have fired {count} time{'s' if count != 1 else ''}."
-    parts: list[Part] = [title, summary]
-    if r.firings:
-        rows = [[day(f.date), _price(f.price)] for f in r.firings]
-        parts.append(table(["Date", "Price"], rows))
-    if r.note:
-        parts.append(r.note)
-    return _document(parts)
-
-
-def alert_document(m: AlertMessage) -> Document:
-    """An alert as it is posted: what happened, when and from where, and its context."""
-    when = m.at.astimezone(EXCHANGE_TZ).strftime("%Y-%m-%d %H:%M ET")
-    parts: list[Part] = [_alert_headline(m)]
-    if m.price is not None:
-        line = f"{_price(m.price)} at {when}"
-        if m.previous_price:
-            change = (m.price / m.previous_price - 1.0) * 100.0
-            line += f", from {_price(m.previous_price)} ({signed_pct(change)})"
-        parts.append(line + ".")
-    if m.late:
-        parts.append("Detected late: I was not watching when this happened.")
-    context = []
-    if m.streak is not None:
-        context.append(
-            f"small-cap streak {sessions(m.streak)}" if m.streak else "no small-cap streak"
-        )
-    if m.next_level is not None and m.price:
-        distance = (m.next_level.value / m.price - 1.0) * 100.0
-        context.append(
-            f"next level {level(m.next_level.value)} ({m.next_level.label}), "
-            f"{signed_pct(distance)} away"
-        )
-    if context:
-        parts.append("Context: " + "; ".join(context) + ".")
-    after = "retired (once)" if m.retired else "re-arms " + _rearm(m)
-    parts.append(f"Rule {m.rule_id}: {m.rule} · {after}")
-    return Document(parts[0] if isinstance(parts[0], str) else "Alert", parts[1:])
-
-
-def _price(value: float) -> str:
-    """Index levels with two decimals, ratios with four significant digits."""
-    return f"{value:.4g}" if abs(value) < 10 else level(value)
-
-
-def _rearm(m: AlertMessage) -> str:
-    if m.rearm_at is None:
-        return "after the cooldown"
-    if m.kind in ("move", "spread", "longest-since"):
-        return "next session"
-    below = "below" if m.side == "up" else "above"
-    return f"once {below} {_price(m.rearm_at)}"
-
-
-def _alert_headline(m: AlertMessage) -> str:
-    match m.kind:
-        case "level":
-            direction = "above" if m.side == "up" else "below"
-            return f"{m.target} crossed {direction} {_price(m.level)}"
-        case "move":
-            return f"{m.target} moved {m.value:.2f}% today"
-        case "spread":
-            return f"Small minus large: {m.value:.2f} pts today"
-        case "streak":
-            if m.side == "up":
-                return f"Small-cap streak reached {sessions(int(m.value))}"
-            return f"A small-cap streak of at least {sessions(int(m.level))} ended"
-        case "52-week-high":
-            return f"{m.target} at a new 52-week closing high ({m.value:+.2f}% above the last)"
-        case "all-time-high":
-            return f"{m.target} at a new all-time closing high ({m.value:+.2f}% above the last)"
-        case "longest-since":
-            return "The small-cap streak is the longest in more than a year"
-    return f"Alert: {m.rule}"
-
-
-def _next_summary(line: DailySubscriptionLine) -> str:
-    when = f"{local(line.next_due, line.zone)} ({_et(line.next_due)})"
-    about = f", on the session of {day(line.next_session)}" if line.next_session else ""
-    return f"Next: {when}{about}."
-
-
-def _daily_change(r: DailyChangeReport) -> Document:
-    line = r.subscription
-    if r.action == "unsubscribed":
-        return _document(
-            [
-                "Daily summary stopped",
-                f"This channel no longer gets the daily summary (it came at {line.at} "
-                f"{line.zone}).",
-            ]
-        )
-    was = f" (was {r.previous})" if r.previous else ""
-    return _document(
-        [
-            "Daily summary on" if r.action == "subscribed" else "Daily summary moved",
-            f"Every NYSE trading day at {line.at} {line.zone}{was}: the returns, the streak, "
-            "sizes, levels, valuation, sectors and a chart, of the latest closed session.",
-            _next_summary(line),
-        ]
-    )
-
-
-def _subscriptions(r: SubscriptionsReport) -> Document:
-    parts: list[Part] = ["Subscriptions in this channel"]
-    if r.daily:
-        parts += [
-            f"Daily summary: {r.daily.at} {r.daily.zone} on NYSE trading days "
-            f"(since {day(r.daily.created_at.date())}).",
-            _next_summary(r.daily),
-        ]
-    else:
-        parts.append("Daily summary: none. Example: /smallcaps subscribe daily at 16:30")
-    parts.append(
-        "Built-in alerts: on." if r.builtin_alerts else "Built-in alerts: off (subscribe alerts)."
-    )
-    if r.alerts.rules:
-        parts += _alert_list(r.alerts).parts
-    else:
-        parts.append("Alert rules: none. Example: /smallcaps alert add rut above 2750")
-    return Document(str(parts[0]), parts[1:])
+    return from_lines(lines)
 
 
 _BUILDERS: dict[type, Callable[[Any], Document]] = {
@@ -694,10 +377,10 @@ _BUILDERS: dict[type, Callable[[Any], Document]] = {
     ChartReport: _chart,
     WatchedLevelsReport: _watched,
     HelpReport: _help,
-    StatusReport: _status,
-    AlertListReport: _alert_list,
-    AlertChangeReport: _alert_change,
-    AlertTestReport: _alert_test,
-    DailyChangeReport: _daily_change,
-    SubscriptionsReport: _subscriptions,
+    StatusReport: status_document,
+    AlertListReport: alert_list_document,
+    AlertChangeReport: alert_change_document,
+    AlertTestReport: alert_test_document,
+    DailyChangeReport: daily_change_document,
+    SubscriptionsReport: subscriptions_document,
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 
 def signed_pct(value: float | None, digits: int = 2) -> str:
@@ -15,6 +16,14 @@ def signed_pts(value: float | None, digits: int = 2) -> str:
 
 def level(value: float | None) -> str:
     return "n/a" if value is None else f"{value:,.2f}"
+
+
+def as_typed(value: float) -> str:
+    """A threshold with the precision it was typed with: 2750 -> "2,750", 0.393 -> "0.393",
+    2750.5 -> "2,750.5"."""
+    exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
+    decimals = max(0, -exponent) if isinstance(exponent, int) else 0
+    return f"{value:,.{decimals}f}"
 
 
 def plain_pct(value: float | None, digits: int = 2) -> str:

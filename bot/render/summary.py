@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import EXCHANGE_TZ
-from bot.render.document import Document, document, source_line
+from bot.render.document import document, source_line
+from bot.render.layout import Document
 from bot.render.text import document_text
 from bot.reports import SummaryReport
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from bot.render.document import Document, Table, document
+from bot.render.document import document
+from bot.render.layout import Document, Table
 from bot.reports import Answer
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.render.document import Document, Part, Table, alert_document, document
+from bot.render.alerts import alert_document
+from bot.render.document import document
+from bot.render.layout import Document, Part, Table
 from bot.render.summary import SummaryDocument
 from bot.render.text import document_text, table_text
 from bot.reports import AlertMessage, Answer

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.alerts.engine import path_segments, walk
 from bot.alerts.machine import Observation, Repeat, State
-from bot.alerts.rules import RUSSELL, AlertRule, Direction, Kind, Owner, RuleSpec, fresh_legs
+from bot.alerts.rules import (
+    RUSSELL,
+    SMALL_VS_LARGE,
+    AlertRule,
+    Direction,
+    Kind,
+    Owner,
+    RuleSpec,
+    fresh_legs,
+)
 from bot.trading_calendar import session_close, sessions_after
 from tests.alerts.conftest import trading_days
 
@@ -83,10 +92,52 @@ def test_a_daily_move_counts_from_zero_each_session() -> None:
 def test_a_new_session_starts_a_daily_measure_from_zero() -> None:
     observations = path([1.0, 2.5])
     segments = path_segments(observations[0], observations[1:], daily=True)
-    assert [(a.value, b.value) for a, b in segments] == [(1.0, 0.0), (0.0, 2.5)]
-    assert [
-        (a.value, b.value) for a, b in path_segments(observations[0], observations[1:], daily=False)
-    ] == [(1.0, 2.5)]
+    assert [(s.before.value, s.after.value, s.new_session) for s in segments] == [
+        (1.0, 0.0, True),
+        (0.0, 2.5, False),
+    ]
+    # the restart is priced at the last close: a day's move is measured from it
+    assert segments[1].before.price == observations[0].price
+    plain = path_segments(observations[0], observations[1:], daily=False)
+    assert [(s.before.value, s.after.value) for s in plain] == [(1.0, 2.5)]
+
+
+def test_a_small_daily_threshold_fires_once_in_every_session_that_reaches_it() -> None:
+    # 0.4% is below the default band (0.5): the re-arm point must not be 0.4 - 0.5 < 0
+    move = RuleSpec(Kind.MOVE, RUSSELL, Direction.ABOVE, 0.4)
+    assert fired(move, [0.1, 0.5, 0.6, 0.3, 0.45, 0.41]) == [0.5, 0.6, 0.45, 0.41]
+    spread = RuleSpec(Kind.SPREAD, SMALL_VS_LARGE, Direction.ABOVE, 0.2)
+    assert fired(spread, [0.0, 0.25, 0.3, 0.1, 0.21]) == [0.25, 0.3, 0.21]
+
+
+def test_a_daily_rule_fires_at_most_once_a_session_even_without_a_cooldown() -> None:
+    move = RuleSpec(Kind.MOVE, RUSSELL, Direction.ABOVE, 0.4, cooldown_sessions=0)
+    day, next_day = trading_days("2025-06-02", 2)
+    readings = [(day, 0.0), (day, 0.5), (day, 0.0), (day, 0.6), (next_day, 0.45)]
+    observations = [
+        Observation(session_close(d) - timedelta(hours=n), d, v, 100.0)
+        for n, (d, v) in zip(range(len(readings), 0, -1), readings, strict=True)
+    ]
+    _, firings = walk(
+        [rule(move)], observations[0], observations[1:], True, never_late, sessions_after
+    )
+    assert [(f.observation.session, f.observation.value) for f in firings] == [
+        (day, 0.5),
+        (next_day, 0.45),
+    ]
+
+
+def test_consecutive_record_closes_each_fire() -> None:
+    for kind in (Kind.ALL_TIME_HIGH, Kind.HIGH_52W):
+        record = RuleSpec(kind, RUSSELL, Direction.ABOVE, 0.0)
+        # % above the prior high at each close: records on days 2, 3 and 5
+        assert fired(record, [-1.0, 0.5, 0.3, -0.2, 0.1]) == [0.5, 0.3, 0.1], kind
+
+
+def test_a_cooldown_keeps_a_daily_rule_quiet_for_its_sessions() -> None:
+    move = RuleSpec(Kind.MOVE, RUSSELL, Direction.ABOVE, 1.0, cooldown_sessions=2)
+    # fires on day 2; day 3 is inside the cooldown; day 4 may fire again
+    assert fired(move, [0.1, 1.5, 1.6, 1.7, 1.8]) == [1.5, 1.7]
 
 
 def test_a_streak_rule_fires_when_reached_and_when_it_ends() -> None:

@@ -3,6 +3,7 @@ the range query, and replay equal to live evaluation."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 from dataclasses import replace
 from datetime import timedelta
@@ -12,9 +13,11 @@ import pytest
 
 from bot.alerts.grammar import AlertRuleQuery
 from bot.alerts.replay import replay
-from bot.alerts.rules import RUSSELL, Basis, Direction, Kind, Owner, RuleSpec
+from bot.alerts.rules import RUSSELL, SMALL_VS_LARGE, Basis, Direction, Kind, Owner, RuleSpec
 from bot.alerts.store import load_message
 from bot.errors import UserFacingError
+from bot.render.alerts import alert_document, alert_list_document
+from bot.render.text import document_text
 from bot.trading_calendar import session_open
 from tests.alerts.conftest import AlertsWorld, after_close, trading_days
 
@@ -44,7 +47,7 @@ def fired_values(world: AlertsWorld) -> list[float]:
 def test_a_new_rule_waits_for_the_next_cross(world: AlertsWorld) -> None:
     closes_until(world, [2700, 2760])
     added = world.alerts.add(ABOVE_2750, owner(world))
-    assert added.present is not None and "already above 2,750.00" in added.present
+    assert added.present is not None and "already above 2,750 (" in added.present
     closes_until(world, [2700, 2760, 2770])
     assert fired_values(world) == []
     closes_until(world, [2700, 2760, 2770, 2740, 2755])
@@ -183,8 +186,9 @@ def test_the_outbox_keeps_the_whole_message(world: AlertsWorld) -> None:
         RuleSpec(Kind.LEVEL, RUSSELL, Direction.CROSSES, 1000.0),
         RuleSpec(Kind.LEVEL, RUSSELL, Direction.ABOVE, 1010.0, band_pct=1.0, cooldown_sessions=3),
         RuleSpec(Kind.MOVE, RUSSELL, Direction.ABOVE, 1.5, basis=Basis.CLOSE),
+        RuleSpec(Kind.MOVE, RUSSELL, Direction.ABOVE, 0.4, basis=Basis.CLOSE),
     ],
-    ids=["crosses", "above-band-cooldown", "move"],
+    ids=["crosses", "above-band-cooldown", "move", "move-below-the-band"],
 )
 def test_replay_fires_where_live_evaluation_does(world: AlertsWorld, spec: RuleSpec) -> None:
     days = trading_days("2026-01-05", 160)
@@ -199,3 +203,55 @@ def test_replay_fires_where_live_evaluation_does(world: AlertsWorld, spec: RuleS
     replayed = replay(spec, world.prices.closes_by_symbol, days[1], days[-1])
     assert live, "the path should cross the rule at least once"
     assert [f.date for f in replayed.firings] == [day for day, _ in live]
+
+
+def test_record_closes_fire_on_each_record_live_and_in_replay(world: AlertsWorld) -> None:
+    days = trading_days("2026-01-05", 60)
+    values = [1000.0 + 3.0 * n + 25.0 * np.sin(n / 4.0) for n in range(len(days))]
+    records = [days[n] for n in range(1, len(days)) if values[n] > max(values[:n])]
+    consecutive = [b for a, b in itertools.pairwise(records) if days.index(b) == days.index(a) + 1]
+    assert consecutive, "the path should set records on consecutive sessions"
+    spec = RuleSpec(Kind.ALL_TIME_HIGH, RUSSELL, Direction.ABOVE, 0.0)
+    closes_until(world, values[:2])
+    world.alerts.add(spec, owner(world))
+    live = []
+    for n in range(3, len(days) + 1):
+        closes_until(world, values[:n])
+        live += [m.session for m in world.evaluator.tick(world.clock.now()).queued]
+    assert live == [d for d in records if d > days[1]]
+    replayed = replay(spec, world.prices.closes_by_symbol, days[1], days[-1])
+    assert [f.date for f in replayed.firings] == live
+
+
+def test_a_move_alert_is_measured_from_the_previous_close(world: AlertsWorld) -> None:
+    move = RuleSpec(Kind.MOVE, RUSSELL, Direction.ABOVE, 1.0, basis=Basis.CLOSE)
+    closes_until(world, [2700, 2705])
+    world.alerts.add(move, owner(world))
+    closes_until(world, [2700, 2705, 2650])
+    (alert,) = world.evaluator.tick(world.clock.now()).queued
+    assert (alert.previous_price, alert.price) == (2705, 2650)
+    text = document_text(alert_document(alert))
+    assert "Russell 2000 fell 2.03% on the day" in text
+    assert "from the previous close of 2,705.00 (-2.03%)" in text
+    assert "re-arms at the next session" in text
+
+
+def test_the_alert_and_the_list_say_the_same_about_re_arming(world: AlertsWorld) -> None:
+    rules = {
+        "re-arms once below 2,736.25": ABOVE_2750,
+        "re-arms at the next session": RuleSpec(
+            Kind.MOVE, RUSSELL, Direction.ABOVE, 0.4, basis=Basis.CLOSE
+        ),
+        "re-arms when the streak ends": RuleSpec(Kind.STREAK, SMALL_VS_LARGE, Direction.ABOVE, 2.0),
+    }
+    closes_until(world, [2700, 2690])
+    for spec in rules.values():
+        world.alerts.add(spec, owner(world))
+    closes_until(world, [2700, 2690, 2760, 2800])
+    queued = world.evaluator.tick(world.clock.now()).queued
+    posted = {m.rule: document_text(alert_document(m)) for m in queued}
+    listing = document_text(alert_list_document(world.alerts.listing("C1")))
+    assert len(posted) == 3
+    for words, spec in rules.items():
+        assert words in posted[spec.describe()], spec
+        assert words in listing, spec

@@ -34,6 +34,7 @@ def rule(text: str) -> AddAlertQuery:
         ("add rut above 2,75,0", "expected a level, got '2,75,0'"),
         ("add rut above 2750%", "expected a level, got '2750%'"),
         ("add iwm/iwm above 1", "a ratio of two different names"),
+        ("add spx move 2% band 1", "a band is for level rules"),
         ("add now above 1", "'now' is a word here"),
     ],
 )
@@ -49,6 +50,7 @@ def test_numbers_keep_the_value_typed() -> None:
     assert rule("add iwm/spy above 0.393").spec.level == 0.393
     assert rule("add rut above +2750").spec.level == 2750.0
     assert rule("add spread 1.5%").spec.level == 1.5
-    move = rule("add spx move 2% band 0 cooldown 0").spec
-    assert (move.kind, move.level, move.band_pct, move.cooldown_sessions) == (Kind.MOVE, 2, 0, 0)
+    move = rule("add spx move 2% cooldown 0").spec
+    assert (move.kind, move.level, move.cooldown_sessions) == (Kind.MOVE, 2, 0)
+    assert rule("add rut above 2750 band 0").spec.band_pct == 0
     assert rule("add streak 250").spec.level == 250

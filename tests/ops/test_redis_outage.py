@@ -76,7 +76,7 @@ def test_redis_stopped_and_started_again(desk: Desk, own_redis: RedisProcess) ->
     # neither change asked for during it happened.
     bot.command("subscriptions", response="after")
     listing = ephemeral_text(bot, "after")
-    assert f"{rule}  Russell 2000 above 2,750.00" in listing, listing
+    assert f"{rule}  Russell 2000 above 2,750" in listing, listing
     assert "1 of 50 rules used" in listing, listing
     assert "2,800" not in listing, listing
     assert "09:15 Europe/London" in listing

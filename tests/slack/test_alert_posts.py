@@ -25,7 +25,7 @@ MESSAGE = AlertMessage(
     firing="7-up-1769202000",
     rule_id=7,
     channel="C123",
-    rule="Russell 2000 above 2,750.00 (close, every, band 0.5%)",
+    rule="Russell 2000 above 2,750 (close, every, band 0.5%)",
     target="Russell 2000",
     kind="level",
     side="up",
@@ -54,7 +54,7 @@ def test_an_alert_says_what_when_and_why_with_mute_and_remove_buttons() -> None:
     blocks = alert_blocks(MESSAGE)
     assert len(blocks) <= MAX_BLOCKS
     assert len(blocks[0]["text"]["text"]) <= MAX_HEADER_TEXT
-    assert "Russell 2000 crossed above 2,750.00" in blocks[0]["text"]["text"]
+    assert "Russell 2000 crossed above 2,750" in blocks[0]["text"]["text"]
     text = "\n".join(b["text"]["text"] for b in blocks if b["type"] == "section")
     assert all(len(b["text"]["text"]) <= MAX_SECTION_TEXT for b in blocks if b["type"] == "section")
     assert "2,761.30 at 2026-01-23 16:00 ET, from 2,731.20 (+1.10%)" in text
@@ -81,7 +81,7 @@ def test_posting_goes_to_the_rule_s_channel(stand_in: SlackStandIn) -> None:
     poster(stand_in).post(MESSAGE)
     (call,) = stand_in.wait_for("chat.postMessage")
     assert call.body["channel"] == "C123"
-    assert "crossed above 2,750.00" in call.body["text"]
+    assert "crossed above 2,750" in call.body["text"]
 
 
 def test_a_rate_limit_is_retried_by_the_client_and_posts_once(stand_in: SlackStandIn) -> None:

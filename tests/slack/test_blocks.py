@@ -9,7 +9,7 @@ import pytest
 import redis
 
 from bot.config import Settings
-from bot.render.document import Document, Table
+from bot.render.layout import Document, Table
 from bot.reports import Answer, HelpReport, Usage
 from bot.services import Services
 from bot.slack.blocks import (
@@ -91,7 +91,7 @@ def test_tables_become_code_blocks_split_between_lines() -> None:
 
 
 def test_too_many_blocks_are_cut_with_a_notice() -> None:
-    usages = [Usage(f"command {i}", "x" * 2900, "help") for i in range(80)]
+    usages = [Usage(f"command {i}", "x" * 2900, ["x"], [], "help") for i in range(80)]
     answer = Answer("help", None, None, HelpReport(None, usages))
     blocks = answer_blocks(answer, share_value="{}")
     check_limits(blocks)

@@ -1,0 +1,45 @@
+"""The shape every answer is rendered from: a document of a title, lines and tables, a footer.
+
+The terminal, JSON and Slack renderers all read documents, so an answer reads the same
+everywhere; the modules that build them (`document`, `alerts`, `status`, `subscriptions`) share
+these few pieces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.clock import EXCHANGE_TZ
+
+
+@dataclass(frozen=True)
+class Table:
+    header: list[str]
+    rows: list[list[str]]
+
+
+Part = str | Table
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    parts: list[Part]
+    footer: str = ""
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
+    return Table(list(header), [list(r) for r in rows])
+
+
+def from_lines(lines: Sequence[Part]) -> Document:
+    """A document whose first line is its title."""
+    title, *parts = lines
+    return Document(str(title), list(parts))
+
+
+def et(moment: datetime) -> str:
+    """A moment in New York time: "2026-01-22 16:05 ET"."""
+    return moment.astimezone(EXCHANGE_TZ).strftime("%Y-%m-%d %H:%M ET")
