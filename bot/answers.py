@@ -5,7 +5,7 @@ Every front end (the one-shot `ask`, the console, Slack) goes through `Answerer.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from bot.alerts.grammar import (
@@ -24,11 +24,13 @@ from bot.analytics.precedents import precedents
 from bot.analytics.relative import relative_performance
 from bot.analytics.returns import returns_table
 from bot.analytics.sectors import sectors
+from bot.analytics.series import History
 from bot.analytics.sizes import size_ladder
 from bot.analytics.streak import streak
 from bot.analytics.valuation import valuation
 from bot.asker import Asker
 from bot.clock import Clock, exchange_today
+from bot.dating import dating
 from bot.days import check_day
 from bot.errors import CommandError, NoDataError
 from bot.grammar import (
@@ -77,6 +79,7 @@ from bot.universe import (
     TREASURIES,
     VALUATION_PAIR,
     VIX,
+    Instrument,
 )
 from bot.watched_levels import EDITABLE_KEY, WatchedLevelsStore
 
@@ -119,20 +122,31 @@ class Answerer:
                 f"{day.isoformat()} is in the future: ask about a past date",
                 f"{command.name} as of {today.isoformat()}",
             )
-        report, session, source = self._compute(command.query, day, asker)
-        return Answer(command.name, session, source, report)
+        used: list[History] = []
+        report, session, source = self._compute(command.query, day, asker, used)
+        requested = command.as_of or as_of
+        dates = dating(requested, self.clock.now(), session, day, used) if session else None
+        return Answer(command.name, session, source, report, dates)
+
+    def _fetch(
+        self, used: list[History], instruments: Sequence[Instrument]
+    ) -> tuple[list[History], Source]:
+        """The instruments' histories, noted in `used`: the answer's dating checks each."""
+        histories, source = self.market.histories(instruments)
+        used.extend(histories)
+        return histories, source
 
     def _compute(
-        self, query: Query, day: date, asker: Asker | None
+        self, query: Query, day: date, asker: Asker | None, used: list[History]
     ) -> tuple[Report, date | None, Source | None]:
         workspace = asker.workspace if asker else None
         match query:
             case StreakQuery(a, b):
-                (ha, hb), source = self.market.histories([a, b])
+                (ha, hb), source = self._fetch(used, [a, b])
                 report = streak(ha.require(), hb.require(), day, a.key, b.key)
                 return report, report.session, source
             case PrecedentsQuery(min_length, horizon, a, b):
-                (ha, hb), source = self.market.histories([a, b])
+                (ha, hb), source = self._fetch(used, [a, b])
                 closes_a, closes_b = ha.require(), hb.require()
                 if min_length is None:
                     current = streak(closes_a, closes_b, day).length
@@ -140,16 +154,16 @@ class Answerer:
                 found = precedents(closes_a, closes_b, day, min_length, horizon, a.key, b.key)
                 return found, found.session, source
             case ReturnsQuery(period, instruments):
-                histories, source = self.market.histories(instruments)
+                histories, source = self._fetch(used, instruments)
                 table = returns_table(histories, period, day)
                 return table, table.end, source
             case SizesQuery(period):
-                histories, source = self.market.histories([i for _, i in SIZE_LADDER])
+                histories, source = self._fetch(used, [i for _, i in SIZE_LADDER])
                 segments = [(name, h) for (name, _), h in zip(SIZE_LADDER, histories, strict=True)]
                 ladder = size_ladder(segments, period, day)
                 return ladder, ladder.end, source
             case LevelsQuery(target):
-                (history,), source = self.market.histories([target])
+                (history,), source = self._fetch(used, [target])
                 watched = self.watched.levels(workspace, target.key)
                 found_levels = levels(history.require(), day, watched, target.key, history.symbol)
                 return found_levels, found_levels.session, source
@@ -157,7 +171,7 @@ class Answerer:
                 return self._edit_levels(workspace, action, value, label), None, None
             case SectorsQuery(period):
                 twins = [i for pair in SECTORS for i in (pair.small, pair.large)]
-                histories, source = self.market.histories(twins)
+                histories, source = self._fetch(used, twins)
                 pairs = [
                     (p.sector, histories[2 * n], histories[2 * n + 1])
                     for n, p in enumerate(SECTORS)
@@ -165,7 +179,7 @@ class Answerer:
                 by_sector = sectors(pairs, period, day)
                 return by_sector, by_sector.end, source
             case ChartQuery(period, a, b):
-                (ha, hb), source = self.market.histories([a, b])
+                (ha, hb), source = self._fetch(used, [a, b])
                 chart = relative_performance(ha.require(), hb.require(), day, period, a.key, b.key)
                 return chart, chart.end, source
             case ValuationQuery():
@@ -179,7 +193,7 @@ class Answerer:
                 )
                 return gap, gap.session, Source(f"{self.market.label} (fund data)")
             case FlowsQuery():
-                histories, source = self.market.histories(FLOW_ETFS)
+                histories, source = self._fetch(used, FLOW_ETFS)
                 rows = [
                     implied_flows(self.market.fund_history(h.symbol)["total_assets"], h, day)
                     for h in histories
@@ -188,9 +202,7 @@ class Answerer:
                 flows = FlowsReport(session, rows)
                 return flows, flows.session, Source(f"{self.market.label} (fund assets)")
             case MacroQuery():
-                histories, source = self.market.histories(
-                    [TEN_YEAR, BILL, VIX, HIGH_YIELD, TREASURIES]
-                )
+                histories, source = self._fetch(used, [TEN_YEAR, BILL, VIX, HIGH_YIELD, TREASURIES])
                 tnx, irx, vix, hyg, ief = histories
                 backdrop = macro([tnx, irx], vix, (hyg, ief), day)
                 return backdrop, backdrop.session, source

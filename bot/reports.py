@@ -521,6 +521,36 @@ class Source:
 
 
 @dataclass(frozen=True)
+class ShortSeries:
+    """A series whose data ends before the session an answer should describe."""
+
+    name: str
+    symbol: str
+    last: date
+
+
+@dataclass(frozen=True)
+class Dating:
+    """The date asked, the session that date calls for, and why the answer may differ."""
+
+    requested: date | None
+    """The as-of date asked for; None when the question was about now."""
+    expected: date | None
+    """The session the answer should describe: the newest closed one for now, else the last
+    session on or before the date asked (None before the calendar's first session)."""
+    answered: date
+    no_session: str | None = None
+    """Why the date asked is no session ("a Saturday", "an NYSE holiday"), if it is not."""
+    short: list[ShortSeries] = field(default_factory=list)
+
+    @property
+    def moved(self) -> bool:
+        """Whether the answer describes another session than the one asked for, or leans on
+        data that ends before it."""
+        return bool(self.no_session or self.short or self.answered != self.expected)
+
+
+@dataclass(frozen=True)
 class Answer:
     """One answered command: what was asked, the session it describes, its source and figures."""
 
@@ -528,6 +558,8 @@ class Answer:
     as_of: date | None
     source: Source | None
     report: Report
+    dating: Dating | None = None
+    """How the session answered relates to the date asked (None for answers about no session)."""
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,12 @@ def next_session(day: date) -> date:
     return found
 
 
+def session_on_or_before(day: date) -> date:
+    """`day` when it is a session, else the last session before it."""
+    found: date = nyse().date_to_session(_stamp(day), "previous").date()
+    return found
+
+
 def sessions_after(day: date, count: int) -> date:
     """The session `count` sessions after `day`."""
     for _ in range(count):

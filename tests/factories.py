@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from bot.clock import FixedClock
 from bot.reports import SummaryReport
 
 
@@ -108,6 +109,16 @@ STREAK = 6
 class StreakMarket:
     last: date
     streak_start: date
+
+    @property
+    def evening(self) -> str:
+        """The evening after its last session (for SMALLCAPS_NOW): answers are then about
+        today's session, whatever day the tests run."""
+        return f"{self.last.isoformat()}T22:00:00+00:00"
+
+    @property
+    def clock(self) -> FixedClock:
+        return FixedClock(datetime.fromisoformat(self.evening))
 
 
 def write_streak_market(directory: Path) -> StreakMarket:

@@ -21,7 +21,7 @@ def relative_performance(
     whole history, so it is defined from the window's first day when history allows).
     """
     frame = aligned(a, b, as_of)
-    span = window(pd.DatetimeIndex(frame.index), period)
+    span = window(pd.DatetimeIndex(frame.index), period, as_of)
     ratio = frame["a"] / frame["b"]
     average = ratio.rolling(RATIO_AVERAGE_SESSIONS).mean()
     inside = frame.loc[span.base : span.end]

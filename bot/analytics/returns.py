@@ -29,13 +29,14 @@ class Window:
     end: pd.Timestamp
 
 
-def window(sessions: pd.DatetimeIndex, period: str) -> Window:
+def window(sessions: pd.DatetimeIndex, period: str, as_of: date | None = None) -> Window:
     """The window of `period` ending at the last of `sessions`.
 
     1d/5d: the close 1 or 5 sessions earlier. mtd/qtd/ytd: the last close before the month,
-    quarter or year began. 1m..5y: the last close on or before the same date that many months
-    earlier. A year such as "2013": the last close of 2012 to the last close of 2013 (or the last
-    session, when the year is not over).
+    quarter or year of `as_of` (default: of the last session) began; when that month, quarter
+    or year has no session yet, there is no window. 1m..5y: the last close on or before the same
+    date that many months earlier. A year such as "2013": the last close of 2012 to the last
+    close of 2013 (or the last session, when the year is not over).
     """
     if period.isdigit():
         year = int(period)
@@ -53,11 +54,22 @@ def window(sessions: pd.DatetimeIndex, period: str) -> Window:
     elif period in _MONTHS:
         base_position = position_on_or_before(sessions, end - pd.DateOffset(months=_MONTHS[period]))
     elif period in ("mtd", "qtd", "ytd"):
+        anchor = pd.Timestamp(as_of) if as_of is not None else end
         first_day = {
-            "mtd": pd.Timestamp(year=end.year, month=end.month, day=1),
-            "qtd": pd.Timestamp(year=end.year, month=3 * ((end.month - 1) // 3) + 1, day=1),
-            "ytd": pd.Timestamp(year=end.year, month=1, day=1),
+            "mtd": pd.Timestamp(year=anchor.year, month=anchor.month, day=1),
+            "qtd": pd.Timestamp(year=anchor.year, month=3 * ((anchor.month - 1) // 3) + 1, day=1),
+            "ytd": pd.Timestamp(year=anchor.year, month=1, day=1),
         }[period]
+        if first_day > end:
+            span = {
+                "mtd": f"{first_day:%B %Y}",
+                "qtd": f"Q{(first_day.month + 2) // 3} {first_day.year}",
+                "ytd": f"{first_day.year}",
+            }[period]
+            raise NoDataError(
+                f"{period.upper()} as of {anchor.date().isoformat()}: {span} has no session in "
+                f"the data yet (the last is {end.date().isoformat()})"
+            )
         base_position = position_on_or_before(sessions, first_day - pd.Timedelta(days=1))
     else:
         raise NoDataError(f"unknown period '{period}'")
@@ -154,7 +166,7 @@ def returns_table(histories: Sequence[History], period: str, as_of: date) -> Ret
         notes = [h.note for h in histories if h.note]
         raise NoDataError(notes[0] if notes else f"no data on or before {as_of.isoformat()}")
     sessions = pd.DatetimeIndex(max(usable, key=lambda closes: closes.index[-1]).index)
-    span = window(sessions, period)
+    span = window(sessions, period, as_of)
     rows = []
     for history in histories:
         if history.closes is None or history.closes.empty:

@@ -32,6 +32,7 @@ from bot.reports import (
     Answer,
     ChartReport,
     DailyChangeReport,
+    Dating,
     FlowsReport,
     HelpReport,
     LevelsReport,
@@ -52,7 +53,29 @@ from bot.universe import display_name
 
 def document(answer: Answer) -> Document:
     body = _BUILDERS[type(answer.report)](answer.report)
-    return Document(body.title, body.parts, footer_line(answer))
+    notes = dating_notes(answer.dating) if answer.dating else []
+    return Document(body.title, body.parts, footer_line(answer), notes)
+
+
+def dating_notes(d: Dating) -> list[str]:
+    """What an answer says when it is not for the session asked, or some of its data ends
+    before that session."""
+    notes = []
+    if d.no_session and d.requested and d.expected:
+        notes.append(
+            f"{day(d.requested)} is {d.no_session}, not a trading day: this is as of the "
+            f"session before, {day(d.expected)}."
+        )
+    if d.short:
+        ends = "; ".join(f"{s.name} ({s.symbol}) data ends {day(s.last)}" for s in d.short)
+        asked = (
+            f"Asked for {day(d.requested)}"
+            if d.requested and not d.no_session
+            else f"The newest session is {day(d.expected)}"
+        )
+        moved = f": this is as of {day(d.answered)}" if d.answered != d.expected else ""
+        notes.append(f"{asked}, but {ends}{moved}.")
+    return notes
 
 
 def footer_line(answer: Answer) -> str:
@@ -139,26 +162,43 @@ def _returns(r: ReturnsReport) -> Document:
 
 
 def _precedents(r: PrecedentsReport) -> Document:
+    """The episodes with their returns over the horizon asked (the others in one line)."""
     a, b = display_name(r.a), display_name(r.b)
-    lines: list[Part] = [f"Streaks of {sessions(r.min_length)} or more: {a} vs {b}"]
+    months = r.horizon.removesuffix("m")
+    lines: list[Part] = [
+        f"Streaks of {sessions(r.min_length)} or more: {a} vs {b}, {months} months after"
+    ]
     if not r.episodes:
         lines.append("None before this date.")
     else:
         rows = []
         for e in r.episodes:
-            cells = [day(e.end), str(e.length)]
-            for name in ("3m", "6m", "12m"):
-                f = e.forward[name]
-                cells.append("open" if f is None else f"{signed_pct(f.a, 1)} {signed_pct(f.b, 1)}")
-            rows.append(cells)
-        lines.append(table(["Ended", "Len", f"3m {r.a}/{r.b}", "6m", "12m"], rows))
-    for s in r.summary:
-        if s.known:
-            lines.append(
-                f"{s.horizon}: {a} kept leading {s.a_led} of {s.known} "
-                f"({plain_pct(s.a_led_pct, 0)}); average {signed_pct(s.avg_a_pct, 1)} vs "
-                f"{signed_pct(s.avg_b_pct, 1)}, {signed_pts(s.avg_spread_pts, 1)}"
-            )
+            f = e.forward[r.horizon]
+            if f is None:
+                rows.append([day(e.end), str(e.length), "open", "", ""])
+            else:
+                lead = signed_pts(f.a - f.b, 1)
+                rows.append(
+                    [day(e.end), str(e.length), signed_pct(f.a, 1), signed_pct(f.b, 1), lead]
+                )
+        header = ["Ended", "Len", f"{r.a.upper()} {r.horizon}", f"{r.b.upper()} {r.horizon}"]
+        lines.append(table([*header, "Lead"], rows))
+    chosen = next((s for s in r.summary if s.horizon == r.horizon), None)
+    if chosen and chosen.known:
+        lines.append(
+            f"{months} months after: {a} kept leading {chosen.a_led} of {chosen.known} "
+            f"({plain_pct(chosen.a_led_pct, 0)}); average {signed_pct(chosen.avg_a_pct, 1)} vs "
+            f"{signed_pct(chosen.avg_b_pct, 1)}, {signed_pts(chosen.avg_spread_pts, 1)}."
+        )
+    elif r.episodes:
+        lines.append(f"{months} months after: no episode is that old yet.")
+    others = [
+        f"{s.horizon} led {s.a_led} of {s.known}, {signed_pts(s.avg_spread_pts, 1)}"
+        for s in r.summary
+        if s.horizon != r.horizon and s.known
+    ]
+    if others:
+        lines.append("Other horizons: " + "; ".join(others) + ".")
     if r.current:
         lines.append(
             f"Now: a {r.current.length}-session run since {day(r.current.start)}, still open."

@@ -28,11 +28,19 @@ def figures(value: Any) -> Any:
 
 
 def render_json(answer: Answer) -> dict[str, Any]:
+    """`as_of` is the session answered, `requested` the date asked (null: now) and `expected`
+    the session that date calls for; `short` lists each series whose data ends before it.
+    `stale` is true when a refresh failed or any data ends early."""
+    dates = answer.dating
+    stale = bool(answer.source and answer.source.stale) or bool(dates and dates.short)
     return {
         "command": answer.command,
         "as_of": answer.as_of.isoformat() if answer.as_of else None,
+        "requested": dates.requested.isoformat() if dates and dates.requested else None,
+        "expected": dates.expected.isoformat() if dates and dates.expected else None,
+        "short": figures(dates.short) if dates else [],
         "source": source_line(answer.source) if answer.source else None,
-        "stale": answer.source.stale if answer.source else False,
+        "stale": stale,
         "figures": figures(answer.report),
         "text": render_text(answer),
     }

@@ -8,7 +8,7 @@ these few pieces.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.clock import EXCHANGE_TZ
@@ -28,6 +28,9 @@ class Document:
     title: str
     parts: list[Part]
     footer: str = ""
+    notes: list[str] = field(default_factory=list)
+    """What the reader must know before the figures: the answer is for another date than the
+    one asked, or some data ends early. Shown right under the title."""
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:

@@ -14,13 +14,15 @@ def render_text(answer: Answer) -> str:
 
 
 def document_text(doc: Document) -> str:
-    lines = [doc.title, *(table_text(p) if isinstance(p, Table) else p for p in doc.parts)]
+    notes = [f"Note: {note}" for note in doc.notes]
+    parts = (table_text(p) if isinstance(p, Table) else p for p in doc.parts)
+    lines = [doc.title, *notes, *parts]
     if doc.footer:
         lines += ["", doc.footer]
     return "\n".join(lines)
 
 
-_FIGURE = re.compile(r"[-+]?[\d,.]+(%| pts| ms|x)?|n/a|")
+_FIGURE = re.compile(r"[-+]?[\d,.]+(%| pts| ms|x)?|n/a|open|")
 
 
 def table_text(table: Table) -> str:

@@ -73,10 +73,15 @@ def _text_sections(lines: Sequence[str]) -> list[Block]:
 
 def document_blocks(doc: Document) -> list[Block]:
     """A header, the lines as text sections, the tables as code blocks, the footer as context."""
-    blocks = [header(doc.title), *_body_blocks(doc.parts)]
+    blocks = [header(doc.title), *_note_blocks(doc.notes), *_body_blocks(doc.parts)]
     if doc.footer:
         blocks.append(context(escape(doc.footer)))
     return blocks
+
+
+def _note_blocks(notes: Sequence[str]) -> list[Block]:
+    """What to know before the figures (another date than the one asked, data ending early)."""
+    return [context(f":warning: {escape(note)}") for note in notes]
 
 
 def _body_blocks(parts: Sequence[Part], lead: str = "") -> list[Block]:

@@ -9,7 +9,12 @@ import pandas as pd
 import pytest
 
 from bot.analytics.precedents import precedents
-from bot.reports import Forward, Run
+from bot.render.document import document
+from bot.render.layout import Table
+from bot.render.numbers import signed_pct
+from bot.render.text import document_text
+from bot.reports import Answer, Forward, Run
+from tests.factories import random_walk
 
 
 def anchored(anchors: dict[str, float], start: str, end: str) -> pd.Series:
@@ -104,3 +109,19 @@ def test_the_open_run_is_not_an_episode(market: tuple[pd.Series, pd.Series]) -> 
     report = precedents(a, b, date(2020, 1, 9), min_length=3)
     assert report.episodes == []
     assert report.current == Run(date(2020, 1, 6), date(2020, 1, 9), 4)
+
+
+def test_the_horizon_asked_is_the_horizon_shown() -> None:
+    a, b = random_walk(12, seed=11), random_walk(12, seed=12)
+    end = a.index[-1].date()
+    texts = {}
+    for horizon in ("3m", "12m"):
+        report = precedents(a, b, end, 4, horizon)
+        doc = document(Answer("precedents", end, None, report))
+        (table,) = [p for p in doc.parts if isinstance(p, Table)]
+        assert table.header[2] == f"A {horizon}"
+        first = report.episodes[0].forward[horizon]
+        assert first is not None and table.rows[0][2] == signed_pct(first.a, 1)
+        texts[horizon] = document_text(doc)
+    assert texts["3m"] != texts["12m"]
+    assert "3 months after: " in texts["3m"] and "Other horizons: 6m" in texts["3m"]

@@ -29,7 +29,12 @@ class Market:
             for k, v in os.environ.items()
             if not k.startswith(("SLACK_", "SMALLCAPS_", "REDIS_URL"))
         }
-        env.update(SMALLCAPS_DATA=f"csv:{self.directory}", SMALLCAPS_HOME=str(self.home))
+        env.update(
+            SMALLCAPS_DATA=f"csv:{self.directory}",
+            SMALLCAPS_HOME=str(self.home),
+            # the evening of the market's last session, whatever day the tests run
+            SMALLCAPS_NOW=f"{self.last.isoformat()}T22:00:00+00:00",
+        )
         return env
 
     def run(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -24,8 +24,9 @@ def desk(
 ) -> Iterator[Desk]:
     market = tmp_path / "market"
     market.mkdir()
-    write_streak_market(market)
+    evening = write_streak_market(market).evening
     desk = make_desk(market, stand_in, redis_url_of(redis_server), keys, tmp_path / "logs")
+    desk.extra["SMALLCAPS_NOW"] = evening  # answers about the market's last session
     yield desk
     desk.stop_all()
 

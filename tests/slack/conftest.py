@@ -184,7 +184,7 @@ def bot(
         slack_signing_secret=SECRET,
         slack_api_url=stand_in.api_url,
     )
-    services = Services(settings, redis_client=redis_server)
+    services = Services(settings, clock=facts.clock, redis_client=redis_server)
     url, server = start_bot(services)
     yield Bot(url, stand_in, services, facts)
     server.close()

@@ -57,9 +57,11 @@ def check_limits(blocks: list[dict[str, Any]]) -> None:
 @pytest.fixture(scope="module")
 def answers(tmp_path_factory: pytest.TempPathFactory, redis_server: redis.Redis) -> list[Answer]:
     market = tmp_path_factory.mktemp("market")
-    write_streak_market(market)
+    facts = write_streak_market(market)
     home = tmp_path_factory.mktemp("home")
-    services = Services(Settings(data=f"csv:{market}", home=home), redis_client=redis_server)
+    services = Services(
+        Settings(data=f"csv:{market}", home=home), clock=facts.clock, redis_client=redis_server
+    )
     results = []
     for text in COMMANDS:
         try:

@@ -31,7 +31,7 @@ def free_port() -> int:
 def http_bot(stand_in: SlackStandIn, tmp_path: Path) -> Iterator[Bot]:
     market = tmp_path / "market"
     market.mkdir()
-    write_streak_market(market)
+    facts = write_streak_market(market)
     port = free_port()
     env = {
         k: v
@@ -41,6 +41,7 @@ def http_bot(stand_in: SlackStandIn, tmp_path: Path) -> Iterator[Bot]:
     env.update(
         SMALLCAPS_DATA=f"csv:{market}",
         SMALLCAPS_HOME=str(tmp_path / "home"),
+        SMALLCAPS_NOW=facts.evening,
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SECRET,
         SLACK_API_URL=stand_in.api_url,

@@ -84,7 +84,7 @@ def test_a_command_over_socket_mode_is_acked_then_answered(
     stand_in.script("apps.connections.open", Scripted(200, {"ok": True, "url": slack_side.url}))
     market = tmp_path / "market"
     market.mkdir()
-    write_streak_market(market)
+    facts = write_streak_market(market)
     settings = Settings(
         data=f"csv:{market}",
         home=tmp_path / "home",
@@ -95,7 +95,8 @@ def test_a_command_over_socket_mode_is_acked_then_answered(
     )
     assert settings.mode == "socket"
     handler = SocketModeHandler(
-        build_app(Services(settings, redis_client=redis_server)), settings.slack_app_token
+        build_app(Services(settings, clock=facts.clock, redis_client=redis_server)),
+        settings.slack_app_token,
     )
     handler.connect()  # type: ignore[no-untyped-call]
     try:
