@@ -121,8 +121,9 @@ class SizeRow:
 @dataclass(frozen=True)
 class SizesReport:
     period: str
-    start: date
-    end: date
+    start: date | None
+    """None when no segment has any price: every row is n/a with its note."""
+    end: date | None
     rows: list[SizeRow]
     rank_correlation: float | None
     order: str
@@ -178,11 +179,14 @@ class SectorRow:
 @dataclass(frozen=True)
 class SectorsReport:
     period: str
-    start: date
-    end: date
+    start: date | None
+    """None when no sector fund has any price: the table is all n/a and `missing` says why."""
+    end: date | None
     rows: list[SectorRow]
     leaders: list[str]
     laggards: list[str]
+    missing: list[str] = field(default_factory=list)
+    """The funds with no prices, by symbol."""
 
 
 @dataclass(frozen=True)
@@ -198,7 +202,8 @@ class ValuationRow:
 class ValuationReport:
     small: str
     large: str
-    session: date
+    session: date | None
+    """The last day recorded of both funds; None when none is."""
     rows: list[ValuationRow]
     recorded_days: int
 

@@ -35,6 +35,14 @@ class Failure:
         return f"{self.message}{example}"
 
 
+MAX_MESSAGE = 500
+"""An error message is a sentence or two, never the whole of a person's input."""
+
+
+def _short(message: str) -> str:
+    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
+
+
 TERMINAL = Asker(workspace="console", channel="console", user="console")
 """The console and `ask` act as one workspace, with one channel, of their own."""
 
@@ -56,9 +64,9 @@ def _answer_or_failure(
     try:
         return answerer.answer(text, as_of, asker)
     except CommandError as error:
-        return Failure(error.message, error.example, status=2)
+        return Failure(_short(error.message), error.example, status=2)
     except UserFacingError as error:
-        return Failure(error.message, error.example)
+        return Failure(_short(error.message), error.example)
     except (redis.RedisError, OSError) as error:
         log.warning("command %r: Redis unavailable: %s", text, error)
         return Failure(

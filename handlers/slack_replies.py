@@ -10,7 +10,7 @@ from slack_bolt import Ack, Respond
 
 from bot.asker import Asker
 from bot.reports import Answer
-from bot.slack.blocks import answer_blocks, error_blocks, fallback_text
+from bot.slack.blocks import answer_blocks, error_blocks, error_text, fallback_text
 from handlers.replies import Failure
 
 ShareValue = dict[str, str | None]
@@ -45,7 +45,7 @@ def respond_failure(respond: Respond, failure: Failure) -> None:
     respond(
         response_type="ephemeral",
         replace_original=False,
-        text=failure.line(),
+        text=error_text(failure.message, failure.example),
         blocks=error_blocks(failure.message, failure.example),
     )
 

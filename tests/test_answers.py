@@ -87,7 +87,9 @@ def test_flows_from_recorded_assets(services: Services) -> None:
     assert iwm.symbol == "IWM" and iwm.days_recorded == 2
     assert iwm.flow_1d == pytest.approx(71e9 - 70e9 * 1.005)  # IWM rose 0.5% that day
     assert iwm.note == "5-day flow needs 6 recorded days"
-    assert vb.days_recorded == 0 and vb.note is not None and "no file VB.csv" in vb.note
+    assert (
+        vb.days_recorded == 0 and vb.note is not None and "no data file for VB (VB.csv)" in vb.note
+    )
     text = render_text(answer)
     assert "recorded on 2 day(s) since 2024-01-03" in text
 
@@ -109,7 +111,7 @@ def test_status_reports_redis_and_data(services: Services) -> None:
     rut = next(s for s in report.symbols if s.symbol == "^RUT")
     assert rut.last_session is not None
     spy = next(s for s in report.symbols if s.symbol == "SPY")
-    assert spy.error is not None and "no file" in spy.error
+    assert spy.error is not None and "no data file for SPY" in spy.error
 
 
 def test_future_and_conflicting_dates_are_refused(services: Services) -> None:
@@ -201,3 +203,32 @@ def test_a_fallback_symbol_is_named_in_the_answer(services: Services, csv_dir: P
     mid = report.rows[0]
     assert (mid.key, mid.symbol, mid.name) == ("mid", "MDY", "S&P MidCap 400 (MDY)")
     assert report.rows[1].name == "Russell 2000"
+
+
+def test_every_table_answers_with_what_it_has(services: Services, csv_dir: Path) -> None:
+    (csv_dir / f"{SECTORS[0].small.symbol}.csv").unlink()
+    answer = services.answerer.answer("sectors 1m")
+    report = answer.report
+    assert isinstance(report, SectorsReport)
+    assert report.rows[0].small_pct is None and report.rows[1].small_pct is not None
+    assert report.missing == [SECTORS[0].small.symbol]
+    assert f"n/a: no prices for {SECTORS[0].small.symbol}." in render_text(answer)
+    for pair in SECTORS:
+        for fund in (pair.small, pair.large):
+            (csv_dir / f"{fund.symbol}.csv").unlink(missing_ok=True)
+    nothing = services.answerer.answer("sectors")
+    assert isinstance(nothing.report, SectorsReport)
+    assert all(row.small_pct is None for row in nothing.report.rows)
+    assert "Sectors, YTD: no prices for any of them" in render_text(nothing)
+
+
+def test_valuation_without_fund_data_says_how_it_accrues(
+    services: Services, csv_dir: Path
+) -> None:
+    (csv_dir / "funds.csv").unlink()
+    answer = services.answerer.answer("valuation")
+    assert isinstance(answer.report, ValuationReport)
+    assert answer.report.recorded_days == 0
+    text = render_text(answer)
+    assert "No fund data recorded yet" in text and "once a trading day" in text
+    assert "funds.csv (date,symbol,pe,pb,ps,pcf,total_assets)" in text

@@ -14,9 +14,14 @@ def sectors(
     pairs: Sequence[tuple[str, History, History]], period: str, as_of: date, top: int = 3
 ) -> SectorsReport:
     """Each sector's small-cap and large-cap return over `period`; divergence is small minus
-    large in points. Leaders and laggards are the `top` best and worst small-cap sectors.
+    large in points. Leaders and laggards are the `top` best and worst small-cap sectors. A fund
+    without prices is n/a and listed in `missing`; with none at all, every row is.
     """
     histories = [h for _, small, large in pairs for h in (small, large)]
+    missing = [h.symbol for h in histories if h.closes is None or h.closes.empty]
+    if len(missing) == len(histories):
+        rows = [SectorRow(sector, s.symbol, lg.symbol, None, None, None) for sector, s, lg in pairs]
+        return SectorsReport(period, None, None, rows, [], [], missing)
     table = returns_table(histories, period, as_of)
     rows = []
     for i, (sector, small, large) in enumerate(pairs):
@@ -28,4 +33,4 @@ def sectors(
     )
     leaders = [r.sector for r in ranked[:top]]
     laggards = [r.sector for r in ranked[::-1][:top] if r.sector not in leaders]
-    return SectorsReport(period, table.start, table.end, rows, leaders, laggards)
+    return SectorsReport(period, table.start, table.end, rows, leaders, laggards, missing)

@@ -41,6 +41,12 @@ def size_ladder(segments: Sequence[tuple[str, History]], period: str, as_of: dat
     between smallness (1 = largest segment) and return: +1 when the order is exactly inverse to
     size, -1 when the largest did best and every step down did worse.
     """
+    if all(h.closes is None or h.closes.empty for _, h in segments):
+        empty = [
+            SizeRow(name, h.key, h.symbol, h.name, None, h.note or "no data")
+            for name, h in segments
+        ]
+        return SizesReport(period, None, None, empty, None, describe_order(None))
     table = returns_table([history for _, history in segments], period, as_of)
     rows = [
         SizeRow(segment, row.key, row.symbol, row.name, row.return_pct, row.note)

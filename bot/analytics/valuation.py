@@ -7,7 +7,6 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from bot.errors import NoDataError
 from bot.reports import ValuationReport, ValuationRow
 
 METRICS: dict[str, str] = {"pe": "P/E", "pb": "P/B", "ps": "P/S", "pcf": "P/CF"}
@@ -46,14 +45,14 @@ def valuation(
     """Multiples of the small-cap and large-cap funds on the last recorded day on or before
     `as_of`. The discount is small / large - 1 in percent (negative: small caps are cheaper).
     Its percentile is the share of earlier recorded days whose discount was shallower than
-    today's: 95 means small caps were this cheap or cheaper on only 5% of recorded days.
+    today's: 95 means small caps were this cheap or cheaper on only 5% of recorded days. With no
+    day recorded of both funds by `as_of`, every figure is None and `session` too.
     """
     both = pd.concat({"small": small, "large": large}, axis=1, join="inner")
     both = both.loc[: pd.Timestamp(as_of)]
     if both.empty:
-        raise NoDataError(
-            f"no fund data for {small_symbol} and {large_symbol} on or before {as_of.isoformat()}"
-        )
+        empty = [ValuationRow(label, None, None, None, None) for label in METRICS.values()]
+        return ValuationReport(small_symbol, large_symbol, None, empty, 0)
     rows = []
     for metric, label in METRICS.items():
         s = both.get(("small", metric))

@@ -12,6 +12,7 @@ An optional `funds.csv` (`date,symbol,pe,pb,ps,pcf,total_assets`) holds recorded
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,6 +21,14 @@ import pandas as pd
 from bot.analytics.valuation import METRICS, plausible_ratio
 from bot.market.prices import FUND_FIELDS, PriceSet, as_sessions, clean_closes
 from bot.reports import SymbolFreshness
+
+log = logging.getLogger(__name__)
+
+
+def _first_line(error: Exception) -> str:
+    """An error's first line, short: parsers can say a great deal."""
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return text if len(text) <= 120 else text[:119] + "…"
 
 
 class LayoutError(ValueError):
@@ -55,9 +64,13 @@ def read_closes(path: Path, symbol: str | None = None) -> pd.Series:
 class CsvDirectory:
     """Prices and fund multiples read from files; each file is parsed once per change."""
 
+    label = "CSV files"
+    """How answers name the source: the directory is the operator's, kept to the log and the
+    console's first line (`where`), never shown in Slack."""
+
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self.label = f"CSV files in {directory}"
+        self.where = f"CSV files in {directory}"
         self._parsed: dict[str, tuple[tuple[int, int], pd.Series]] = {}
 
     def _path(self, symbol: str) -> Path:
@@ -78,12 +91,18 @@ class CsvDirectory:
         missing: dict[str, str] = {}
         for symbol in dict.fromkeys(symbols):
             if not self._path(symbol).is_file():
-                missing[symbol] = f"no file {symbol}.csv in {self.directory}"
+                log.info("no file %s", self._path(symbol))
+                missing[symbol] = f"no data file for {symbol} ({symbol}.csv)"
                 continue
             try:
                 closes = self._read(symbol)
-            except (LayoutError, ValueError, KeyError, OSError) as error:
-                missing[symbol] = f"{symbol}.csv could not be read: {error}"
+            except (LayoutError, ValueError, KeyError) as error:
+                log.warning("%s could not be read: %s", self._path(symbol), error)
+                missing[symbol] = f"{symbol}.csv could not be read: {_first_line(error)}"
+                continue
+            except OSError as error:
+                log.warning("%s could not be read: %s", self._path(symbol), error)
+                missing[symbol] = f"{symbol}.csv could not be read ({error.strerror})"
                 continue
             if closes.empty:
                 missing[symbol] = f"{symbol}.csv has no prices"

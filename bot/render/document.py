@@ -6,7 +6,7 @@ modules.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from bot.analytics.relative import RATIO_AVERAGE_SESSIONS
@@ -213,11 +213,18 @@ def _sizes(r: SizesReport) -> Document:
     )
     return from_lines(
         [
-            f"By size, {r.period.upper()}: {day(r.start)} close to {day(r.end)} close",
+            f"By size, {r.period.upper()}: {_span(r.start, r.end)}",
             table(["Segment", "", "Change", ""], rows),
             f"Order: {r.order}{correlation}",
         ]
     )
+
+
+def _span(start: date | None, end: date | None) -> str:
+    """ "2025-12-31 close to 2026-01-22 close", or why there is no span."""
+    if start is None or end is None:
+        return "no prices for any of them"
+    return f"{day(start)} close to {day(end)} close"
 
 
 def _levels(r: LevelsReport) -> Document:
@@ -259,13 +266,15 @@ def _sectors(r: SectorsReport) -> Document:
         for row in r.rows
     ]
     lines: list[Part] = [
-        f"Sectors, {r.period.upper()}: {day(r.start)} close to {day(r.end)} close",
+        f"Sectors, {r.period.upper()}: {_span(r.start, r.end)}",
         table(["Sector", "Small", "Large", "Small - large"], rows),
     ]
     if r.leaders:
         lines.append("Leaders: " + ", ".join(r.leaders))
     if r.laggards:
         lines.append("Laggards: " + ", ".join(r.laggards))
+    if r.missing:
+        lines.append("n/a: no prices for " + ", ".join(r.missing) + ".")
     return from_lines(lines)
 
 
@@ -280,13 +289,27 @@ def _valuation(r: ValuationReport) -> Document:
         ]
         for row in r.rows
     ]
+    title = f"Valuation: {r.small} (small caps) vs {r.large} (large caps)"
+    if r.session is None:
+        return from_lines(
+            [title, table(["Metric", r.small, r.large, "Gap", "Pctl"], rows), NO_FUND_DATA]
+        )
     return from_lines(
         [
-            f"Valuation: {r.small} (small caps) vs {r.large} (large caps), {day(r.session)}",
+            f"{title}, {day(r.session)}",
             table(["Metric", r.small, r.large, "Gap", "Pctl"], rows),
             f"Pctl: how much deeper than usual the gap is, over {r.recorded_days} recorded days.",
         ]
     )
+
+
+NO_FUND_DATA = (
+    "No fund data recorded yet. From Yahoo the bot records each fund's multiples and assets "
+    "once a trading day (17:05 New York, and when asked), so the history and its percentile "
+    "grow by a day each session. Offline, put a funds.csv (date,symbol,pe,pb,ps,pcf,"
+    "total_assets) beside the price files: see the README, Try it offline on CSV files."
+)
+"""What valuation and flows say before any fund data is recorded, and how it accrues."""
 
 
 def _dollars(value: float | None, signed: bool = False) -> str:
@@ -318,7 +341,7 @@ def _flows(r: FlowsReport) -> Document:
         f"Implied from fund assets recorded on {recorded} day(s) since {day(min(firsts))}: "
         "assets today minus yesterday's assets grown by the price change."
         if firsts
-        else "No fund assets recorded yet: the bot records them once a day."
+        else NO_FUND_DATA
     )
     return from_lines(
         [

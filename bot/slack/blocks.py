@@ -35,7 +35,14 @@ def escape(text: str) -> str:
 
 
 def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """`text` within `limit` characters; a cut falls between words when one is near."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit - 40:
+        cut = cut[:space].rstrip(" ,;:·-")
+    return cut + "…"
 
 
 def header(text: str) -> Block:
@@ -142,14 +149,20 @@ def answer_blocks(
 
 def fallback_text(answer: Answer) -> str:
     """The plain text Slack shows in notifications and where blocks cannot be shown."""
-    return _clip(document_text(document(answer)), MAX_FALLBACK_TEXT)
+    return _clip(escape(document_text(document(answer))), MAX_FALLBACK_TEXT)
 
 
 def error_blocks(message: str, example: str | None = None) -> list[Block]:
     text = f":warning: {escape(message)}"
     if example:
         text += f"\nTry: `/smallcaps {escape(example)}`"
-    return [section(text)]
+    return [section(_clip(text, MAX_SECTION_TEXT))]
+
+
+def error_text(message: str, example: str | None = None) -> str:
+    """An error's fallback text, escaped like every other."""
+    tip = f" (e.g. `{example}`)" if example else ""
+    return _clip(escape(message + tip), MAX_FALLBACK_TEXT)
 
 
 def home_view(sections: Sequence[Answer | str]) -> dict[str, Any]:
@@ -189,7 +202,7 @@ def alert_blocks(message: AlertMessage) -> list[Block]:
 
 
 def alert_text(message: AlertMessage) -> str:
-    return _clip(document_text(alert_document(message)), MAX_FALLBACK_TEXT)
+    return _clip(escape(document_text(alert_document(message))), MAX_FALLBACK_TEXT)
 
 
 def summary_blocks(doc: SummaryDocument, late: str | None = None) -> list[Block]:
@@ -212,4 +225,4 @@ def summary_fallback(doc: SummaryDocument) -> str:
     firsts = [
         f"{s.title}: {s.parts[0]}" for s in doc.sections if s.parts and isinstance(s.parts[0], str)
     ]
-    return _clip("\n".join([doc.title, *firsts]), MAX_FALLBACK_TEXT)
+    return _clip(escape("\n".join([doc.title, *firsts])), MAX_FALLBACK_TEXT)

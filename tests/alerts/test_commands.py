@@ -89,7 +89,7 @@ def test_changes_act_now_never_as_of_a_past_date(services: Services) -> None:
 
 
 def test_an_unknown_symbol_is_refused_with_the_reason(services: Services) -> None:
-    with pytest.raises(UserFacingError, match=r"no file ZZZZ\.csv"):
+    with pytest.raises(UserFacingError, match=r"no data file for ZZZZ"):
         services.answerer.answer("alert add zzzz above 10", asker=ASKER)
     listing = services.answerer.answer("alert list", asker=ASKER).report
     assert isinstance(listing, AlertListReport) and listing.rules == []

@@ -10,7 +10,6 @@ import pytest
 from bot.analytics.macro import macro, yield_in_percent
 from bot.analytics.series import History
 from bot.analytics.valuation import plausible_ratio, valuation
-from bot.errors import NoDataError
 from tests.factories import closes
 
 
@@ -59,8 +58,9 @@ def test_discount_and_its_percentile_among_recorded_days() -> None:
     pe_earlier = next(r for r in earlier.rows if r.metric == "P/E")
     assert pe_earlier.discount_pct == pytest.approx(-20.0)
     assert pe_earlier.percentile == pytest.approx(0.0)  # -25 before it was deeper
-    with pytest.raises(NoDataError, match="no fund data"):
-        valuation(small, large, date(2025, 12, 31), "IWM", "SPY")
+    before = valuation(small, large, date(2025, 12, 31), "IWM", "SPY")
+    assert before.session is None and before.recorded_days == 0
+    assert all(row.small is None and row.discount_pct is None for row in before.rows)
 
 
 def test_yields_quoted_ten_times_are_brought_back_to_percent() -> None:

@@ -9,6 +9,7 @@ import pytest
 import redis
 
 from bot.config import Settings
+from bot.help import TOPICS
 from bot.render.layout import Document, Table
 from bot.reports import Answer, HelpReport, Usage
 from bot.services import Services
@@ -21,10 +22,13 @@ from bot.slack.blocks import (
     answer_blocks,
     document_blocks,
     error_blocks,
+    error_text,
     escape,
+    fallback_text,
     home_view,
 )
 from tests.factories import write_streak_market
+from tests.slack.validation import block_problems, view_problems
 
 COMMANDS = [
     "help",
@@ -43,6 +47,7 @@ COMMANDS = [
 
 def check_limits(blocks: list[dict[str, Any]]) -> None:
     assert len(blocks) <= MAX_BLOCKS
+    assert block_problems(blocks) == []
     for block in blocks:
         if block["type"] == "header":
             assert len(block["text"]["text"]) <= MAX_HEADER_TEXT
@@ -104,6 +109,10 @@ def test_too_many_blocks_are_cut_with_a_notice() -> None:
 def test_headers_are_clipped_and_text_is_escaped() -> None:
     blocks = document_blocks(Document("x" * 400, ["a < b & c > d"]))
     assert len(blocks[0]["text"]["text"]) == MAX_HEADER_TEXT
+    title = "a long title " * 20
+    words = document_blocks(Document(title, []))[0]["text"]["text"]
+    assert len(words) <= MAX_HEADER_TEXT and words.endswith("…")
+    assert title.startswith(words.removesuffix("…") + " ")  # cut between words
     assert blocks[1]["text"]["text"] == "a &lt; b &amp; c &gt; d"
     assert escape("<@U123>") == "&lt;@U123&gt;"  # user text can never mention or link
 
@@ -119,8 +128,24 @@ def test_errors_show_an_example() -> None:
     assert "`/smallcaps returns ytd`" in block["text"]["text"]
 
 
+def test_every_help_header_fits_whole(answers: list[Answer]) -> None:
+    for topic in TOPICS:
+        blocks = answer_blocks(Answer("help", None, None, help_report(topic)))
+        assert blocks[0]["text"]["text"] == f"/smallcaps {topic}"
+        check_limits(blocks)
+
+
+def test_fallback_text_is_escaped() -> None:
+    answer = Answer("help", None, None, HelpReport("x", [Usage("a<b>&", "s", ["f"], [], "e")]))
+    assert "a&lt;b&gt;&amp;" in fallback_text(answer)
+    assert (
+        error_text("no '<!channel>' & co", "help") == "no '&lt;!channel&gt;' &amp; co (e.g. `help`)"
+    )
+
+
 def test_home_view(answers: list[Answer]) -> None:
     view = home_view([answers[1], "levels: no data"])
+    assert view_problems(view) == []
     assert view["type"] == "home"
     assert len(view["blocks"]) <= 100
     assert any(b["type"] == "divider" for b in view["blocks"])
@@ -134,3 +159,8 @@ def test_answer_without_source_has_no_footer() -> None:
 def test_settings_never_print_tokens() -> None:
     settings = Settings(slack_bot_token="xoxb-secret", slack_signing_secret="shh")
     assert "xoxb-secret" not in repr(settings) and "shh" not in repr(settings)
+
+
+def help_report(topic: str) -> HelpReport:
+    t = TOPICS[topic]
+    return HelpReport(topic, [Usage(t.name, t.summary, list(t.forms), list(t.details), t.example)])

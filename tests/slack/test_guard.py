@@ -12,6 +12,7 @@ import hmac
 import http.client
 import itertools
 import json
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -24,10 +25,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.slack.blocks import MAX_BLOCKS, MAX_BUTTON_VALUE, MAX_HEADER_TEXT, MAX_SECTION_TEXT
+from bot.slack.blocks import MAX_BLOCKS
 from bot.slack.guard import MAX_BODY
 from tests.slack.conftest import SECRET, Bot, forged_signature, new_trigger_id
 from tests.slack.standin import Call
+from tests.slack.validation import block_problems
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -747,28 +749,27 @@ BATCHES = 104
 FUZZED = 5000
 
 
-def answer_problems(call: Call) -> list[str]:
-    """What is wrong with an answer: an internal error, or something Slack would refuse."""
+def answer_problems(call: Call, hidden: str = "") -> list[str]:
+    """What is wrong with an answer: an internal error, something Slack would refuse (by
+    slack_sdk's own validation of every block), unescaped fallback text, or `hidden` (a server
+    path) shown to the user."""
     body = call.body
     if not isinstance(body, dict):
         return [f"not JSON: {body!r:.200}"]
     problems = []
     if body.get("response_type") not in ("ephemeral", "in_channel"):
         problems.append(f"response_type {body.get('response_type')!r}")
-    if INTERNAL_ERROR in str(body.get("text", "")):
+    text = str(body.get("text", ""))
+    if INTERNAL_ERROR in text:
         problems.append(f"internal error: {body['text']}")
+    if re.search(r"[<>]", re.sub(r"<@U[A-Z0-9]+>", "", text)):
+        problems.append(f"unescaped fallback text: {text[:200]!r}")
+    if hidden and hidden in json.dumps(body):
+        problems.append(f"shows {hidden}")
     blocks = body.get("blocks") or []
     if len(blocks) > MAX_BLOCKS:
         problems.append(f"{len(blocks)} blocks")
-    for block in blocks:
-        text = str(block.get("text", {}).get("text", ""))
-        if block["type"] == "section" and len(text) > MAX_SECTION_TEXT:
-            problems.append(f"a section of {len(text)} characters")
-        if block["type"] == "header" and len(text) > MAX_HEADER_TEXT:
-            problems.append(f"a header of {len(text)} characters")
-        for element in block.get("elements", []):
-            if len(str(element.get("value", ""))) > MAX_BUTTON_VALUE:
-                problems.append("a button value over 2000 characters")
+    problems += block_problems(blocks)
     return problems
 
 
@@ -797,6 +798,8 @@ class Answers:
 
 
 def test_any_command_text_is_acked_and_answered_never_with_an_internal_error(bot: Bot) -> None:
+    assert bot.services is not None and bot.services.settings.csv_dir is not None
+    hidden = str(bot.services.settings.csv_dir)
     numbers: Iterator[int] = itertools.count()
     sent: list[str] = []
     answers = Answers(bot)
@@ -834,7 +837,7 @@ def test_any_command_text_is_acked_and_answered_never_with_an_internal_error(bot
                 (text, problem)
                 for text, name, _, _ in asked
                 for call in answers.by_name[name]
-                for problem in answer_problems(call)
+                for problem in answer_problems(call, hidden)
             ]
             assert wrong == []
             twice = [text for text, name, _, _ in asked if len(answers.by_name[name]) != 1]
@@ -863,3 +866,24 @@ def test_a_date_before_pandas_can_count_is_a_clear_error(bot: Bot, text: str) ->
     assert bot.command(text, response="ancient").status == 200
     (answer,) = bot.stand_in.wait_for("response/ancient")
     assert answer_problems(answer) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x" * 3000,
+        "returns " + "y" * 3000,
+        "streak " + "z" * 3000 + " vs spy",
+        "alert add rut above " + "9" * 3000,
+        "subscribe daily at 09:15 " + "Europe/" * 400,
+        "levels set 2750 " + "<!channel> & " * 300,
+        "streak nothere vs spx",
+        "sectors",
+    ],
+)
+def test_an_error_is_short_valid_and_path_free_whatever_was_typed(bot: Bot, text: str) -> None:
+    assert bot.command(text, response="odd").status == 200
+    (answer,) = bot.stand_in.wait_for("response/odd")
+    assert bot.services is not None
+    assert answer_problems(answer, str(bot.services.settings.csv_dir)) == []
+    assert len(json.dumps(answer.body["blocks"])) < 1500, answer.body["blocks"]

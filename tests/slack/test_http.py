@@ -25,6 +25,7 @@ from tests.slack.conftest import (
     start_bot,
 )
 from tests.slack.standin import Scripted, SlackStandIn
+from tests.slack.validation import view_problems
 
 READ_ONLY = [
     "help",
@@ -147,6 +148,7 @@ def test_app_home_is_published_when_opened(bot: Bot) -> None:
     view = publish.body["view"]
     view = json.loads(view) if isinstance(view, str) else view
     assert view["type"] == "home"
+    assert view_problems(view) == []
     text = block_text(view["blocks"])
     assert f"{STREAK} sessions in a row" in text
     assert "Returns, YTD" in text
