@@ -136,6 +136,10 @@ class Level:
     distance_pts: float
     distance_pct: float
     on: date | None = None
+    """When a high or low was set; for a watched level, the last session that closed across
+    it (None: never)."""
+    watched: bool = False
+    """One of the workspace's watched levels (`levels set`)."""
 
 
 @dataclass(frozen=True)
@@ -163,7 +167,9 @@ class LevelsReport:
     current: float
     levels: list[Level]
     support: Level | None
+    """The nearest level below the close."""
     resistance: Level | None
+    """The nearest level above the close."""
 
 
 @dataclass(frozen=True)

@@ -222,9 +222,7 @@ def test_every_table_answers_with_what_it_has(services: Services, csv_dir: Path)
     assert "Sectors, YTD: no prices for any of them" in render_text(nothing)
 
 
-def test_valuation_without_fund_data_says_how_it_accrues(
-    services: Services, csv_dir: Path
-) -> None:
+def test_valuation_without_fund_data_says_how_it_accrues(services: Services, csv_dir: Path) -> None:
     (csv_dir / "funds.csv").unlink()
     answer = services.answerer.answer("valuation")
     assert isinstance(answer.report, ValuationReport)

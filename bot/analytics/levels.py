@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from bot.analytics.series import upto
@@ -18,6 +19,14 @@ def _extreme(closes: pd.Series, highest: bool) -> tuple[float, pd.Timestamp]:
     return float(values[i]), pd.Timestamp(closes.index[i])
 
 
+def last_crossed(closes: pd.Series, value: float) -> pd.Timestamp | None:
+    """The last session whose close was on the other side of `value` from the close before it
+    (above it, or at or below it), or None when no close ever crossed it."""
+    above = closes.to_numpy() > value
+    changed = np.flatnonzero(above[1:] != above[:-1])
+    return pd.Timestamp(closes.index[changed[-1] + 1]) if len(changed) else None
+
+
 def levels(
     closes: pd.Series,
     as_of: date,
@@ -29,33 +38,37 @@ def levels(
 
     Distances are level minus current, in points and in percent of the current close. The
     52-week window is the sessions after the same date a year earlier; the 50- and 200-day
-    averages are simple means of the last 50 and 200 closes. Support is the highest watched level
-    below the close, resistance the lowest watched level above it.
+    averages are simple means of the last 50 and 200 closes. A high or low is dated by the
+    session it was set; a watched level by the last session that closed across it. Support is
+    the nearest level below the close, resistance the nearest above, of all of them.
     """
     closes = upto(closes, as_of, symbol or "price")
     current = float(closes.iloc[-1])
     session = closes.index[-1]
     year = closes.loc[session - pd.DateOffset(years=1) + pd.Timedelta(days=1) :]
 
-    def level(label: str, value: float, on: pd.Timestamp | None = None) -> Level:
+    def level(
+        label: str, value: float, on: pd.Timestamp | None = None, watched: bool = False
+    ) -> Level:
         return Level(
             label,
             float(value),
             float(value) - current,
             (float(value) / current - 1.0) * 100.0,
             on.date() if on is not None else None,
+            watched,
         )
 
-    found = [level(w.label, w.value) for w in watched]
+    found = [level(w.label, w.value, last_crossed(closes, w.value), True) for w in watched]
     found.append(level("All-time high", *_extreme(closes, highest=True)))
     found.append(level("52-week high", *_extreme(year, highest=True)))
     found.append(level("52-week low", *_extreme(year, highest=False)))
+    found.append(level("All-time low", *_extreme(closes, highest=False)))
     for sessions in (50, 200):
         if len(closes) >= sessions:
             found.append(level(f"{sessions}-day average", closes.iloc[-sessions:].mean()))
-    watched_levels = found[: len(watched)]
-    below = [lv for lv in watched_levels if lv.value < current]
-    above = [lv for lv in watched_levels if lv.value > current]
+    below = [lv for lv in found if lv.value < current]
+    above = [lv for lv in found if lv.value > current]
     return LevelsReport(
         key=key,
         symbol=symbol,

@@ -14,6 +14,7 @@ from bot.clock import EXCHANGE_TZ
 from bot.render.alerts import alert_change_document, alert_list_document, alert_test_document
 from bot.render.layout import Document, Part, from_lines, table
 from bot.render.numbers import (
+    as_typed,
     day,
     level,
     ordinal,
@@ -35,6 +36,7 @@ from bot.reports import (
     Dating,
     FlowsReport,
     HelpReport,
+    Level,
     LevelsReport,
     MacroReport,
     PrecedentsReport,
@@ -234,25 +236,30 @@ def _levels(r: LevelsReport) -> Document:
             level(lv.value),
             signed_pts(lv.distance_pts, 1),
             signed_pct(lv.distance_pct),
-            day(lv.on) if lv.on else "",
+            day(lv.on) if lv.on else "never" if lv.watched else "",
         ]
         for lv in r.levels
     ]
     lines: list[Part] = [
         f"{display_name(r.key)} ({r.symbol}) levels: {level(r.current)} on {day(r.session)}",
-        table(["Level", "Value", "Distance", "%", "On"], rows),
+        table(["Level", "Value", "Distance", "%", "Date"], rows),
+        _nearest("support", r.support, "below"),
+        _nearest("resistance", r.resistance, "above"),
     ]
-    if r.support:
+    if any(lv.watched for lv in r.levels):
         lines.append(
-            f"Support: {r.support.label} {level(r.support.value)} "
-            f"({signed_pct(r.support.distance_pct)})"
-        )
-    if r.resistance:
-        lines.append(
-            f"Resistance: {r.resistance.label} {level(r.resistance.value)} "
-            f"({signed_pct(r.resistance.distance_pct)})"
+            "Date: the session a high or low was set; for a watched level, the last session "
+            "that closed across it."
         )
     return from_lines(lines)
+
+
+def _nearest(name: str, found: Level | None, side: str) -> str:
+    """ "Nearest support 2,640 (Breakout), -2.9%", as a trader reads it at a glance."""
+    if found is None:
+        return f"Nearest {name}: none {side} the close."
+    value = as_typed(found.value) if found.value == round(found.value) else level(found.value)
+    return f"Nearest {name} {value} ({found.label}), {signed_pct(found.distance_pct, 1)}."
 
 
 def _sectors(r: SectorsReport) -> Document:

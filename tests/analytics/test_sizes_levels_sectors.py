@@ -12,7 +12,9 @@ from bot.analytics.levels import levels
 from bot.analytics.sectors import sectors
 from bot.analytics.series import History
 from bot.analytics.sizes import rank_correlation, size_ladder
-from bot.reports import WatchedLevel
+from bot.render.document import document
+from bot.render.text import document_text
+from bot.reports import Answer, WatchedLevel
 from tests.factories import closes
 
 
@@ -84,8 +86,16 @@ def test_levels_distances_extremes_and_averages() -> None:
     in_year = series[series.index > year_ago]
     assert by_label["52-week low"].value == pytest.approx(in_year.min())
     assert by_label["52-week low"].value > 100.0  # the first closes fell out of the window
-    assert report.support is not None and report.support.label == "Support"
+    # the nearest levels of all, on either side of the close
+    assert report.support is not None and report.support.label == "200-day average"
     assert report.resistance is not None and report.resistance.label == "Resistance"
+    assert by_label["All-time low"].value == pytest.approx(100.0)
+    assert by_label["All-time low"].on == series.index[0].date()
+    # a watched level is dated by the last close across it: 260 on the way down, 240 never
+    crossed_260 = next(i for i in range(250, len(values)) if values[i] <= 260.0)
+    assert by_label["Resistance"].on == series.index[crossed_260].date()
+    assert by_label["Support"].on == series.index[int(np.argmax(values > 240.0))].date()
+    assert by_label["Major"].on is None and by_label["Major"].watched
     assert [lv.value for lv in report.levels] == sorted(
         (lv.value for lv in report.levels), reverse=True
     )
@@ -95,7 +105,8 @@ def test_short_histories_have_no_long_averages() -> None:
     report = levels(closes([10.0, 11.0, 12.0]), date(2024, 1, 4))
     labels = {lv.label for lv in report.levels}
     assert "50-day average" not in labels and "All-time high" in labels
-    assert report.support is None and report.resistance is None
+    assert report.resistance is None  # at its high
+    assert report.support is not None and report.support.value == 10.0
 
 
 def test_sectors_divergence_leaders_and_laggards() -> None:
@@ -117,3 +128,19 @@ def test_sectors_divergence_leaders_and_laggards() -> None:
     assert tech.divergence_pts == pytest.approx(7.8)
     assert report.leaders == ["Fin", "Energy"]
     assert report.laggards == ["Health", "Tech"]
+
+
+def test_levels_read_at_a_glance() -> None:
+    values = np.concatenate([np.linspace(2500, 2700, 60), np.linspace(2700, 2560, 20)])
+    series = pd.Series(values, index=pd.bdate_range("2025-01-02", periods=len(values)))
+    watched = [WatchedLevel(2640.0, "Breakout"), WatchedLevel(2900.0, "Major")]
+    report = levels(series, series.index[-1].date(), watched, "rut", "^RUT")
+    text = document_text(document(Answer("levels", report.session, None, report)))
+    assert "Nearest resistance 2,640 (Breakout), +3.1%." in text
+    below = max((lv for lv in report.levels if lv.value < 2560.0), key=lambda lv: lv.value)
+    assert report.support == below
+    assert below.label == "52-week low"
+    assert "Nearest support 2,500 (52-week low), -2.3%." in text
+    major = next(line for line in text.splitlines() if line.startswith("Major"))
+    assert major.endswith("never")  # a watched level no close has crossed
+    assert "All-time low" in text
