@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -31,6 +32,18 @@ def _date(value: str) -> date:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Runs the mode asked for; a reader that stops reading (`| head`) ends it quietly."""
+    try:
+        status = run(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python would complain again when it flushes stdout at exit: point it at nothing.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    return status
+
+
+def run(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="mode")
     commands.add_parser("console", help="type commands in a terminal, even with Slack credentials")
@@ -80,7 +93,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         try:
             return run_console(
-                services.answerer, sys.stdin, sys.stdout, sys.stdin.isatty(), settings.chart_dir
+                services.answerer,
+                sys.stdin,
+                sys.stdout,
+                sys.stdin.isatty(),
+                settings.chart_dir,
+                services.where(),
+                settings.home / "console_history",
             )
         finally:
             stop_clock()

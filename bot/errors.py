@@ -24,6 +24,10 @@ class UpstreamError(UserFacingError):
     """The market data source failed and there is no earlier data to fall back on."""
 
 
+class UnreachableError(UpstreamError):
+    """The market data source could not be reached at all (no network, DNS, refused)."""
+
+
 SHOWN_CHARACTERS = 24
 """At most this much of a person's bad input is quoted back in an error."""
 

@@ -79,7 +79,8 @@ def configure(
     secrets: Iterable[str | None] = (),
     stream: IO[str] | None = None,
 ) -> logging.Handler:
-    """Sends every log record to `stream` (stderr), as JSON unless it is a terminal."""
+    """Sends every log record to `stream` (stderr), as JSON unless it is a terminal; records of
+    the `quieter` loggers only from their given level."""
     stream = stream or sys.stderr
     handler = logging.StreamHandler(stream)
     handler.addFilter(Redactor(secrets))
@@ -89,11 +90,25 @@ def configure(
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
+    handler.addFilter(Quieter(quieter))
     root.addHandler(handler)
     root.setLevel(level)
-    for name, logger_level in quieter.items():
-        logging.getLogger(name).setLevel(logger_level)
     return handler
+
+
+class Quieter(logging.Filter):
+    """Keeps the records of chatty libraries below their level out of the output, while the
+    libraries still log them (the Yahoo provider reads yfinance's account of a failure)."""
+
+    def __init__(self, levels: Mapping[str, int]) -> None:
+        super().__init__()
+        self.levels = dict(levels)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for name, level in self.levels.items():
+            if record.name == name or record.name.startswith(name + "."):
+                return record.levelno >= level
+        return True
 
 
 def _is_terminal(stream: IO[str]) -> bool:

@@ -31,7 +31,9 @@ def start(level: int, quieter: Mapping[str, int]) -> Services | None:
             settings.slack_app_token,
         ),
     )
-    # A stop request (Heroku, systemd, a container) exits normally, so exit hooks run: the
-    # embedded Redis saves and stops instead of outliving the process.
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    # A stop request (Heroku, systemd, a container) or a closed terminal (SIGHUP) exits
+    # normally, so exit hooks run: the embedded Redis saves and stops instead of outliving the
+    # process, and the console keeps its history.
+    for stop in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop, lambda signum, frame: sys.exit(0))
     return Services(settings)

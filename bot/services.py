@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 import redis
 
@@ -132,6 +133,21 @@ class Services:
             timedelta(seconds=self.settings.summary_grace_seconds),
             self.settings.fanout_workers,
         )
+
+    def where(self) -> str:
+        """Where the data comes from and the state is kept, for the operator's eyes (the
+        console's first line): "data: CSV files in /srv/market · state: embedded Redis in
+        .smallcaps"."""
+        csv_dir = self.settings.csv_dir
+        data = f"CSV files in {csv_dir}" if csv_dir else self.market.label
+        url = self.settings.redis_url
+        if url:
+            parts = urlsplit(url)
+            place = f"{parts.scheme}://{parts.hostname or ''}:{parts.port or 6379}{parts.path}"
+            state = f"Redis at {place} (REDIS_URL)"
+        else:
+            state = f"embedded Redis in {self.settings.home}"
+        return f"data: {data} · state: {state}"
 
     def redis_health(self) -> str:
         where = "REDIS_URL" if self.settings.redis_url else f"embedded, {self.settings.home}"

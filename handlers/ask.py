@@ -26,11 +26,16 @@ def ask(
 ) -> int:
     """Prints one answer; returns the exit status: 0 answered, 2 bad input, 1 no data or failure.
 
-    A chart is drawn into `chart_dir`, and its path printed (or given as `chart` in JSON).
+    A chart is drawn into `chart_dir`, and its path printed (or given as `chart` in JSON). With
+    `as_json` a failure is also a JSON object on `out`: `{"error": {"message", "example",
+    "status"}}`.
     """
     result = answer_or_failure(answerer, text, as_of, TERMINAL)
     if isinstance(result, Failure):
         print(f"smallcaps: {result.line()}", file=err)
+        if as_json:
+            failure = {"message": result.message, "example": result.example}
+            print(json.dumps({"error": {**failure, "status": result.status}}), file=out)
         return result.status
     chart = save_chart(result.report, chart_dir) if isinstance(result.report, ChartReport) else None
     if as_json:

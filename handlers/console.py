@@ -1,11 +1,16 @@
 """The console: `/smallcaps streak` (or just `streak`) typed in a terminal, answered as text.
 
-Reads one command per line until end of input, so commands can also be piped in.
+At a terminal it is a real prompt: line editing and history (readline, the history kept in
+`SMALLCAPS_HOME`), Ctrl-C drops the line being typed (or the answer being computed), Ctrl-D
+quits. Piped in, it reads one command a line until the end of input, and prints each answer
+after the command it answers, a blank line between them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -18,29 +23,89 @@ from bot.reports import AlertMessage, ChartReport, SummaryReport
 from handlers.charts import save_chart
 from handlers.replies import TERMINAL, Failure, answer_or_failure
 
-GREETING = (
-    "smallcaps console: type a command such as `streak`, `returns ytd` or `help`; Ctrl-D quits."
-)
+PROMPT = "smallcaps> "
+HISTORY_LINES = 1000
+
+
+def greeting(where: str) -> str:
+    """The console's first line: where its data comes from and where its state is kept."""
+    return (
+        f"smallcaps console · {where}\n"
+        "Type a command such as `streak`, `returns ytd` or `help`; Ctrl-C drops a line, "
+        "Ctrl-D quits."
+    )
 
 
 def run_console(
-    answerer: Answerer, lines: TextIO, out: TextIO, interactive: bool, chart_dir: Path
+    answerer: Answerer,
+    lines: TextIO,
+    out: TextIO,
+    interactive: bool,
+    chart_dir: Path,
+    where: str = "",
+    history: Path | None = None,
 ) -> int:
-    if interactive:
-        print(GREETING, file=out)
+    """Answers each command read from `lines` (a terminal when `interactive`) until the end of
+    input or `quit`; returns the exit status."""
+    if where:
+        print(greeting(where), file=out, flush=True)
+    read = _terminal_reader(history) if interactive else _piped_reader(lines)
+    first = True
     while True:
-        if interactive:
-            print("smallcaps> ", end="", file=out, flush=True)
-        line = lines.readline()
-        if not line:
+        try:
+            line = read()
+        except KeyboardInterrupt:
+            print("^C", file=out, flush=True)  # the line is dropped; the prompt comes back
+            continue
+        except EOFError:
+            if interactive:
+                print(file=out, flush=True)
             break
         text = line.strip()
         if not text or text.startswith("#"):
             continue
         if text.lower() in ("quit", "exit"):
             break
-        print(respond(answerer, text, chart_dir), file=out, flush=True)
+        try:
+            reply = respond(answerer, text, chart_dir)
+        except KeyboardInterrupt:
+            reply = "(cancelled)"
+        if not interactive:
+            reply = f"{'' if first else chr(10)}> {text}\n{reply}"
+        print(reply, file=out, flush=True)
+        first = False
     return 0
+
+
+def _piped_reader(lines: TextIO) -> Callable[[], str]:
+    def read() -> str:
+        line = lines.readline()
+        if not line:
+            raise EOFError
+        return line
+
+    return read
+
+
+def _terminal_reader(history: Path | None) -> Callable[[], str]:
+    """`input` with readline's line editing, and its history kept in `history`."""
+    import atexit
+    import readline
+
+    readline.set_history_length(HISTORY_LINES)
+    if history is not None:
+        history.parent.mkdir(parents=True, exist_ok=True)
+        if history.is_file():
+            readline.read_history_file(history)
+        atexit.register(_save_history, history)
+    return lambda: input(PROMPT)
+
+
+def _save_history(history: Path) -> None:
+    import readline
+
+    with contextlib.suppress(OSError):  # a read-only home loses the history, nothing else
+        readline.write_history_file(history)
 
 
 def respond(answerer: Answerer, text: str, chart_dir: Path) -> str:

@@ -21,7 +21,7 @@ import redis
 from redis.exceptions import LockError
 
 from bot.clock import Clock, exchange_today
-from bot.errors import UpstreamError
+from bot.errors import UnreachableError, UpstreamError
 from bot.market.prices import FUND_FIELDS, PriceSet, pack, unpack
 from bot.market.yahoo import YahooFunds, YahooPrices
 from bot.metrics import UPSTREAM_FAILURES, UPSTREAM_FETCHES
@@ -57,6 +57,8 @@ class Failure:
     at: datetime
     error: str
     tries: int = 1
+    unreachable: bool = False
+    """Yahoo could not be reached at all (no network, DNS), rather than sent nothing."""
 
     def retry_at(self, interval: timedelta) -> datetime:
         """Exponential back-off: one refresh interval after the first failure, then 2, 4 and
@@ -65,12 +67,39 @@ class Failure:
         return self.at + interval * min(1 << doublings, BACKOFF_CAP)
 
     def dump(self) -> str:
-        return json.dumps({"at": self.at.isoformat(), "error": self.error, "tries": self.tries})
+        return json.dumps(
+            {
+                "at": self.at.isoformat(),
+                "error": self.error,
+                "tries": self.tries,
+                "unreachable": self.unreachable,
+            }
+        )
 
     @classmethod
     def load(cls, raw: bytes | str) -> Failure:
         record = json.loads(raw)
-        return cls(datetime.fromisoformat(record["at"]), record["error"], record.get("tries", 1))
+        return cls(
+            datetime.fromisoformat(record["at"]),
+            record["error"],
+            record.get("tries", 1),
+            record.get("unreachable", False),
+        )
+
+
+OFFLINE = (
+    "no prices are cached yet; to run without Yahoo, point SMALLCAPS_DATA at a directory of "
+    "CSV files (SMALLCAPS_DATA=csv:DIR; README: Try it offline on CSV files)"
+)
+"""How to go on when Yahoo cannot be reached and nothing was ever fetched."""
+
+
+def _why_none(failure: Failure | None, symbol: str) -> str:
+    if failure is None:
+        return f"no data for {symbol}"
+    if failure.unreachable:
+        return f"{failure.error}: {OFFLINE}"
+    return failure.error
 
 
 class CachedPrices:
@@ -206,10 +235,12 @@ class CachedPrices:
             start = min(cached[s].closes.index[-1] for s in due).date() - _OVERLAP
         now = self.clock.now()
         UPSTREAM_FETCHES.labels("prices").inc()
+        unreachable = False
         try:
             fetched, missing = self.upstream.fetch(due, start)
         except UpstreamError as error:
             missing, fetched = dict.fromkeys(due, error.message), {}
+            unreachable = isinstance(error, UnreachableError)
         if missing:
             UPSTREAM_FAILURES.labels("prices").inc()
             log.warning("price refresh: no data for %s", ", ".join(missing))
@@ -222,7 +253,8 @@ class CachedPrices:
         failed = {}
         for symbol, reason in missing.items():
             before = self._here_failures.get(symbol)
-            failed[symbol] = Failure(now, reason, before.tries + 1 if before else 1)
+            tries = before.tries + 1 if before else 1
+            failed[symbol] = Failure(now, reason, tries, unreachable)
         return fresh, failed
 
     def _write(self, fresh: dict[str, Cached], failed: dict[str, Failure]) -> None:
@@ -250,11 +282,7 @@ class CachedPrices:
         self, symbols: Sequence[str], cached: dict[str, Cached], failures: dict[str, Failure]
     ) -> PriceSet:
         found = {s: cached[s].closes for s in symbols if s in cached}
-        missing = {
-            s: failures[s].error if s in failures else f"no data for {s}"
-            for s in symbols
-            if s not in cached
-        }
+        missing = {s: _why_none(failures.get(s), s) for s in symbols if s not in cached}
         fetched = [cached[s].fetched_at for s in found]
         oldest = min(fetched) if fetched else None
         now = self.clock.now()

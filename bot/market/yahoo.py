@@ -7,6 +7,7 @@ Both are turned into errors here, so a failed download can never pass for data.
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -15,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from bot.analytics.valuation import plausible_ratio
-from bot.errors import UpstreamError
+from bot.errors import UnreachableError, UpstreamError
 from bot.market.prices import FUND_FIELDS, as_sessions, clean_closes
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,41 @@ def _yf_download(**kwargs: Any) -> pd.DataFrame | None:
         warnings.simplefilter("ignore", DeprecationWarning)
         frame: pd.DataFrame | None = yf.download(**kwargs)
     return frame
+
+
+_UNREACHABLE = [
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        r"Could not resolve host:? [\w.-]+",
+        r"Failed to connect to [\w.-]+",
+        r"Connection refused",
+        r"Network is unreachable",
+        r"timed out",
+        r"DNSError|ConnectionError|SSLError",
+    )
+]
+"""What yfinance logs (it never raises) when Yahoo cannot be reached at all, the most telling
+first."""
+
+
+class _Heard(logging.Handler):
+    """The lines yfinance logs during one download: the only account it gives of a failure."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+    def unreachable(self) -> str | None:
+        """Why Yahoo could not be reached, when that is what the lines say."""
+        for pattern in _UNREACHABLE:
+            for line in self.lines:
+                found = pattern.search(line)
+                if found:
+                    return found.group(0).strip()
+        return None
 
 
 def _yf_fund_info(symbol: str) -> dict[str, Any]:
@@ -115,6 +151,9 @@ class YahooPrices:
     ) -> tuple[dict[str, pd.Series], dict[str, str]]:
         """Closes since `start` (the whole history when None) for every symbol, in one call."""
         window: dict[str, Any] = {"start": start.isoformat()} if start else {"period": "max"}
+        heard = _Heard()
+        yahoo_log = logging.getLogger("yfinance")
+        yahoo_log.addHandler(heard)
         try:
             frame = self._download(
                 tickers=list(symbols),
@@ -130,7 +169,13 @@ class YahooPrices:
             )
         except Exception as error:
             log.warning("Yahoo download failed for %s: %s", ", ".join(symbols), error)
-            raise UpstreamError(f"Yahoo Finance could not be reached: {error}") from error
+            raise UnreachableError(f"Yahoo Finance could not be reached ({error})") from error
+        finally:
+            yahoo_log.removeHandler(heard)
+        why = heard.unreachable()
+        if why and (frame is None or frame.empty):
+            log.warning("Yahoo unreachable for %s: %s", ", ".join(symbols), " / ".join(heard.lines))
+            raise UnreachableError(f"Yahoo Finance could not be reached ({why})")
         return parse_download(frame, symbols)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -111,3 +113,36 @@ def test_every_read_only_command_answers(market: Market) -> None:
         result = market.run("ask", text)
         assert result.returncode == 0, (text, result.stderr)
         assert result.stdout.strip(), text
+
+
+def test_a_reader_that_stops_reading_ends_it_quietly(market: Market) -> None:
+    # --json of a replay firing most sessions is far more than a pipe holds (64 KiB)
+    for args in (["alert test spx move 0.01 since 2020-02-03", "--json"], ["help"]):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "ask", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=market.env(),
+        )
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.read(100)  # the first bytes, then the reader goes away: `| head -c`
+        process.stdout.close()
+        assert process.wait(timeout=120) == 0
+        assert process.stderr.read() == b"", args
+
+
+def test_json_errors_are_json_on_stdout_too(market: Market) -> None:
+    result = market.run("ask", "returns ytdd", "--json")
+    assert result.returncode == 2
+    error = json.loads(result.stdout)["error"]
+    assert error["status"] == 2 and error["example"] == "returns ytd"
+    assert error["message"].startswith("unknown period 'ytdd'")
+    assert result.stderr.startswith("smallcaps: unknown period 'ytdd'")
+    missing = json.loads(market.run("ask", "streak nothere vs spx", "--json").stdout)
+    assert missing["error"]["status"] == 1
+
+
+def test_a_year_still_to_come_is_bad_input(market: Market) -> None:
+    result = market.run("ask", f"returns {market.last.year + 1}")
+    assert result.returncode == 2
+    assert "has not happened yet" in result.stderr

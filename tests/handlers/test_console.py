@@ -16,6 +16,15 @@ def test_piped_commands_are_answered_in_order_and_the_console_exits(market: Mark
     assert "error: unknown period 'ytdd'" in out
     assert out.index("sessions in a row") < out.index("unknown period") < out.index("levels:")
     assert "smallcaps>" not in out  # no prompt when stdin is not a terminal
+    # the first line says where the data comes from and where the state is kept
+    assert out.splitlines()[0] == (
+        f"smallcaps console · data: CSV files in {market.directory} · "
+        f"state: embedded Redis in {market.home}"
+    )
+    # each answer follows the command it answers, a blank line between them
+    assert "\n> /smallcaps streak\n" in out
+    assert "\n\n> returns ytdd\nerror: unknown period 'ytdd'" in out
+    assert "\n\n> levels\n" in out
 
 
 def test_quit_stops_reading(market: Market) -> None:

@@ -17,6 +17,7 @@ from bot.store.server import client_options
 from handlers.ask import ask
 from handlers.console import respond
 from tests.factories import from_returns, yf_frame
+from tests.market.test_yahoo import OfflineDownload
 
 
 def yahoo(frame: pd.DataFrame | None) -> YahooPrices:
@@ -61,3 +62,19 @@ def test_yahoo_down_with_nothing_cached_is_one_clear_line(
     status, out, err = run_ask(services, "streak")
     assert status == 1 and out == ""
     assert err.strip() == "smallcaps: Yahoo Finance returned no data for ^RUT, ^GSPC"
+
+
+def test_a_first_run_without_network_says_so_and_how_to_go_on(
+    redis_server: redis.Redis, keys: Any, clock: FixedClock
+) -> None:
+    settings = Settings(key_prefix=keys.prefix)
+    offline = YahooPrices(OfflineDownload(None))
+    services = Services(settings, clock=clock, redis_client=redis_server, yahoo_prices=offline)
+    status, out, err = run_ask(services, "streak")
+    assert status == 1 and out == ""
+    assert err.startswith(
+        "smallcaps: Yahoo Finance could not be reached "
+        "(Could not resolve host: query2.finance.yahoo.com): no prices are cached yet; "
+    )
+    assert "SMALLCAPS_DATA=csv:DIR" in err and "Try it offline on CSV files" in err
+    assert "returned no data" not in err

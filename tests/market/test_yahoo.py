@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import logging
 from datetime import date
 from typing import Any
 
@@ -9,7 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bot.errors import UpstreamError
+from bot.errors import UnreachableError, UpstreamError
+from bot.logs import configure
 from bot.market.yahoo import (
     YahooFunds,
     YahooPrices,
@@ -178,6 +181,52 @@ def test_fetch_turns_a_raising_download_into_upstream_error() -> None:
 def test_fetch_of_nothing_is_upstream_error(result: pd.DataFrame | None) -> None:
     with pytest.raises(UpstreamError):
         YahooPrices(FakeDownload(result)).fetch(["IWM"])
+
+
+OFFLINE_LOG = [
+    (logging.WARNING, "Cookie/crumb fetch failed (DNSError), continuing without crumb"),
+    (
+        logging.ERROR,
+        "Failed to get ticker '^GSPC' reason: Failed to perform, curl: (6) Could not resolve "
+        "host: query2.finance.yahoo.com (Domain name not found). See "
+        "https://curl.se/libcurl/c/libcurl-errors.html first for more details.",
+    ),
+    (logging.ERROR, "\n2 Failed downloads:"),
+    (
+        logging.ERROR,
+        "['^GSPC', '^RUT']: DNSError('Failed to perform, curl: (6) Could not resolve host: "
+        "query2.finance.yahoo.com. See https://curl.se/libcurl/c/libcurl-errors.html first for "
+        "more details.')",
+    ),
+]
+"""What yfinance 1.x logged on a machine with no network (recorded here), returning nothing."""
+
+
+class OfflineDownload(FakeDownload):
+    """yf.download with no network: it logs why and answers an empty frame, never raising."""
+
+    def __call__(self, **kwargs: Any) -> pd.DataFrame | None:
+        self.calls.append(kwargs)
+        for level, line in OFFLINE_LOG:
+            logging.getLogger("yfinance").log(level, line)
+        return yf_frame({s: pd.Series(dtype=float) for s in kwargs["tickers"]})
+
+
+def test_no_network_is_told_apart_from_no_data() -> None:
+    out = io.StringIO()
+    configure(logging.ERROR, {"yfinance": logging.CRITICAL}, stream=out)
+    try:
+        with pytest.raises(UnreachableError) as raised:
+            YahooPrices(OfflineDownload(None)).fetch(["^RUT", "^GSPC"])
+    finally:
+        logging.getLogger().handlers.clear()
+    assert raised.value.message == (
+        "Yahoo Finance could not be reached (Could not resolve host: query2.finance.yahoo.com)"
+    )
+    assert "Failed to get ticker" not in out.getvalue()  # yfinance's own lines stay quiet
+    with pytest.raises(UpstreamError) as empty:
+        YahooPrices(FakeDownload(yf_frame({"^RUT": pd.Series(dtype=float)}))).fetch(["^RUT"])
+    assert not isinstance(empty.value, UnreachableError)
 
 
 # --- fund multiples ----------------------------------------------------------------------------
