@@ -37,7 +37,7 @@ def ask(
             failure = {"message": result.message, "example": result.example}
             print(json.dumps({"error": {**failure, "status": result.status}}), file=out)
         return result.status
-    chart = save_chart(result.report, chart_dir) if isinstance(result.report, ChartReport) else None
+    chart = save_chart(result, chart_dir) if isinstance(result.report, ChartReport) else None
     if as_json:
         rendered = render_json(result)
         if chart:

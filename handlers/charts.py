@@ -7,7 +7,7 @@ from pathlib import Path
 
 from slack_sdk import WebClient
 
-from bot.render.chart import chart_png
+from bot.render.chart import answer_png
 from bot.render.document import document
 from bot.render.text import document_text
 from bot.reports import Answer, ChartReport
@@ -18,11 +18,12 @@ def chart_path(report: ChartReport, directory: Path) -> Path:
     return directory / re.sub(r"[^A-Za-z0-9._-]", "", name)
 
 
-def save_chart(report: ChartReport, directory: Path) -> Path:
-    """Draws the chart into `directory` and returns the file's path."""
+def save_chart(answer: Answer, directory: Path) -> Path:
+    """Draws the chart of a `chart` answer into `directory` and returns the file's path."""
+    assert isinstance(answer.report, ChartReport)
     directory.mkdir(parents=True, exist_ok=True)
-    path = chart_path(report, directory)
-    path.write_bytes(chart_png(report))
+    path = chart_path(answer.report, directory)
+    path.write_bytes(answer_png(answer))
     return path
 
 
@@ -32,7 +33,7 @@ def upload_chart(client: WebClient, channel: str, answer: Answer, asked_by: str)
     doc = document(answer)
     client.files_upload_v2(
         channel=channel,
-        file=chart_png(answer.report),
+        file=answer_png(answer),
         filename=chart_path(answer.report, Path()).name,
         title=doc.title,
         initial_comment=f"<@{asked_by}> asked for a chart.\n{document_text(doc)}",

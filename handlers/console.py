@@ -19,7 +19,7 @@ from bot.answers import Answerer
 from bot.render.alerts import alert_document
 from bot.render.summary import summary_document, summary_text
 from bot.render.text import document_text, render_text
-from bot.reports import AlertMessage, ChartReport, SummaryReport
+from bot.reports import AlertMessage, Answer, ChartReport, SummaryReport
 from handlers.charts import save_chart
 from handlers.replies import TERMINAL, Failure, answer_or_failure
 
@@ -114,7 +114,7 @@ def respond(answerer: Answerer, text: str, chart_dir: Path) -> str:
     if isinstance(result, Failure):
         return f"error: {result.line()}"
     if isinstance(result.report, ChartReport):
-        return f"{render_text(result)}\nChart: {save_chart(result.report, chart_dir)}"
+        return f"{render_text(result)}\nChart: {save_chart(result, chart_dir)}"
     return render_text(result)
 
 
@@ -134,7 +134,7 @@ class ConsolePoster:
 @dataclass(frozen=True)
 class ConsoleSummary:
     text: str
-    chart: ChartReport | None
+    chart: Answer | None
 
 
 class ConsoleSummaryPoster:
@@ -146,10 +146,10 @@ class ConsoleSummaryPoster:
         self._lock = threading.Lock()
 
     def render(self, summary: SummaryReport) -> ConsoleSummary:
-        chart = summary.chart.report if summary.chart else None
+        chart = summary.chart
         return ConsoleSummary(
             summary_text(summary_document(summary)),
-            chart if isinstance(chart, ChartReport) else None,
+            chart if chart is not None and isinstance(chart.report, ChartReport) else None,
         )
 
     def post(self, channel: str, rendered: ConsoleSummary, late: str | None) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from slack_sdk import WebClient
 
-from bot.render.chart import chart_png
+from bot.render.chart import answer_png
 from bot.render.summary import SummaryDocument, summary_document
 from bot.reports import ChartReport, SummaryReport
 from bot.slack.alerts import posting
@@ -30,8 +30,8 @@ class SlackSummaryPoster:
 
     def render(self, summary: SummaryReport) -> SlackSummary:
         doc = summary_document(summary)
-        chart = summary.chart.report if summary.chart else None
-        png = chart_png(chart) if isinstance(chart, ChartReport) else None
+        chart = summary.chart
+        png = answer_png(chart) if chart and isinstance(chart.report, ChartReport) else None
         return SlackSummary(
             doc,
             summary_blocks(doc),
