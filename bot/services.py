@@ -77,7 +77,7 @@ class Services:
     def market(self) -> MarketData:
         csv_dir = self.settings.csv_dir
         if csv_dir is not None:
-            files = CsvDirectory(csv_dir)
+            files = CsvDirectory(csv_dir, self.clock)
             return MarketData(files, files)
         prices = CachedPrices(
             self._yahoo_prices,

@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from bot.analytics.valuation import METRICS, plausible_ratio
+from bot.clock import EXCHANGE_TZ, Clock, SystemClock
 from bot.market.prices import FUND_FIELDS, PriceSet, as_sessions, clean_closes
 from bot.reports import SymbolFreshness
+from bot.trading_calendar import last_close
 
 log = logging.getLogger(__name__)
 
@@ -62,15 +65,21 @@ def read_closes(path: Path, symbol: str | None = None) -> pd.Series:
 
 
 class CsvDirectory:
-    """Prices and fund multiples read from files; each file is parsed once per change."""
+    """Prices and fund multiples read from files; each file is parsed once per change.
+
+    Files are read as of the clock's now, so a replay or demo set before a file's last rows
+    (`SMALLCAPS_NOW`, `SMALLCAPS_TIME_OFFSET_SECONDS`) sees only the sessions closed by then.
+    A file's modification time is when its prices were fetched (never later than now): an
+    operator can age a file (`touch -d`) to rehearse the stale-data hold.
+    """
 
     label = "CSV files"
     """How answers name the source: the directory is the operator's, kept to the log and the
-    console's first line (`where`), never shown in Slack."""
+    console's first line, never shown in Slack."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, clock: Clock | None = None) -> None:
         self.directory = directory
-        self.where = f"CSV files in {directory}"
+        self.clock = clock or SystemClock()
         self._parsed: dict[str, tuple[tuple[int, int], pd.Series]] = {}
 
     def _path(self, symbol: str) -> Path:
@@ -86,9 +95,18 @@ class CsvDirectory:
             self._parsed[symbol] = cached
         return cached[1]
 
+    def _fetched_at(self, symbol: str, now: datetime) -> datetime:
+        """The file's modification time, or now when it is later (a replay in the past)."""
+        modified = datetime.fromtimestamp(self._path(symbol).stat().st_mtime, UTC)
+        return min(modified, now)
+
     def closes(self, symbols: Sequence[str]) -> PriceSet:
+        now = self.clock.now()
+        closed = last_close(now)
+        cutoff = pd.Timestamp(closed) if closed else pd.Timestamp(now.date())
         found: dict[str, pd.Series] = {}
         missing: dict[str, str] = {}
+        fetched: list[datetime] = []
         for symbol in dict.fromkeys(symbols):
             if not self._path(symbol).is_file():
                 log.info("no file %s", self._path(symbol))
@@ -104,19 +122,23 @@ class CsvDirectory:
                 log.warning("%s could not be read: %s", self._path(symbol), error)
                 missing[symbol] = f"{symbol}.csv could not be read ({error.strerror})"
                 continue
+            closes = closes.loc[:cutoff]
             if closes.empty:
-                missing[symbol] = f"{symbol}.csv has no prices"
+                missing[symbol] = f"{symbol}.csv has no prices on or before {cutoff.date()}"
             else:
                 found[symbol] = closes
-        return PriceSet(found, missing)
+                fetched.append(self._fetched_at(symbol, now))
+        oldest = min(fetched) if fetched else None
+        return PriceSet(found, missing, oldest, age=now - oldest if oldest else None)
 
     def freshness(self, symbols: Sequence[str]) -> list[SymbolFreshness]:
         prices = self.closes(symbols)
+        now = self.clock.now()
         return [
             SymbolFreshness(
                 symbol,
                 prices.closes[symbol].index[-1].date() if symbol in prices.closes else None,
-                None,
+                self._fetched_at(symbol, now) if symbol in prices.closes else None,
                 prices.missing.get(symbol),
             )
             for symbol in dict.fromkeys(symbols)
@@ -137,4 +159,6 @@ class CsvDirectory:
             result[metric] = [plausible_ratio(metric, v) for v in pd.to_numeric(column).to_numpy()]
         assets = pd.to_numeric(frame.get("total_assets", pd.Series(index=frame.index)))
         result["total_assets"] = assets.where(assets > 0).to_numpy(dtype=float)
-        return result[result.index.notna()].sort_index()
+        today = pd.Timestamp(self.clock.now().astimezone(EXCHANGE_TZ).date())
+        result = result[result.index.notna() & (result.index <= today)]
+        return result.sort_index()

@@ -214,12 +214,15 @@ class OfflineDownload(FakeDownload):
 
 def test_no_network_is_told_apart_from_no_data() -> None:
     out = io.StringIO()
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     configure(logging.ERROR, {"yfinance": logging.CRITICAL}, stream=out)
     try:
         with pytest.raises(UnreachableError) as raised:
             YahooPrices(OfflineDownload(None)).fetch(["^RUT", "^GSPC"])
     finally:
-        logging.getLogger().handlers.clear()
+        root.handlers[:] = handlers
+        root.setLevel(level)
     assert raised.value.message == (
         "Yahoo Finance could not be reached (Could not resolve host: query2.finance.yahoo.com)"
     )

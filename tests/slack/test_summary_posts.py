@@ -41,6 +41,12 @@ def slack_dispatcher(desk: Desk, stand_in: SlackStandIn) -> Dispatcher[SlackSumm
     return desk.services.dispatcher(SlackSummaryPoster(web_client(settings)))
 
 
+def run(desk: Desk, dispatcher: Dispatcher[SlackSummary], at: datetime) -> None:
+    """A dispatch at `at`, with the services' clock (which the market files are read by) there."""
+    desk.clock.at = at
+    dispatcher.run(at)
+
+
 def blocks_of(call: Call) -> list[dict[str, Any]]:
     blocks = call.body["blocks"]
     return json.loads(blocks) if isinstance(blocks, str) else list(blocks)
@@ -61,7 +67,7 @@ def test_a_summary_posts_within_slacks_limits_with_its_chart_in_the_thread(
     desk: Desk, stand_in: SlackStandIn
 ) -> None:
     desk.subscribe("CDESK", "", DUE - timedelta(hours=8))
-    slack_dispatcher(desk, stand_in).run(DUE)
+    run(desk, slack_dispatcher(desk, stand_in), DUE)
 
     [post] = stand_in.wait_for("chat.postMessage")
     assert post.body["channel"] == "CDESK"
@@ -83,7 +89,7 @@ def test_a_summary_posts_within_slacks_limits_with_its_chart_in_the_thread(
 
 def test_a_late_summary_says_so_and_stays_within_limits(desk: Desk, stand_in: SlackStandIn) -> None:
     desk.subscribe("CDESK", "", DUE - timedelta(hours=8))
-    slack_dispatcher(desk, stand_in).run(DUE + timedelta(hours=2))
+    run(desk, slack_dispatcher(desk, stand_in), DUE + timedelta(hours=2))
     [post] = stand_in.wait_for("chat.postMessage")
     blocks = blocks_of(post)
     assert_within_limits(blocks)
@@ -102,7 +108,7 @@ def test_a_429_storm_is_waited_out_and_an_archived_channel_is_unsubscribed(
     with caplog.at_level("WARNING"):
         at = DUE
         while at < DUE + timedelta(minutes=20):
-            dispatcher.run(at)
+            run(desk, dispatcher, at)
             at += timedelta(minutes=1)
 
     answered = [c for c in stand_in.calls if c.status == 200]
@@ -128,11 +134,11 @@ def test_passing_slack_errors_are_retried_and_never_posted_twice(
     desk.subscribe("CDESK", "", DUE - timedelta(hours=8))
     stand_in.fail_channel("CDESK", "internal_error")
     dispatcher = slack_dispatcher(desk, stand_in)
-    dispatcher.run(DUE)
-    dispatcher.run(DUE + timedelta(minutes=1))
+    run(desk, dispatcher, DUE)
+    run(desk, dispatcher, DUE + timedelta(minutes=1))
     assert len(stand_in.calls_to("chat.postMessage")) == 2  # failed twice, claim given back
     stand_in.fail_channel("CDESK", None)
     for minutes in range(2, 10):
-        dispatcher.run(DUE + timedelta(minutes=minutes))
+        run(desk, dispatcher, DUE + timedelta(minutes=minutes))
     assert len(stand_in.calls_to("chat.postMessage")) == 3
     assert len(stand_in.calls_to("files.completeUploadExternal")) == 1

@@ -22,7 +22,8 @@ def test_the_console_subscribes_and_prints_its_summary_with_the_chart(
 
     printed = io.StringIO()
     dispatcher = desk.services.dispatcher(ConsoleSummaryPoster(printed, tmp_path / "charts"))
-    report = dispatcher.run(datetime(2026, 11, 24, 9, 15, tzinfo=UTC))
+    desk.clock.at = datetime(2026, 11, 24, 9, 15, tzinfo=UTC)  # the clock the files are read by
+    report = dispatcher.run(desk.clock.at)
     assert report.counts["posted"] == 1
     text = printed.getvalue()
     assert "*** DAILY SUMMARY ***" in text

@@ -193,6 +193,7 @@ def test_failures_unsubscribe_gone_channels_retry_passing_ones_and_the_rest_go_o
     with caplog.at_level("WARNING"):
         at = WEDNESDAY_DUE
         while at < WEDNESDAY_DUE + timedelta(minutes=30):
+            desk.clock.at = at  # the clock the market files are read by
             dispatcher.run(at)
             at += timedelta(minutes=1)
     posted = [ch for ch, _, _ in flaky.posts]
