@@ -24,6 +24,7 @@ from waitress.server import create_server
 from bot.config import Settings
 from bot.services import Services
 from bot.slack.app import http_front
+from bot.slack.http import server_options
 from bot.store.keys import Keys
 from tests.factories import StreakMarket, write_streak_market
 from tests.slack.standin import SlackStandIn
@@ -147,7 +148,8 @@ class RunningServer:
     """waitress on a free port in a thread; `close()` stops it without a stray traceback."""
 
     def __init__(self, application: Any) -> None:
-        self._server = create_server(application, host="127.0.0.1", port=0, threads=4)
+        options = {**server_options(), "threads": 4}
+        self._server = create_server(application, host="127.0.0.1", port=0, **options)
         self._closing = False
         self.url = f"http://127.0.0.1:{self._server.effective_port}"
         threading.Thread(target=self._run, daemon=True).start()

@@ -15,9 +15,11 @@ import psutil
 import pytest
 
 from bot.config import ConfigError, Settings
+from bot.slack.guard import MAX_BODY
 from tests.factories import STREAK, write_streak_market
 from tests.slack.conftest import BOT_TOKEN, SECRET, Bot
 from tests.slack.standin import SlackStandIn
+from tests.slack.test_guard import padded, send, signed
 
 
 def free_port() -> int:
@@ -88,6 +90,14 @@ def test_http_mode_serves_signed_requests_and_answers_on_response_url(http_bot: 
     text = str(answer.body["blocks"])
     assert f"{STREAK} sessions in a row" in text
     assert http_bot.forged(b"command=%2Fsmallcaps&text=streak").status == 401
+
+
+def test_the_documented_body_limit_is_exact_in_the_real_server(http_bot: Bot) -> None:
+    at_limit = padded(http_bot, "at-limit", MAX_BODY)
+    assert send(http_bot, "POST", at_limit, signed(at_limit)).status == 200
+    http_bot.stand_in.wait_for("response/at-limit")
+    over = padded(http_bot, "over", MAX_BODY + 1)
+    assert send(http_bot, "POST", over, signed(over)).status == 413
 
 
 @pytest.mark.parametrize(
