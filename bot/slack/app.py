@@ -68,7 +68,9 @@ def http_front(services: Services) -> WsgiApp:
     """The whole HTTP surface of a `web` process: Slack's endpoint behind its guard, health,
     readiness and metrics."""
     from bot.slack.http import wsgi_app
+    from bot.trading_calendar import nyse
 
+    nyse()  # built before the first request rather than by the first answers, all at once
     return wsgi_app(
         build_app(services),
         services.readiness,

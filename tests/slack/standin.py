@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,6 +24,8 @@ class Call:
     body: Any
     status: int = 200
     """What the stand-in answered: 200, or 429 when it throttled the call."""
+    at: float = 0.0
+    """When the call arrived (`time.monotonic()`): benchmarks time answers by it."""
 
     @property
     def method(self) -> str:
@@ -52,15 +55,16 @@ class SlackStandIn:
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
+                arrived = time.monotonic()
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
                 if self.path.startswith("/upload/"):
                     body = raw if keep_uploads else raw[:16]
                 else:
                     body = _parse(self.headers, raw)
-                call = Call(self.path, dict(self.headers.items()), body)
+                call = Call(self.path, dict(self.headers.items()), body, at=arrived)
                 status, body, headers = stand_in._answer(call)
-                call = Call(call.path, call.headers, call.body, status)
+                call = Call(call.path, call.headers, call.body, status, arrived)
                 payload = body if isinstance(body, bytes) else json.dumps(body).encode()
                 self.send_response(status)
                 for name, value in headers.items():
