@@ -63,20 +63,19 @@ class Sent:
     ack_ms: float
 
 
-def signed_request(url: str, stand_in: SlackStandIn, name: str) -> urllib.request.Request:
+def signed_command(url: str, text: str, response_url: str, secret: str) -> urllib.request.Request:
     body = urlencode(
         {
             "command": "/smallcaps",
-            "text": "streak",
+            "text": text,
             "team_id": "T0BENCH",
             "channel_id": "C0BENCH",
             "user_id": "U0BENCH",
-            "response_url": stand_in.response_url(name),
-            "trigger_id": f"{time.time_ns()}.{name}",
+            "response_url": response_url,
+            "trigger_id": f"{time.time_ns()}.{os.getpid()}.{id(text)}.{response_url[-12:]}",
         }
     ).encode()
     stamp = str(int(time.time()))
-    signature = SignatureVerifier(SECRET).generate_signature(timestamp=stamp, body=body)
     return urllib.request.Request(
         url + "/slack/events",
         data=body,
@@ -84,7 +83,9 @@ def signed_request(url: str, stand_in: SlackStandIn, name: str) -> urllib.reques
         headers={
             "Content-Type": "application/x-www-form-urlencoded",
             "X-Slack-Request-Timestamp": stamp,
-            "X-Slack-Signature": signature,
+            "X-Slack-Signature": SignatureVerifier(secret).generate_signature(
+                timestamp=stamp, body=body
+            ),
         },
     )
 
@@ -92,7 +93,7 @@ def signed_request(url: str, stand_in: SlackStandIn, name: str) -> urllib.reques
 def send(url: str, stand_in: SlackStandIn, started: float | None = None) -> Sent:
     """One request; its ack timed from `started` (default: now)."""
     name = f"bench-{next(_names)}"
-    request = signed_request(url, stand_in, name)
+    request = signed_command(url, "streak", stand_in.response_url(name), SECRET)
     begin = time.monotonic() if started is None else started
     with urllib.request.urlopen(request, timeout=30) as response:
         response.read()

@@ -11,7 +11,6 @@ took, and the memory (RSS) of each process.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -23,12 +22,10 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
 
 import psutil
-from slack_sdk.signature import SignatureVerifier
 
-from benchmarks.http import bot_environment, free_port, start
+from benchmarks.http import bot_environment, free_port, signed_command, start
 from tests.slack.standin import SlackStandIn
 
 SECRET = "benchmark-secret"
@@ -66,33 +63,6 @@ class LoadFigures:
             f" p99 {p99:6.1f} ms, max {slowest:6.1f} ms, errors {len(self.errors)};"
             f" answered {self.answered}/{self.requests} in {self.answers_seconds:5.1f} s"
         )
-
-
-def signed_command(url: str, text: str, response_url: str, secret: str) -> urllib.request.Request:
-    body = urlencode(
-        {
-            "command": "/smallcaps",
-            "text": text,
-            "team_id": "T0LOAD",
-            "channel_id": "C0LOAD",
-            "user_id": "U0LOAD",
-            "response_url": response_url,
-            "trigger_id": f"{time.time_ns()}.{os.getpid()}.{id(text)}.{response_url[-12:]}",
-        }
-    ).encode()
-    stamp = str(int(time.time()))
-    return urllib.request.Request(
-        url + "/slack/events",
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "X-Slack-Request-Timestamp": stamp,
-            "X-Slack-Signature": SignatureVerifier(secret).generate_signature(
-                timestamp=stamp, body=body
-            ),
-        },
-    )
 
 
 def fire(

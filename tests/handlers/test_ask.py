@@ -146,3 +146,16 @@ def test_a_year_still_to_come_is_bad_input(market: Market) -> None:
     result = market.run("ask", f"returns {market.last.year + 1}")
     assert result.returncode == 2
     assert "has not happened yet" in result.stderr
+
+
+def test_a_negative_level_is_bad_input_and_nothing_is_stored(market: Market) -> None:
+    for text in (
+        "alert add rut above -2750",
+        "alert add spread 1000",
+        "alert add rut above 2750 band -1%",
+    ):
+        result = market.run("ask", text)
+        assert result.returncode == 2, text
+        assert result.stdout == ""
+    listing = market.run("ask", "alert list")
+    assert "None yet" in listing.stdout
