@@ -32,7 +32,8 @@ def summary_document(r: SummaryReport) -> SummaryDocument:
             sections.append(Document(part.name, [f"Not available: {part.missing}"]))
             continue
         body = document(part.answer)
-        sections.append(Document(part.name, [body.title, *body.parts]))
+        notes = [f"Note: {note}" for note in body.notes]
+        sections.append(Document(part.name, [body.title, *notes, *body.parts]))
     sources = [p.answer.source for p in r.parts if p.answer and p.answer.source]
     footer = f"Session {r.session.isoformat()}"
     if sources:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+from bot.render.summary import summary_document, summary_text
+from bot.reports import Answer, Dating, HelpReport, ShortSeries, SummaryPart, SummaryReport
 from handlers.console import ConsoleSummaryPoster, run_console
 from tests.summaries.conftest import Desk
 
@@ -32,3 +34,14 @@ def test_the_console_subscribes_and_prints_its_summary_with_the_chart(
         assert section in text
     [chart] = (tmp_path / "charts").glob("*.png")
     assert f"Chart: {chart}" in text
+
+
+def test_a_summary_section_on_data_that_ends_early_says_so() -> None:
+    session = date(2026, 1, 22)
+    dating = Dating(
+        session, session, date(2026, 1, 20), None, [ShortSeries("IWM", "IWM", date(2026, 1, 20))]
+    )
+    answer = Answer("streak", date(2026, 1, 20), None, HelpReport(None, []), dating)
+    report = SummaryReport(session, None, [SummaryPart("Streak", answer)], None)
+    text = summary_text(summary_document(report))
+    assert "Note: Asked for 2026-01-22, but IWM (IWM) data ends 2026-01-20" in text
