@@ -230,3 +230,21 @@ def test_valuation_without_fund_data_says_how_it_accrues(services: Services, csv
     text = render_text(answer)
     assert "No fund data recorded yet" in text and "once a trading day" in text
     assert "funds.csv (date,symbol,pe,pb,ps,pcf,total_assets)" in text
+
+
+def test_help_gives_every_command_s_forms_periods_options_and_bounds(services: Services) -> None:
+    alert = render_text(services.answerer.answer("help alert"))
+    for words in (
+        "/smallcaps alert add <target> above|below|crosses <level> [options]",
+        "cooldown <sessions> (a whole number from 0 to 250 sessions, default 1)",
+        "band <pct> (at least 0% and at most 10%, default 0.5%, levels only)",
+        "move <pct>: the day's change either way (more than 0% and at most 50%)",
+        "a move, spread or record rule re-arms at the next session",
+    ):
+        assert words in alert
+    returns = render_text(services.answerer.answer("help returns"))
+    assert (
+        "Periods: 1d 5d mtd 1m qtd 3m 6m ytd 1y 3y 5y, or a calendar year such as 2013." in returns
+    )
+    general = render_text(services.answerer.answer("help"))
+    assert "write $NOW for the stock" in general and "as of YYYY-MM-DD" in general
