@@ -74,8 +74,8 @@ class Target:
 
     @property
     def name(self) -> str:
-        if len(self.symbols) == 2:
-            return "/".join(s.lstrip("^") for s in self.symbols)
+        if len(self.symbols) == 2:  # as typed: RUT/SPX, IWM/SPY
+            return "/".join(part.lstrip("$^").upper() for part in self.key.split("/"))
         return display_name(self.key) if display_name(self.key) != self.key else self.symbols[0]
 
 
@@ -155,6 +155,8 @@ class RuleSpec:
         settings = [str(self.basis), str(self.repeat)]
         if self.kind is Kind.LEVEL:
             settings.append(f"band {self.band_pct:g}%")
+        if self.cooldown_sessions != DEFAULT_COOLDOWN_SESSIONS:
+            settings.append(f"cooldown {self.cooldown_sessions}")
         suffix = f" ({', '.join(settings)})"
         match self.kind:
             case Kind.LEVEL:

@@ -28,6 +28,14 @@ def test_a_threshold_keeps_the_precision_it_was_typed_with() -> None:
     assert spec("rut crosses 2,750.5").describe().startswith("Russell 2000 crosses 2,750.5 (")
     assert spec("rut above 2750").describe().startswith("Russell 2000 above 2,750 (")
     assert "reaches 10 sessions" in spec("streak 10").describe()
+    # a ratio is named as typed, and a setting that is not the default is shown
+    assert spec("rut/spx below 0.38").describe().startswith("RUT/SPX below 0.38 (")
+    assert (
+        spec("rut above 2750 cooldown 3")
+        .describe()
+        .endswith("(close, every, band 0.5%, cooldown 3)")
+    )
+    assert "cooldown" not in spec("rut above 2750 cooldown 1").describe()
 
 
 @pytest.mark.parametrize(
