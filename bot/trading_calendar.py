@@ -104,6 +104,16 @@ def _closes() -> tuple[np.ndarray, np.ndarray]:
     return seconds, days
 
 
+def close_of(day: date) -> datetime | None:
+    """When the session `day` closed (or closes), None when `day` is no session: a search in
+    the calendar's closes, for walks over years of sessions."""
+    seconds, days = _closes()
+    at = int(np.searchsorted(days, np.datetime64(day, "D")))
+    if at == len(days) or days[at] != np.datetime64(day, "D"):
+        return None
+    return datetime.fromtimestamp(int(seconds[at]), UTC)
+
+
 def last_close(now: datetime) -> date | None:
     """The newest session that has closed at or before `now` (a search in the calendar's
     closes: every answer asks, so it must cost microseconds)."""

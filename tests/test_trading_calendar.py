@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from bot.trading_calendar import last_close, nyse, session_on_or_before
+from bot.trading_calendar import close_of, last_close, nyse, session_on_or_before
 
 
 def calendar_last_close(now: datetime) -> date | None:
@@ -43,3 +43,11 @@ def test_session_on_or_before() -> None:
     assert session_on_or_before(date(2026, 1, 24)) == date(2026, 1, 23)  # Saturday
     assert session_on_or_before(date(2026, 1, 1)) == date(2025, 12, 31)  # New Year's Day
     assert session_on_or_before(date(2026, 1, 22)) == date(2026, 1, 22)
+
+
+def test_close_of_is_each_session_s_close_and_none_on_other_days() -> None:
+    closes = nyse().schedule["close"]
+    sample = closes.iloc[:: max(1, len(closes) // 500)]
+    assert all(close_of(s.date()) == c.to_pydatetime() for s, c in sample.items())
+    assert close_of(date(2026, 11, 27)) == datetime(2026, 11, 27, 18, 0, tzinfo=UTC)  # 13:00 ET
+    assert close_of(date(2026, 1, 24)) is None  # a Saturday

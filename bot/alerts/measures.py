@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -18,7 +17,7 @@ from bot.alerts.machine import Observation
 from bot.alerts.rules import Basis, Feed, Kind
 from bot.analytics.streak import streak
 from bot.clock import EXCHANGE_TZ
-from bot.trading_calendar import is_open, nyse
+from bot.trading_calendar import close_of, is_open
 
 WEEKS_52 = 252
 """Sessions in 52 weeks."""
@@ -129,15 +128,9 @@ def observations(
     return [o for o in found if since is None or o.at > since]
 
 
-@cache
-def _closes_by_session() -> dict[date, datetime]:
-    closes = nyse().schedule["close"]
-    return {stamp.date(): moment.to_pydatetime() for stamp, moment in closes.items()}
-
-
 def close_time(session: date) -> datetime:
     """A session's close from the calendar; 16:00 New York for a date it does not know."""
-    known = _closes_by_session().get(session)
+    known = close_of(session)
     if known is not None:
         return known
     return datetime.combine(session, time(16), tzinfo=EXCHANGE_TZ).astimezone(UTC)
