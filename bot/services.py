@@ -134,6 +134,12 @@ class Services:
             self.settings.fanout_workers,
         )
 
+    def close(self) -> None:
+        """Closes this process's connections to Redis (an embedded server stops at exit once
+        no other process is connected to it)."""
+        if self._redis is not None:
+            self._redis.connection_pool.disconnect()
+
     def where(self) -> str:
         """Where the data comes from and the state is kept, for the operator's eyes (the
         console's first line): "data: CSV files in /srv/market · state: embedded Redis in

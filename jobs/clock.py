@@ -241,7 +241,7 @@ def start_in_background(
     scheduler.start()
 
     def stop() -> None:
-        scheduler.shutdown(wait=False)
+        scheduler.shutdown(wait=True)  # a running job finishes: nothing uses Redis after this
         clock.stop()
 
     return stop

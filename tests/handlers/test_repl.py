@@ -86,6 +86,10 @@ def test_closing_the_terminal_stops_the_embedded_redis(fresh: Market) -> None:
     child = console(fresh)
     servers = embedded_redis(fresh)
     assert len(servers) == 1
+    child.send("status\r")  # Redis used from the prompt while the clock uses it too
+    child.expect_exact("Redis: ok")
+    child.expect_exact(PROMPT)
+    time.sleep(1.5)
     child.kill(signal.SIGHUP)  # what closing the terminal window sends
     child.expect(pexpect.EOF)
     child.close()
