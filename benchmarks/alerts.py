@@ -28,8 +28,7 @@ from bot.alerts.evaluation import Evaluator
 from bot.alerts.machine import Observation
 from bot.alerts.rules import AlertRule, Direction, Feed, Kind, Owner, RuleSpec, Target, fresh_legs
 from bot.alerts.store import AlertStore, dump_rule
-from bot.market.prices import PriceSet
-from bot.reports import SymbolFreshness
+from bot.market.prices import PriceSet, SymbolFreshness
 from bot.store.keys import Keys
 from bot.store.server import embedded
 from bot.trading_calendar import nyse, session_close

@@ -17,7 +17,7 @@ from bot.alerts.grammar import (
 )
 from bot.alerts.rules import Owner
 from bot.alerts.service import Alerts
-from bot.analytics.flows import implied_flows
+from bot.analytics.flows import FlowsReport, implied_flows
 from bot.analytics.levels import levels
 from bot.analytics.macro import macro
 from bot.analytics.precedents import precedents
@@ -50,19 +50,11 @@ from bot.grammar import (
     ValuationQuery,
     parse,
 )
-from bot.help import GENERAL, TOPICS
+from bot.help import GENERAL, TOPICS, HelpReport, Usage
 from bot.help import example as example_of
 from bot.market.data import MarketData
-from bot.reports import (
-    Answer,
-    FlowsReport,
-    HelpReport,
-    Report,
-    Source,
-    StatusReport,
-    Usage,
-    WatchedLevelsReport,
-)
+from bot.reports import Answer, Report, Source
+from bot.status import StatusReport
 from bot.summaries.grammar import (
     DailySubscribeQuery,
     DailyUnsubscribeQuery,
@@ -81,7 +73,7 @@ from bot.universe import (
     VIX,
     Instrument,
 )
-from bot.watched_levels import EDITABLE_KEY, WatchedLevelsStore
+from bot.watched_levels import EDITABLE_KEY, WatchedLevelsReport, WatchedLevelsStore
 
 DEFAULT_PRECEDENT_LENGTH = 10
 """Precedents asked for on a day without a streak of 2 or more look at runs of this length."""

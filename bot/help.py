@@ -5,11 +5,29 @@ The grammar takes its examples from here, so an error's "Try:" and `help` never 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.alerts.grammar import BANDS, COOLDOWNS, LEVELS, MOVES, SPREADS, STREAKS
 from bot.analytics.returns import PERIODS
 from bot.names import RULE
+
+
+@dataclass(frozen=True)
+class Usage:
+    command: str
+    summary: str
+    forms: list[str]
+    details: list[str]
+    example: str
+
+
+@dataclass(frozen=True)
+class HelpReport:
+    topic: str | None
+    usages: list[Usage]
+    general: list[str] = field(default_factory=list)
+    """What holds for every command: dates, and which words are names."""
+
 
 PERIOD_LIST = " ".join(PERIODS)
 """Every period a table or chart takes, in order."""

@@ -11,7 +11,7 @@ from datetime import datetime
 
 import redis
 
-from bot.reports import JobStatus
+from bot.status import JobStatus
 from bot.store.keys import Keys
 
 JOBS = ("heartbeat", "watch-market", "post-alerts", "dispatch-summaries", "record-funds")

@@ -21,13 +21,7 @@ from bot.market.cache import CachedPrices, RecordedFunds
 from bot.market.csv_files import CsvDirectory
 from bot.market.data import MarketData
 from bot.market.yahoo import YahooFunds, YahooPrices
-from bot.reports import (
-    AlertsStatus,
-    ClockStatus,
-    DataGroup,
-    StatusReport,
-    SummariesStatus,
-)
+from bot.status import AlertsStatus, ClockStatus, DataGroup, StatusReport, SummariesStatus
 from bot.store.keys import Keys
 from bot.store.server import connect
 from bot.summaries.dispatch import Dispatcher, SummaryPoster

@@ -7,12 +7,25 @@ the same transaction, so removing a default works and no edit is half-applied.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import redis
 
+from bot.analytics.levels import WatchedLevel
 from bot.errors import UserFacingError
-from bot.reports import WatchedLevel
 from bot.store.keys import Keys
+
+
+@dataclass(frozen=True)
+class WatchedLevelsReport:
+    """A workspace's watched levels after a change: `action` is "set" or "removed"."""
+
+    key: str
+    action: str
+    value: float
+    label: str | None
+    watched: list[WatchedLevel]
+
 
 EDITABLE_KEY = "rut"
 MAX_WATCHED = 20

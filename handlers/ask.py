@@ -7,10 +7,10 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from bot.analytics.relative import ChartReport
 from bot.answers import Answerer
 from bot.render.json import render_json
 from bot.render.text import render_text
-from bot.reports import ChartReport
 from handlers.charts import save_chart
 from handlers.replies import TERMINAL, Failure, answer_or_failure
 

@@ -7,10 +7,11 @@ from pathlib import Path
 
 from slack_sdk import WebClient
 
+from bot.analytics.relative import ChartReport
 from bot.render.chart import answer_png
 from bot.render.document import document
 from bot.render.text import document_text
-from bot.reports import Answer, ChartReport
+from bot.reports import Answer
 
 
 def chart_path(report: ChartReport, directory: Path) -> Path:

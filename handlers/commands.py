@@ -13,15 +13,13 @@ from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.alerts.reports import AlertChangeReport
+from bot.analytics.relative import ChartReport
 from bot.asker import Asker
-from bot.reports import (
-    AlertChangeReport,
-    Answer,
-    ChartReport,
-    DailyChangeReport,
-    WatchedLevelsReport,
-)
+from bot.reports import Answer
 from bot.services import Services
+from bot.summaries.reports import DailyChangeReport
+from bot.watched_levels import WatchedLevelsReport
 from handlers.charts import upload_chart
 from handlers.replies import Failure, answer_or_failure
 from handlers.slack_replies import (

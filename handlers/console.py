@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from bot.alerts.reports import AlertMessage
+from bot.analytics.relative import ChartReport
 from bot.answers import Answerer
 from bot.render.alerts import alert_document
 from bot.render.summary import summary_document, summary_text
 from bot.render.text import document_text, render_text
-from bot.reports import AlertMessage, Answer, ChartReport, SummaryReport
+from bot.reports import Answer, SummaryReport
 from handlers.charts import save_chart
 from handlers.replies import TERMINAL, Failure, answer_or_failure
 

@@ -12,23 +12,21 @@ import redis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.analytics.flows import FlowsReport
+from bot.analytics.macro import MacroReport
+from bot.analytics.precedents import PrecedentsReport
+from bot.analytics.returns import ReturnsReport
+from bot.analytics.sectors import SectorsReport
+from bot.analytics.sizes import SizesReport
+from bot.analytics.streak import StreakReport
+from bot.analytics.valuation import ValuationReport
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.errors import CommandError, NoDataError, UserFacingError
 from bot.render.json import render_json
 from bot.render.text import render_text
-from bot.reports import (
-    FlowsReport,
-    MacroReport,
-    PrecedentsReport,
-    ReturnsReport,
-    SectorsReport,
-    SizesReport,
-    StatusReport,
-    StreakReport,
-    ValuationReport,
-)
 from bot.services import Services
+from bot.status import StatusReport
 from bot.universe import SECTORS
 from handlers.console import respond
 from tests.factories import from_returns, write_flat_csv, write_two_column_csv

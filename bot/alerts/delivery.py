@@ -16,9 +16,9 @@ import socket
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.alerts.reports import AlertMessage
 from bot.alerts.store import AlertStore, load_message
 from bot.metrics import POSTS
-from bot.reports import AlertMessage
 
 log = logging.getLogger(__name__)
 

@@ -16,12 +16,13 @@ from datetime import date, datetime, timedelta
 from bot.alerts.engine import Firing, value_range, walk
 from bot.alerts.machine import Observation, Side, State
 from bot.alerts.measures import observations
+from bot.alerts.reports import AlertMessage
 from bot.alerts.rules import AlertRule, Feed, Kind
 from bot.alerts.store import AlertStore, dump_message
-from bot.analytics.streak import streak
+from bot.analytics.levels import WatchedLevel
+from bot.analytics.streak import StreakReport, streak
 from bot.errors import UserFacingError
 from bot.market.prices import PriceSet, PriceSource
-from bot.reports import AlertMessage, StreakReport, WatchedLevel
 from bot.trading_calendar import is_open, sessions_after
 from bot.universe import RUT, SPX
 from bot.watched_levels import EDITABLE_KEY, WatchedLevelsStore

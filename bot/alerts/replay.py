@@ -14,9 +14,9 @@ import pandas as pd
 
 from bot.alerts.engine import walk
 from bot.alerts.measures import observations
+from bot.alerts.reports import AlertTestReport, ReplayFiring, RuleFigures
 from bot.alerts.rules import AlertRule, Basis, Owner, RuleSpec, fresh_legs
 from bot.errors import NoDataError
-from bot.reports import AlertTestReport, ReplayFiring, RuleFigures
 from bot.trading_calendar import sessions_after
 
 _REPLAY_OWNER = Owner("replay", "replay", "replay", datetime(1970, 1, 1, tzinfo=UTC))

@@ -14,6 +14,7 @@ from bot.alerts.grammar import AlertRuleQuery, AlertTestQuery
 from bot.alerts.machine import Pause, Resume, State, step
 from bot.alerts.present import present_side
 from bot.alerts.replay import replay, rule_figures
+from bot.alerts.reports import AlertChangeReport, AlertListReport, AlertRuleLine, AlertTestReport
 from bot.alerts.rules import (
     RUSSELL,
     SMALL_VS_LARGE,
@@ -28,13 +29,7 @@ from bot.alerts.store import AlertStore
 from bot.clock import Clock
 from bot.errors import CommandError, NoDataError, UserFacingError
 from bot.market.prices import PriceSource
-from bot.reports import (
-    AlertChangeReport,
-    AlertListReport,
-    AlertRuleLine,
-    AlertTestReport,
-    Source,
-)
+from bot.reports import Source
 from bot.trading_calendar import sessions_after
 from bot.watched_levels import EDITABLE_KEY, WatchedLevelsStore
 

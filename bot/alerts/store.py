@@ -19,8 +19,11 @@ import redis
 from redis.lock import Lock
 
 from bot.alerts.machine import Leg, Observation, Repeat, Side, State
+from bot.alerts.reports import AlertMessage
 from bot.alerts.rules import AlertRule, Basis, Direction, Feed, Kind, Owner, RuleSpec, Target
-from bot.reports import AlertMessage, AlertsStatus, LongestSince, WatchedLevel
+from bot.analytics.levels import WatchedLevel
+from bot.analytics.streak import LongestSince
+from bot.status import AlertsStatus
 from bot.store.keys import Keys, checked_feed
 
 SIDES = (Side.UP, Side.DOWN)

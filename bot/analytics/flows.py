@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
 from bot.analytics.series import History
-from bot.reports import FlowRow
+
+
+@dataclass(frozen=True)
+class FlowRow:
+    symbol: str
+    name: str
+    assets: float | None
+    flow_1d: float | None
+    flow_5d: float | None
+    days_recorded: int
+    first_recorded: date | None
+    last_recorded: date | None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class FlowsReport:
+    """Implied net flows in dollars, from the fund assets the bot has recorded."""
+
+    session: date
+    rows: list[FlowRow]
+
 
 WINDOW_DAYS = 5
 

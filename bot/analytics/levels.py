@@ -3,13 +3,45 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from bot.analytics.series import upto
-from bot.reports import Level, LevelsReport, WatchedLevel
+
+
+@dataclass(frozen=True)
+class Level:
+    label: str
+    value: float
+    distance_pts: float
+    distance_pct: float
+    on: date | None = None
+    """When a high or low was set; for a watched level, the last session that closed across
+    it (None: never)."""
+    watched: bool = False
+    """One of the workspace's watched levels (`levels set`)."""
+
+
+@dataclass(frozen=True)
+class WatchedLevel:
+    value: float
+    label: str
+
+
+@dataclass(frozen=True)
+class LevelsReport:
+    key: str
+    symbol: str
+    session: date
+    current: float
+    levels: list[Level]
+    support: Level | None
+    """The nearest level below the close."""
+    resistance: Level | None
+    """The nearest level above the close."""
 
 
 def _extreme(closes: pd.Series, highest: bool) -> tuple[float, pd.Timestamp]:

@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
 from bot.analytics.series import History, position_on_or_before
-from bot.reports import MacroReport, MacroRow
+
+
+@dataclass(frozen=True)
+class MacroRow:
+    key: str
+    name: str
+    value: float | None
+    unit: str
+    change_1d: float | None
+    change_5d: float | None
+    change_1m: float | None
+    change_unit: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class MacroReport:
+    session: date
+    rows: list[MacroRow]
+
 
 _LOOKBACKS = {"1d": 1, "5d": 5}
 

@@ -2,14 +2,52 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from bot.analytics.series import pct
-from bot.analytics.streak import outperformance_runs
-from bot.reports import Episode, Forward, HorizonSummary, PrecedentsReport
+from bot.analytics.streak import Run, outperformance_runs
+
+
+@dataclass(frozen=True)
+class Forward:
+    a: float
+    b: float
+
+
+@dataclass(frozen=True)
+class Episode:
+    start: date
+    end: date
+    length: int
+    forward: dict[str, Forward | None]
+
+
+@dataclass(frozen=True)
+class HorizonSummary:
+    horizon: str
+    known: int
+    a_led: int
+    a_led_pct: float | None
+    avg_a_pct: float | None
+    avg_b_pct: float | None
+    avg_spread_pts: float | None
+
+
+@dataclass(frozen=True)
+class PrecedentsReport:
+    a: str
+    b: str
+    session: date
+    min_length: int
+    horizon: str
+    episodes: list[Episode]
+    summary: list[HorizonSummary]
+    current: Run | None
+
 
 HORIZONS: dict[str, int] = {"3m": 3, "6m": 6, "12m": 12}
 

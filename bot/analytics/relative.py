@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
 from bot.analytics.returns import window
 from bot.analytics.series import aligned
-from bot.reports import ChartReport
+
+
+@dataclass(frozen=True)
+class ChartReport:
+    """The points of a relative-performance chart: rebased lines and the A/B ratio."""
+
+    a: str
+    b: str
+    period: str
+    start: date
+    end: date
+    dates: list[date]
+    a_rebased: list[float]
+    b_rebased: list[float]
+    ratio: list[float]
+    ratio_average: list[float | None]
+    a_return_pct: float
+    b_return_pct: float
+
 
 RATIO_AVERAGE_SESSIONS = 50
 

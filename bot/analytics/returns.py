@@ -11,7 +11,36 @@ import pandas as pd
 
 from bot.analytics.series import History, pct, position_on_or_before
 from bot.errors import NoDataError
-from bot.reports import ReturnRow, ReturnsReport, YearRank
+
+
+@dataclass(frozen=True)
+class YearRank:
+    """Where a year-to-date return ranks among all years at the same point of the year."""
+
+    rank: int
+    years: int
+    percentile: float
+
+
+@dataclass(frozen=True)
+class ReturnRow:
+    key: str
+    symbol: str
+    name: str
+    return_pct: float | None
+    vol_pct: float | None
+    rank: YearRank | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class ReturnsReport:
+    period: str
+    start: date
+    end: date
+    rows: list[ReturnRow]
+    spread_pts: float | None
+
 
 PERIODS: tuple[str, ...] = ("1d", "5d", "mtd", "1m", "qtd", "3m", "6m", "ytd", "1y", "3y", "5y")
 _SESSIONS = {"1d": 1, "5d": 5}

@@ -3,11 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from bot.analytics.returns import returns_table
 from bot.analytics.series import History
-from bot.reports import SectorRow, SectorsReport
+
+
+@dataclass(frozen=True)
+class SectorRow:
+    sector: str
+    small: str
+    large: str
+    small_pct: float | None
+    large_pct: float | None
+    divergence_pts: float | None
+
+
+@dataclass(frozen=True)
+class SectorsReport:
+    period: str
+    start: date | None
+    """None when no sector fund has any price: the table is all n/a and `missing` says why."""
+    end: date | None
+    rows: list[SectorRow]
+    leaders: list[str]
+    laggards: list[str]
+    missing: list[str] = field(default_factory=list)
+    """The funds with no prices, by symbol."""
 
 
 def sectors(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -10,7 +11,27 @@ import pandas as pd
 
 from bot.analytics.returns import returns_table
 from bot.analytics.series import History
-from bot.reports import SizeRow, SizesReport
+
+
+@dataclass(frozen=True)
+class SizeRow:
+    segment: str
+    key: str
+    symbol: str
+    name: str
+    return_pct: float | None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class SizesReport:
+    period: str
+    start: date | None
+    """None when no segment has any price: every row is n/a with its note."""
+    end: date | None
+    rows: list[SizeRow]
+    rank_correlation: float | None
+    order: str
 
 
 def rank_correlation(x: Sequence[float], y: Sequence[float]) -> float | None:

@@ -9,7 +9,39 @@ import numpy as np
 import pandas as pd
 
 from bot.analytics.series import aligned, pct
-from bot.reports import LongestSince, Run, StreakReport
+
+
+@dataclass(frozen=True)
+class Run:
+    """A run of consecutive sessions in which A's daily return beat B's."""
+
+    start: date
+    end: date
+    length: int
+
+
+@dataclass(frozen=True)
+class LongestSince:
+    date: date
+    length: int
+
+
+@dataclass(frozen=True)
+class StreakReport:
+    a: str
+    b: str
+    session: date
+    length: int
+    start: date | None
+    end: date | None
+    a_return_pct: float | None
+    b_return_pct: float | None
+    spread_pts: float | None
+    longest_since: LongestSince | None
+    previous: Run | None
+    percentile: float | None
+    runs_on_record: int
+    first_session: date
 
 
 @dataclass(frozen=True)

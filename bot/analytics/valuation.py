@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
-from bot.reports import ValuationReport, ValuationRow
+
+@dataclass(frozen=True)
+class ValuationRow:
+    metric: str
+    small: float | None
+    large: float | None
+    discount_pct: float | None
+    percentile: float | None
+
+
+@dataclass(frozen=True)
+class ValuationReport:
+    small: str
+    large: str
+    session: date | None
+    """The last day recorded of both funds; None when none is."""
+    rows: list[ValuationRow]
+    recorded_days: int
+
 
 METRICS: dict[str, str] = {"pe": "P/E", "pb": "P/B", "ps": "P/S", "pcf": "P/CF"}
 

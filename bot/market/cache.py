@@ -22,10 +22,9 @@ from redis.exceptions import LockError
 
 from bot.clock import Clock, exchange_today
 from bot.errors import UnreachableError, UpstreamError
-from bot.market.prices import FUND_FIELDS, PriceSet, pack, unpack
+from bot.market.prices import FUND_FIELDS, PriceSet, SymbolFreshness, pack, unpack
 from bot.market.yahoo import YahooFunds, YahooPrices
 from bot.metrics import UPSTREAM_FAILURES, UPSTREAM_FETCHES
-from bot.reports import SymbolFreshness
 from bot.store.keys import Keys
 
 log = logging.getLogger(__name__)

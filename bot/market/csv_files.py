@@ -21,8 +21,7 @@ import pandas as pd
 
 from bot.analytics.valuation import METRICS, plausible_ratio
 from bot.clock import EXCHANGE_TZ, Clock, SystemClock
-from bot.market.prices import FUND_FIELDS, PriceSet, as_sessions, clean_closes
-from bot.reports import SymbolFreshness
+from bot.market.prices import FUND_FIELDS, PriceSet, SymbolFreshness, as_sessions, clean_closes
 from bot.trading_calendar import last_close
 
 log = logging.getLogger(__name__)

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
-from bot.reports import SymbolFreshness
+
+@dataclass(frozen=True)
+class SymbolFreshness:
+    symbol: str
+    last_session: date | None
+    fetched_at: datetime | None
+    error: str | None = None
+    failures: int = 0
+    """Refreshes failed in a row."""
+    retry_at: datetime | None = None
+    """When a failing symbol is asked for again (the back-off)."""
+
 
 FUND_FIELDS = ("pe", "pb", "ps", "pcf", "total_assets")
 """What is recorded of a fund each day: its multiples and its total assets in dollars."""

@@ -7,16 +7,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.alerts.rules import MEASURES, Kind
-from bot.render.layout import Document, Part, et, from_lines, table
-from bot.render.numbers import as_typed, day, level, sessions, signed_pct
-from bot.reports import (
+from bot.alerts.reports import (
     AlertChangeReport,
     AlertListReport,
     AlertMessage,
     AlertRuleLine,
     AlertTestReport,
 )
+from bot.alerts.rules import MEASURES, Kind
+from bot.render.layout import Document, Part, et, from_lines, table
+from bot.render.numbers import as_typed, day, level, sessions, signed_pct
 
 
 def price(value: float) -> str:

@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from bot.analytics.relative import RATIO_AVERAGE_SESSIONS
-from bot.reports import Answer, ChartReport
+from bot.analytics.relative import RATIO_AVERAGE_SESSIONS, ChartReport
+from bot.reports import Answer
 from bot.universe import display_name
 
 if TYPE_CHECKING:

@@ -9,8 +9,19 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from bot.analytics.relative import RATIO_AVERAGE_SESSIONS
+from bot.alerts.reports import AlertChangeReport, AlertListReport, AlertTestReport
+from bot.analytics.flows import FlowsReport
+from bot.analytics.levels import Level, LevelsReport
+from bot.analytics.macro import MacroReport
+from bot.analytics.precedents import PrecedentsReport
+from bot.analytics.relative import RATIO_AVERAGE_SESSIONS, ChartReport
+from bot.analytics.returns import ReturnsReport
+from bot.analytics.sectors import SectorsReport
+from bot.analytics.sizes import SizesReport
+from bot.analytics.streak import StreakReport
+from bot.analytics.valuation import ValuationReport
 from bot.clock import EXCHANGE_TZ
+from bot.help import HelpReport
 from bot.render.alerts import alert_change_document, alert_list_document, alert_test_document
 from bot.render.layout import Document, Part, from_lines, table
 from bot.render.numbers import (
@@ -26,31 +37,11 @@ from bot.render.numbers import (
 )
 from bot.render.status import status_document
 from bot.render.subscriptions import daily_change_document, subscriptions_document
-from bot.reports import (
-    AlertChangeReport,
-    AlertListReport,
-    AlertTestReport,
-    Answer,
-    ChartReport,
-    DailyChangeReport,
-    Dating,
-    FlowsReport,
-    HelpReport,
-    Level,
-    LevelsReport,
-    MacroReport,
-    PrecedentsReport,
-    ReturnsReport,
-    SectorsReport,
-    SizesReport,
-    Source,
-    StatusReport,
-    StreakReport,
-    SubscriptionsReport,
-    ValuationReport,
-    WatchedLevelsReport,
-)
+from bot.reports import Answer, Dating, Source
+from bot.status import StatusReport
+from bot.summaries.reports import DailyChangeReport, SubscriptionsReport
 from bot.universe import display_name
+from bot.watched_levels import WatchedLevelsReport
 
 
 def document(answer: Answer) -> Document:

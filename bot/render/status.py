@@ -8,7 +8,7 @@ from datetime import date, datetime
 from bot.clock import EXCHANGE_TZ
 from bot.render.layout import Document, Part, et, from_lines, table
 from bot.render.numbers import day
-from bot.reports import (
+from bot.status import (
     AlertsStatus,
     ClockStatus,
     DataGroup,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.render.alerts import alert_list_document
 from bot.render.layout import Document, Part, et, from_lines
 from bot.render.numbers import day
-from bot.reports import DailyChangeReport, DailySubscriptionLine, SubscriptionsReport
+from bot.summaries.reports import DailyChangeReport, DailySubscriptionLine, SubscriptionsReport
 from bot.summaries.schedule import local
 
 

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.alerts.delivery import PostFailed
-from bot.reports import AlertMessage
+from bot.alerts.reports import AlertMessage
 from bot.slack.blocks import alert_blocks, alert_text
 
 GONE = frozenset(

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.alerts.reports import AlertMessage
 from bot.render.alerts import alert_document
 from bot.render.document import document
 from bot.render.layout import Document, Part, Table
 from bot.render.summary import SummaryDocument
 from bot.render.text import document_text, table_text
-from bot.reports import AlertMessage, Answer
+from bot.reports import Answer
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from slack_sdk import WebClient
 
+from bot.analytics.relative import ChartReport
 from bot.render.chart import answer_png
 from bot.render.summary import SummaryDocument, summary_document
-from bot.reports import ChartReport, SummaryReport
+from bot.reports import SummaryReport
 from bot.slack.alerts import posting
 from bot.slack.blocks import Block, summary_blocks, summary_fallback
 

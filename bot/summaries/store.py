@@ -18,7 +18,7 @@ from typing import Any
 
 import redis
 
-from bot.reports import SummariesStatus
+from bot.status import SummariesStatus
 from bot.store.keys import Keys
 from bot.summaries.schedule import DailyTime
 

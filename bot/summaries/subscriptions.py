@@ -6,7 +6,7 @@ from bot.alerts.service import Alerts
 from bot.asker import Asker
 from bot.clock import Clock
 from bot.errors import UserFacingError
-from bot.reports import DailyChangeReport, DailySubscriptionLine, SubscriptionsReport
+from bot.summaries.reports import DailyChangeReport, DailySubscriptionLine, SubscriptionsReport
 from bot.summaries.schedule import DailyTime, next_due, session_at
 from bot.summaries.store import Subscription, SummaryStore
 

@@ -14,8 +14,7 @@ from bot.alerts.evaluation import Evaluator
 from bot.alerts.service import Alerts
 from bot.alerts.store import AlertStore
 from bot.clock import FixedClock
-from bot.market.prices import PriceSet
-from bot.reports import SymbolFreshness
+from bot.market.prices import PriceSet, SymbolFreshness
 from bot.store.keys import Keys
 from bot.trading_calendar import nyse, session_close
 from bot.watched_levels import WatchedLevelsStore

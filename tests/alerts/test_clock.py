@@ -7,9 +7,9 @@ from pathlib import Path
 
 import redis
 
+from bot.alerts.reports import AlertMessage
 from bot.clock import FixedClock
 from bot.config import Settings
-from bot.reports import AlertMessage
 from bot.services import Services
 from bot.store.keys import Keys
 from jobs.clock import HEARTBEAT_SECONDS, Clock

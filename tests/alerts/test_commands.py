@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 import redis
 
+from bot.alerts.reports import AlertChangeReport, AlertListReport
 from bot.asker import Asker
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.errors import CommandError, UserFacingError
-from bot.reports import AlertChangeReport, AlertListReport
 from bot.services import Services
 from bot.store.keys import Keys
 from handlers.ask import ask

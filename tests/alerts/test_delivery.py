@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 
 from bot.alerts.delivery import STUCK_AFTER, PostFailed, deliver
+from bot.alerts.reports import AlertMessage
 from bot.alerts.rules import RUSSELL, Direction, Kind, Owner, RuleSpec
-from bot.reports import AlertMessage
 from tests.alerts.conftest import AlertsWorld, after_close, trading_days
 
 DAYS = trading_days("2026-01-05", 3)

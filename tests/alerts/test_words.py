@@ -9,10 +9,11 @@ import pytest
 
 from bot.alerts.grammar import AddAlertQuery, parse_alert
 from bot.alerts.present import present_side
+from bot.alerts.reports import AlertMessage
 from bot.alerts.rules import RuleSpec
+from bot.analytics.streak import LongestSince
 from bot.render.alerts import alert_document
 from bot.render.text import document_text
-from bot.reports import AlertMessage, LongestSince
 
 DAY = date(2026, 1, 22)
 

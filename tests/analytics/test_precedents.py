@@ -8,12 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bot.analytics.precedents import precedents
+from bot.analytics.precedents import Forward, precedents
+from bot.analytics.streak import Run
 from bot.render.document import document
 from bot.render.layout import Table
 from bot.render.numbers import signed_pct
 from bot.render.text import document_text
-from bot.reports import Answer, Forward, Run
+from bot.reports import Answer
 from tests.factories import random_walk
 
 

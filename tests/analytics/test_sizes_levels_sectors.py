@@ -8,13 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bot.analytics.levels import levels
+from bot.analytics.levels import WatchedLevel, levels
 from bot.analytics.sectors import sectors
 from bot.analytics.series import History
 from bot.analytics.sizes import rank_correlation, size_ladder
 from bot.render.document import document
 from bot.render.text import document_text
-from bot.reports import Answer, WatchedLevel
+from bot.reports import Answer
 from tests.factories import closes
 
 

@@ -7,9 +7,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from bot.analytics.streak import outperformance_runs, streak
+from bot.analytics.streak import LongestSince, Run, outperformance_runs, streak
 from bot.errors import NoDataError
-from bot.reports import LongestSince, Run
 from tests.factories import closes, from_returns
 
 FLAT = [0.0] * 40

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 import redis
 
+from bot.alerts.reports import AlertChangeReport
+from bot.analytics.streak import StreakReport
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.render.text import render_text
-from bot.reports import AlertChangeReport, StreakReport
 from bot.services import Services
 from bot.store.keys import Keys
 from bot.trading_calendar import nyse

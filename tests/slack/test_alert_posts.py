@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.alerts.delivery import PostFailed
+from bot.alerts.reports import AlertMessage
+from bot.analytics.levels import WatchedLevel
 from bot.config import Settings
-from bot.reports import AlertMessage, WatchedLevel
 from bot.slack.alerts import SlackPoster
 from bot.slack.app import web_client
 from bot.slack.blocks import (

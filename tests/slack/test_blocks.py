@@ -9,9 +9,9 @@ import pytest
 import redis
 
 from bot.config import Settings
-from bot.help import TOPICS
+from bot.help import TOPICS, HelpReport, Usage
 from bot.render.layout import Document, Table
-from bot.reports import Answer, HelpReport, Usage
+from bot.reports import Answer
 from bot.services import Services
 from bot.slack.blocks import (
     MAX_BLOCKS,

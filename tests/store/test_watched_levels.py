@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import redis
 
+from bot.analytics.levels import WatchedLevel
 from bot.errors import UserFacingError
-from bot.reports import WatchedLevel
 from bot.store.keys import Keys
 from bot.watched_levels import DEFAULT_WATCHED, MAX_WATCHED, WatchedLevelsStore
 

@@ -10,8 +10,8 @@ from bot.asker import Asker
 from bot.errors import CommandError, UserFacingError
 from bot.grammar import parse
 from bot.render.text import render_text
-from bot.reports import DailyChangeReport, SubscriptionsReport
 from bot.summaries.grammar import DailySubscribeQuery, DailyUnsubscribeQuery, SubscriptionsQuery
+from bot.summaries.reports import DailyChangeReport, SubscriptionsReport
 from bot.summaries.schedule import DailyTime
 from tests.summaries.conftest import Desk
 

@@ -6,8 +6,9 @@ import io
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from bot.help import HelpReport
 from bot.render.summary import summary_document, summary_text
-from bot.reports import Answer, Dating, HelpReport, ShortSeries, SummaryPart, SummaryReport
+from bot.reports import Answer, Dating, ShortSeries, SummaryPart, SummaryReport
 from handlers.console import ConsoleSummaryPoster, run_console
 from tests.summaries.conftest import Desk
 

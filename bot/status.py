@@ -1,0 +1,73 @@
+"""What `status` reports: data freshness by group, Redis, alerts, summaries, the clock and its
+jobs, as plain data (built by the stores that know each)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.market.prices import SymbolFreshness
+
+
+@dataclass(frozen=True)
+class AlertsStatus:
+    rules: int
+    """Alert rules in every channel, built-in ones included."""
+    watching: int
+    """Legs of rules that can still fire (a `crosses` rule has two)."""
+    last_tick: datetime | None
+    held: str
+    """Why the last evaluation could fire nothing (stale data), or empty."""
+    waiting: int
+    """Firings not yet posted."""
+
+
+@dataclass(frozen=True)
+class SummariesStatus:
+    subscribed: int
+    """Channels with a daily summary."""
+    next_due: datetime | None
+    last_run: datetime | None
+    last_figures: dict[str, int] = field(default_factory=dict)
+    """What the last dispatch did: posted, skipped, retrying, unsubscribed, rendered."""
+
+
+@dataclass(frozen=True)
+class DataGroup:
+    """The freshness of one group of symbols (indices, ETFs, sectors, macro)."""
+
+    name: str
+    symbols: list[SymbolFreshness]
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    """One clock job's record."""
+
+    name: str
+    runs: int
+    failures: int
+    last_success: datetime | None
+    last_error_at: datetime | None
+    last_error: str = ""
+
+
+@dataclass(frozen=True)
+class ClockStatus:
+    """Which clock process holds the lease, and until when unless it renews it."""
+
+    holder: str | None
+    until: datetime | None
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    source: str
+    redis: str
+    symbols: list[SymbolFreshness] = field(default_factory=list)
+    alerts: AlertsStatus | None = None
+    summaries: SummariesStatus | None = None
+    groups: list[DataGroup] = field(default_factory=list)
+    jobs: list[JobStatus] | None = None
+    """None when Redis, where they are recorded, is unavailable."""
+    clock: ClockStatus | None = None
