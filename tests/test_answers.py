@@ -136,7 +136,7 @@ def test_console_turns_failures_into_a_reference(
     def broken(closes: pd.Series, *args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("bot.answers.streak", broken)
+    monkeypatch.setattr("bot.commands.streak.streak", broken)
     line = respond(services.answerer, "streak", services.settings.chart_dir)
     assert line.startswith("error: something went wrong on our side (ref ")
     assert "boom" not in line

@@ -31,6 +31,8 @@ class Document:
     notes: list[str] = field(default_factory=list)
     """What the reader must know before the figures: the answer is for another date than the
     one asked, or some data ends early. Shown right under the title."""
+    headline: str = ""
+    """The answer in one sentence, with its numbers: the first line wherever it is shown."""
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.alerts.reports import AlertMessage
-from bot.render.alerts import alert_document
+from bot.commands.alert import alert_document
 from bot.render.document import document
 from bot.render.layout import Document, Part, Table
 from bot.render.summary import SummaryDocument

@@ -15,8 +15,8 @@ from bot.alerts.grammar import AlertRuleQuery
 from bot.alerts.replay import replay
 from bot.alerts.rules import RUSSELL, SMALL_VS_LARGE, Basis, Direction, Kind, Owner, RuleSpec
 from bot.alerts.store import load_message
+from bot.commands.alert import alert_document, alert_list_document
 from bot.errors import UserFacingError
-from bot.render.alerts import alert_document, alert_list_document
 from bot.render.text import document_text
 from bot.trading_calendar import session_open
 from tests.alerts.conftest import AlertsWorld, after_close, trading_days

@@ -12,7 +12,7 @@ from bot.alerts.present import present_side
 from bot.alerts.reports import AlertMessage
 from bot.alerts.rules import RuleSpec
 from bot.analytics.streak import LongestSince
-from bot.render.alerts import alert_document
+from bot.commands.alert import alert_document
 from bot.render.text import document_text
 
 DAY = date(2026, 1, 22)

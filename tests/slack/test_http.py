@@ -311,7 +311,7 @@ def test_an_internal_error_is_an_apology_with_a_logged_reference(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("bot.answers.streak", broken)
+    monkeypatch.setattr("bot.commands.streak.streak", broken)
     bot.command("streak", response="broken")
     (reply,) = bot.stand_in.wait_for("response/broken")
     assert reply.body["response_type"] == "ephemeral"

@@ -1,4 +1,4 @@
-"""`status` as a document: data freshness by group, Redis, alerts, summaries and the clock."""
+"""`status`: data freshness by group, Redis, alerts, summaries and the clock, for an operator."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from bot.clock import EXCHANGE_TZ
+from bot.commands.base import Command, Computed, Context, Presenter
+from bot.grammar import StatusQuery
 from bot.render.layout import Document, Part, et, from_lines, table
 from bot.render.numbers import day
 from bot.status import (
@@ -18,7 +20,30 @@ from bot.status import (
 )
 
 
-def status_document(r: StatusReport) -> Document:
+def compute(ctx: Context, query: StatusQuery, on: date) -> Computed:
+    return Computed(ctx.status())
+
+
+def headline(r: StatusReport) -> str:
+    """ "Data: 36 of 37 symbols with prices, 1 failing; Redis ok; 14 alert rules; clock
+    web-1:42"."""
+    symbols = [s for group in r.groups for s in group.symbols]
+    have = sum(1 for s in symbols if s.last_session)
+    failing = sum(1 for s in symbols if s.error)
+    parts = [f"Data: {have} of {len(symbols)} symbols with prices"]
+    if failing:
+        parts[0] += f", {failing} failing"
+    parts.append("Redis ok" if r.redis.startswith("ok") else "Redis UNREACHABLE")
+    if r.alerts is not None:
+        parts.append(f"{r.alerts.rules} alert rule{'s' if r.alerts.rules != 1 else ''}")
+        if r.alerts.held:
+            parts.append("alerts HELD")
+    if r.clock is not None:
+        parts.append(f"clock {r.clock.holder}" if r.clock.holder else "no clock running")
+    return "; ".join(parts)
+
+
+def document(r: StatusReport) -> Document:
     return from_lines(
         [
             "Status",
@@ -114,3 +139,6 @@ def _summaries_status(s: SummariesStatus | None) -> str:
         figures = ", ".join(f"{n} {what}" for what, n in s.last_figures.items() if n)
         line += f"; last run {et(s.last_run)}" + (f" ({figures})" if figures else "")
     return line + "."
+
+
+COMMAND = Command((StatusQuery,), compute, {StatusReport: Presenter(headline, document)})

@@ -1,4 +1,5 @@
-"""Alerts as documents: a posted alert, `alert list`, a change confirmed, a replay.
+"""`alert add|list|pause|resume|remove|test ...`, `subscribe alerts`, `unsubscribe alerts`, and
+what a posted alert says.
 
 A posted alert and `alert list` say when a rule re-arms with the same words (`rearm_words`).
 """
@@ -7,6 +8,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.alerts.grammar import (
+    AddAlertQuery,
+    AlertListQuery,
+    AlertRuleQuery,
+    AlertsSubscriptionQuery,
+    AlertTestQuery,
+)
 from bot.alerts.reports import (
     AlertChangeReport,
     AlertListReport,
@@ -14,9 +22,34 @@ from bot.alerts.reports import (
     AlertRuleLine,
     AlertTestReport,
 )
-from bot.alerts.rules import MEASURES, Kind
+from bot.alerts.rules import MEASURES, Kind, Owner
+from bot.commands.base import Command, Computed, Context, Presenter
 from bot.render.layout import Document, Part, et, from_lines, table
 from bot.render.numbers import as_typed, day, level, sessions, signed_pct
+
+AlertQuery = (
+    AddAlertQuery | AlertListQuery | AlertRuleQuery | AlertTestQuery | AlertsSubscriptionQuery
+)
+
+
+def compute(ctx: Context, query: AlertQuery, on: date) -> Computed:
+    where = ctx.channel("subscriptions" if isinstance(query, AlertsSubscriptionQuery) else "alerts")
+    match query:
+        case AddAlertQuery(spec):
+            owner = Owner(where.channel, where.workspace, where.user, ctx.clock.now())
+            return Computed(ctx.alerts.add(spec, owner))
+        case AlertListQuery():
+            return Computed(ctx.alerts.listing(where.channel))
+        case AlertRuleQuery():
+            return Computed(ctx.alerts.change(query, where.channel))
+        case AlertTestQuery():
+            tested, source = ctx.alerts.test(query, where.channel, on)
+            return Computed(tested, tested.until, source)
+        case AlertsSubscriptionQuery(subscribe=True):
+            return Computed(ctx.alerts.subscribe(where.channel, where.workspace, where.user))
+        case AlertsSubscriptionQuery():
+            return Computed(ctx.alerts.unsubscribe(where.channel, where.workspace))
+    raise AssertionError(f"unhandled alert query {query!r}")
 
 
 def price(value: float) -> str:
@@ -53,6 +86,37 @@ def _rule_state(line: AlertRuleLine) -> str:
     if line.fired:
         state += f" · fired {line.fired}x, last {day(line.last_fired)}"
     return state
+
+
+def list_headline(r: AlertListReport) -> str:
+    """ "5 alert rules in this channel (and 9 built-in): 2 fired, 1 paused"."""
+    own = [line for line in r.rules if not line.builtin]
+    builtin = len(r.rules) - len(own)
+    text = f"{len(own)} alert rule{'s' if len(own) != 1 else ''} in this channel"
+    if builtin:
+        text += f" (and {builtin} built-in)"
+    counts = [
+        f"{sum(1 for line in r.rules if line.state == state)} {state}"
+        for state in ("fired", "re-arming", "paused")
+        if any(line.state == state for line in r.rules)
+    ]
+    return f"{text}: {', '.join(counts)}" if counts else text
+
+
+def change_headline(r: AlertChangeReport) -> str:
+    if r.action in ("subscribed", "unsubscribed"):
+        return f"{_CHANGE_TITLES[r.action]}: {len(r.rules)} rules"
+    (line,) = r.rules
+    return f"{_CHANGE_TITLES[r.action]}: rule {line.id}, {line.rule.text}"
+
+
+def test_headline(r: AlertTestReport) -> str:
+    """ "Russell 2000 above 2,750 would have fired 3 times from 2025-01-02 to 2026-01-22"."""
+    count = len(r.firings)
+    return (
+        f"{r.rule.text} would have fired {count} time{'s' if count != 1 else ''} from "
+        f"{day(r.since)} to {day(r.until)}"
+    )
 
 
 def alert_list_document(r: AlertListReport) -> Document:
@@ -180,3 +244,15 @@ def _headline(m: AlertMessage) -> str:
                 f"({sessions(m.longest_since.length)})"
             )
     return f"Alert: {m.rule}"
+
+
+COMMAND = Command(
+    (AddAlertQuery, AlertListQuery, AlertRuleQuery, AlertTestQuery, AlertsSubscriptionQuery),
+    compute,
+    {
+        AlertListReport: Presenter(list_headline, alert_list_document),
+        AlertChangeReport: Presenter(change_headline, alert_change_document),
+        AlertTestReport: Presenter(test_headline, alert_test_document),
+    },
+    changes=(AddAlertQuery, AlertRuleQuery, AlertsSubscriptionQuery),
+)

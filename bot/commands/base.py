@@ -1,0 +1,88 @@
+"""What a command is: how it computes its report from the bot's parts, and how that reads.
+
+Each command module (`bot/commands/levels.py`, ...) holds its computing, its headline and its
+document together; the grammar (`bot/grammar.py`) and the renderers (`bot/render/`) are shared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from bot.analytics.series import History
+from bot.asker import Asker
+from bot.errors import CommandError
+from bot.render.layout import Document
+from bot.reports import Report, Source
+from bot.universe import Instrument
+
+if TYPE_CHECKING:
+    from bot.alerts.service import Alerts
+    from bot.clock import Clock
+    from bot.market.data import MarketData
+    from bot.status import StatusReport
+    from bot.summaries.subscriptions import Subscriptions
+    from bot.watched_levels import WatchedLevelsStore
+
+
+@dataclass
+class Context:
+    """The bot's parts a command computes with, who asks, and the histories it read (which the
+    answer's dating checks)."""
+
+    market: MarketData
+    clock: Clock
+    watched: WatchedLevelsStore
+    alerts: Alerts
+    subscriptions: Subscriptions
+    status: Callable[[], StatusReport]
+    asker: Asker | None
+    used: list[History] = field(default_factory=list)
+
+    @property
+    def workspace(self) -> str | None:
+        return self.asker.workspace if self.asker else None
+
+    def histories(self, instruments: Sequence[Instrument]) -> tuple[list[History], Source]:
+        histories, source = self.market.histories(instruments)
+        self.used.extend(histories)
+        return histories, source
+
+    def channel(self, what: str) -> Asker:
+        """The asker, for what belongs to a channel; an error where there is none."""
+        if self.asker is None:
+            raise CommandError(
+                f"{what} belong to a channel: use them in Slack or the console", "help"
+            )
+        return self.asker
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A command's report, the session it describes (None for answers about no session) and
+    where its prices came from."""
+
+    report: Report
+    session: date | None = None
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Presenter:
+    """How one kind of report reads: its one-sentence headline and its document."""
+
+    headline: Callable[[Any], str]
+    document: Callable[[Any], Document]
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command: the queries it answers, how, and how its reports read."""
+
+    queries: tuple[type, ...]
+    compute: Callable[[Context, Any, date], Computed]
+    presenters: dict[type, Presenter]
+    changes: tuple[type, ...] = ()
+    """Queries that change state: they act now, never as of a past date."""

@@ -1,0 +1,80 @@
+"""`flows`: implied net flows and assets of the small-cap ETFs, from the days recorded."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.analytics.flows import FlowsReport, implied_flows
+from bot.commands.base import Command, Computed, Context, Presenter
+from bot.commands.valuation import NO_FUND_DATA
+from bot.grammar import FlowsQuery
+from bot.render.layout import Document, from_lines, table
+from bot.render.numbers import day
+from bot.reports import Source
+from bot.universe import FLOW_ETFS
+
+
+def compute(ctx: Context, query: FlowsQuery, on: date) -> Computed:
+    histories, _ = ctx.histories(FLOW_ETFS)
+    rows = [
+        implied_flows(ctx.market.fund_history(h.symbol)["total_assets"], h, on) for h in histories
+    ]
+    session = max((r.last_recorded for r in rows if r.last_recorded), default=on)
+    report = FlowsReport(session, rows)
+    return Computed(report, report.session, Source(f"{ctx.market.label} (fund assets)"))
+
+
+def headline(r: FlowsReport) -> str:
+    """ "IWM: +$1.2B implied flow on 2026-01-22, -$0.3B over 5 days"."""
+    known = [row for row in r.rows if row.flow_1d is not None]
+    if not known:
+        return "No implied flows yet: they need two recorded days of fund assets"
+    first = known[0]
+    five = f", {_dollars(first.flow_5d, True)} over 5 days" if first.flow_5d is not None else ""
+    return (
+        f"{first.symbol}: {_dollars(first.flow_1d, True)} implied flow on "
+        f"{day(first.last_recorded)}{five}"
+    )
+
+
+def _dollars(value: float | None, signed: bool = False) -> str:
+    if value is None:
+        return "n/a"
+    sign = ("+" if value >= 0 else "-") if signed else ("-" if value < 0 else "")
+    size = abs(value)
+    for unit, scale in (("B", 1e9), ("M", 1e6), ("K", 1e3)):
+        if size >= scale:
+            return f"{sign}${size / scale:,.1f}{unit}"
+    return f"{sign}${size:,.0f}"
+
+
+def document(r: FlowsReport) -> Document:
+    rows = [
+        [
+            row.symbol,
+            _dollars(row.assets),
+            _dollars(row.flow_1d, True),
+            _dollars(row.flow_5d, True),
+            str(row.days_recorded),
+            row.note or "",
+        ]
+        for row in r.rows
+    ]
+    firsts = [row.first_recorded for row in r.rows if row.first_recorded]
+    recorded = max((row.days_recorded for row in r.rows), default=0)
+    honest = (
+        f"Implied from fund assets recorded on {recorded} day(s) since {day(min(firsts))}: "
+        "assets today minus yesterday's assets grown by the price change."
+        if firsts
+        else NO_FUND_DATA
+    )
+    return from_lines(
+        [
+            f"Small-cap ETF flows, {day(r.session)}",
+            table(["ETF", "Assets", "1-day flow", "5-day flow", "Days", ""], rows),
+            honest,
+        ]
+    )
+
+
+COMMAND = Command((FlowsQuery,), compute, {FlowsReport: Presenter(headline, document)})

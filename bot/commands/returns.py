@@ -1,0 +1,58 @@
+"""`returns [period] [names...]`: returns over a period, volatility, the spread, the year's rank."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.analytics.returns import ReturnsReport, returns_table
+from bot.commands.base import Command, Computed, Context, Presenter
+from bot.grammar import ReturnsQuery
+from bot.render.layout import Document, Part, from_lines, table
+from bot.render.numbers import day, ordinal, percentile_band, plain_pct, signed_pct, signed_pts
+
+
+def compute(ctx: Context, query: ReturnsQuery, on: date) -> Computed:
+    histories, source = ctx.histories(query.instruments)
+    report = returns_table(histories, query.period, on)
+    return Computed(report, report.end, source)
+
+
+def headline(r: ReturnsReport) -> str:
+    """ "Russell 2000 +9.5% YTD vs S&P 500 +1.0%: +8.5 pts, 2nd of 39 years"."""
+    known = [row for row in r.rows if row.return_pct is not None]
+    if not known:
+        return f"No returns over {r.period.upper()} to {day(r.end)}: no series has prices"
+    first = known[0]
+    text = f"{first.name} {signed_pct(first.return_pct, 1)} {r.period.upper()}"
+    if len(known) >= 2:
+        text += f" vs {known[1].name} {signed_pct(known[1].return_pct, 1)}"
+        if r.spread_pts is not None and known[1] is r.rows[1] and first is r.rows[0]:
+            text += f": {signed_pts(r.spread_pts, 1)}"
+    if first.rank:
+        text += f", {ordinal(first.rank.rank)} of {first.rank.years} years"
+    return text
+
+
+def document(r: ReturnsReport) -> Document:
+    rows = []
+    for row in r.rows:
+        rank = ""
+        if row.rank:
+            rank = (
+                f"{ordinal(row.rank.rank)} of {row.rank.years} "
+                f"({percentile_band(row.rank.percentile)})"
+            )
+        rows.append(
+            [row.name, signed_pct(row.return_pct), plain_pct(row.vol_pct), rank, row.note or ""]
+        )
+    header = ["", "Return", "Daily vol", "Year rank" if r.period == "ytd" else "", ""]
+    lines: list[Part] = [
+        f"Returns, {r.period.upper()}: {day(r.start)} close to {day(r.end)} close",
+        table(header, rows),
+    ]
+    if r.spread_pts is not None and len(r.rows) >= 2:
+        lines.append(f"{r.rows[0].name} minus {r.rows[1].name}: {signed_pts(r.spread_pts)}")
+    return from_lines(lines)
+
+
+COMMAND = Command((ReturnsQuery,), compute, {ReturnsReport: Presenter(headline, document)})
