@@ -59,10 +59,10 @@ def test_short_data_names_both_dates_and_each_short_symbol(services: Services) -
         "Note: Asked for 2026-01-22, but iShares Russell 2000 ETF (IWM) data ends 2022-11-18; "
         "SPDR S&P 500 ETF (SPY) data ends 2022-11-18: this is as of 2022-11-18."
     )
-    assert text.splitlines()[1] == note
+    assert text.splitlines()[2] == note  # under the headline and the title
     blocks = answer_blocks(answer)
-    assert blocks[1]["type"] == "context"
-    assert "Asked for 2026-01-22" in blocks[1]["elements"][0]["text"]
+    assert blocks[2]["type"] == "context"  # under the headline and the title
+    assert "Asked for 2026-01-22" in blocks[2]["elements"][0]["text"]
     rendered = render_json(answer)
     assert (rendered["requested"], rendered["as_of"], rendered["expected"]) == (
         "2026-01-22",
@@ -92,7 +92,7 @@ def test_a_day_without_a_session_says_which_session_answers(
 ) -> None:
     answer = services.answerer.answer(f"streak as of {asked}")
     assert answer.as_of == date.fromisoformat(session)
-    assert render_text(answer).splitlines()[1] == (
+    assert render_text(answer).splitlines()[2] == (
         f"Note: {asked} is {why}, not a trading day: this is as of the session before, {session}."
     )
     assert render_json(answer)["requested"] == asked

@@ -8,7 +8,7 @@ from bot.analytics.flows import FlowsReport, implied_flows
 from bot.commands.base import Command, Computed, Context, Presenter
 from bot.commands.valuation import NO_FUND_DATA
 from bot.grammar import FlowsQuery
-from bot.render.layout import Document, from_lines, table
+from bot.render.layout import Document, footnotes, from_lines, table
 from bot.render.numbers import day
 from bot.reports import Source
 from bot.universe import FLOW_ETFS
@@ -56,10 +56,10 @@ def document(r: FlowsReport) -> Document:
             _dollars(row.flow_1d, True),
             _dollars(row.flow_5d, True),
             str(row.days_recorded),
-            row.note or "",
         ]
         for row in r.rows
     ]
+    notes = footnotes([(row.symbol, row.note) for row in r.rows])
     firsts = [row.first_recorded for row in r.rows if row.first_recorded]
     recorded = max((row.days_recorded for row in r.rows), default=0)
     honest = (
@@ -71,7 +71,7 @@ def document(r: FlowsReport) -> Document:
     return from_lines(
         [
             f"Small-cap ETF flows, {day(r.session)}",
-            table(["ETF", "Assets", "1-day flow", "5-day flow", "Days", ""], rows),
+            table(["ETF", "Assets", "1-day flow", "5-day flow", "Days"], rows, notes),
             honest,
         ]
     )

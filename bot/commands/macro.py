@@ -7,7 +7,7 @@ from datetime import date
 from bot.analytics.macro import MacroReport, macro
 from bot.commands.base import Command, Computed, Context, Presenter
 from bot.grammar import MacroQuery
-from bot.render.layout import Document, from_lines, table
+from bot.render.layout import Document, footnotes, from_lines, table
 from bot.render.numbers import day
 from bot.universe import BILL, HIGH_YIELD, TEN_YEAR, TREASURIES, VIX
 
@@ -51,12 +51,12 @@ def document(r: MacroReport) -> Document:
             _change(row.change_1d, row.change_unit),
             _change(row.change_5d, row.change_unit),
             _change(row.change_1m, row.change_unit),
-            row.note or "",
         ]
         for row in r.rows
     ]
+    notes = footnotes([(row.name, row.note) for row in r.rows])
     return from_lines(
-        [f"Macro, {day(r.session)}", table(["", "Level", "1d", "5d", "1m", ""], rows)]
+        [f"Macro, {day(r.session)}", table(["", "Level", "1d", "5d", "1m"], rows, notes)]
     )
 
 

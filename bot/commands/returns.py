@@ -7,7 +7,7 @@ from datetime import date
 from bot.analytics.returns import ReturnsReport, returns_table
 from bot.commands.base import Command, Computed, Context, Presenter
 from bot.grammar import ReturnsQuery
-from bot.render.layout import Document, Part, from_lines, table
+from bot.render.layout import Document, Part, footnotes, from_lines, table
 from bot.render.numbers import day, ordinal, percentile_band, plain_pct, signed_pct, signed_pts
 
 
@@ -42,13 +42,13 @@ def document(r: ReturnsReport) -> Document:
                 f"{ordinal(row.rank.rank)} of {row.rank.years} "
                 f"({percentile_band(row.rank.percentile)})"
             )
-        rows.append(
-            [row.name, signed_pct(row.return_pct), plain_pct(row.vol_pct), rank, row.note or ""]
-        )
-    header = ["", "Return", "Daily vol", "Year rank" if r.period == "ytd" else "", ""]
+        cells = [row.name, signed_pct(row.return_pct), plain_pct(row.vol_pct)]
+        rows.append([*cells, rank] if r.period == "ytd" else cells)
+    header = ["", "Return", "Daily vol", *(["Year rank"] if r.period == "ytd" else [])]
+    notes = footnotes([(row.name, row.note) for row in r.rows])
     lines: list[Part] = [
         f"Returns, {r.period.upper()}: {day(r.start)} close to {day(r.end)} close",
-        table(header, rows),
+        table(header, rows, notes),
     ]
     if r.spread_pts is not None and len(r.rows) >= 2:
         lines.append(f"{r.rows[0].name} minus {r.rows[1].name}: {signed_pts(r.spread_pts)}")

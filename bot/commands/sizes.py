@@ -8,7 +8,7 @@ from datetime import date
 from bot.analytics.sizes import SizesReport, size_ladder
 from bot.commands.base import Command, Computed, Context, Presenter
 from bot.grammar import SizesQuery
-from bot.render.layout import Document, from_lines, table
+from bot.render.layout import Document, footnotes, from_lines, table
 from bot.render.numbers import signed_pct, span
 from bot.universe import SIZE_LADDER
 
@@ -27,21 +27,23 @@ def headline(r: SizesReport) -> str:
         return f"By size, {r.period.upper()}: no segment has prices"
     best = max(known, key=lambda row: row.return_pct or 0.0)
     worst = min(known, key=lambda row: row.return_pct or 0.0)
+    order = f": {r.order}" if r.rank_correlation is not None else ""
     return (
         f"By size, {r.period.upper()}: {best.segment} best ({signed_pct(best.return_pct, 1)}), "
-        f"{worst.segment} worst ({signed_pct(worst.return_pct, 1)}): {r.order}"
+        f"{worst.segment} worst ({signed_pct(worst.return_pct, 1)}){order}"
     )
 
 
 def document(r: SizesReport) -> Document:
-    rows = [[row.segment, row.name, signed_pct(row.return_pct), row.note or ""] for row in r.rows]
+    rows = [[row.segment, row.name, signed_pct(row.return_pct)] for row in r.rows]
+    notes = footnotes([(row.segment, row.note) for row in r.rows])
     correlation = (
         "" if r.rank_correlation is None else f" (rank correlation {r.rank_correlation:+.2f})"
     )
     return from_lines(
         [
             f"By size, {r.period.upper()}: {span(r.start, r.end)}",
-            table(["Segment", "", "Change", ""], rows),
+            table(["Segment", "", "Change"], rows, notes),
             f"Order: {r.order}{correlation}",
         ]
     )

@@ -37,7 +37,7 @@ def dating_notes(d: Dating) -> list[str]:
             f"session before, {day(d.expected)}."
         )
     if d.short:
-        ends = "; ".join(f"{s.name} ({s.symbol}) data ends {day(s.last)}" for s in d.short)
+        ends = "; ".join(f"{_named(s.name, s.symbol)} data ends {day(s.last)}" for s in d.short)
         asked = (
             f"Asked for {day(d.requested)}"
             if d.requested and not d.no_session
@@ -46,6 +46,11 @@ def dating_notes(d: Dating) -> list[str]:
         moved = f": this is as of {day(d.answered)}" if d.answered != d.expected else ""
         notes.append(f"{asked}, but {ends}{moved}.")
     return notes
+
+
+def _named(name: str, symbol: str) -> str:
+    """ "Russell 2000 (^RUT)", or the name alone when it names its symbol already."""
+    return name if f"({symbol})" in name or name == symbol else f"{name} ({symbol})"
 
 
 def footer_line(answer: Answer) -> str:

@@ -1,4 +1,5 @@
-"""Answers as JSON: command, as_of, source, figures (named as the reports name them) and text."""
+"""Answers as JSON: command, headline, dates, source, figures (named as the reports name them) and
+text."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import math
 from datetime import date, datetime
 from typing import Any
 
-from bot.render.document import source_line
+from bot.render.document import headline, source_line
 from bot.render.text import render_text
 from bot.reports import Answer
 
@@ -35,6 +36,7 @@ def render_json(answer: Answer) -> dict[str, Any]:
     stale = bool(answer.source and answer.source.stale) or bool(dates and dates.short)
     return {
         "command": answer.command,
+        "headline": headline(answer),
         "as_of": answer.as_of.isoformat() if answer.as_of else None,
         "requested": dates.requested.isoformat() if dates and dates.requested else None,
         "expected": dates.expected.isoformat() if dates and dates.expected else None,

@@ -7,6 +7,7 @@ these few pieces.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,6 +19,8 @@ from bot.clock import EXCHANGE_TZ
 class Table:
     header: list[str]
     rows: list[list[str]]
+    notes: list[str] = field(default_factory=list)
+    """Footnotes under the table (why a cell is n/a), rather than a column of them."""
 
 
 Part = str | Table
@@ -35,8 +38,13 @@ class Document:
     """The answer in one sentence, with its numbers: the first line wherever it is shown."""
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
-    return Table(list(header), [list(r) for r in rows])
+def table(header: Sequence[str], rows: Sequence[Sequence[str]], notes: Sequence[str] = ()) -> Table:
+    return Table(list(header), [list(r) for r in rows], list(notes))
+
+
+def footnotes(labelled: Sequence[tuple[str, str | None]]) -> list[str]:
+    """ "Nasdaq Composite: last close 2023-12-21" for each row that has a note."""
+    return [f"{label}: {note}" for label, note in labelled if note]
 
 
 def from_lines(lines: Sequence[Part]) -> Document:
@@ -48,3 +56,14 @@ def from_lines(lines: Sequence[Part]) -> Document:
 def et(moment: datetime) -> str:
     """A moment in New York time: "2026-01-22 16:05 ET"."""
     return moment.astimezone(EXCHANGE_TZ).strftime("%Y-%m-%d %H:%M ET")
+
+
+_FIGURE = re.compile(r"[-+]?[\d,.]+(%| pts| ms|x)?|n/a|open|never|")
+
+
+def figure_columns(t: Table) -> list[bool]:
+    """Which columns hold figures (aligned right), the first never: it names the rows."""
+    return [
+        i > 0 and all(_FIGURE.fullmatch(row[i].strip()) for row in t.rows)
+        for i in range(len(t.header))
+    ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import EXCHANGE_TZ
-from bot.render.document import document, source_line
+from bot.render.document import document, headline, source_line
 from bot.render.layout import Document
 from bot.render.text import document_text
 from bot.reports import SummaryReport
@@ -20,6 +20,8 @@ class SummaryDocument:
     title: str
     sections: list[Document]
     footer: str
+    headline: str = ""
+    """The session in one sentence (its returns and its streak): the notification text."""
 
 
 def summary_document(r: SummaryReport) -> SummaryDocument:
@@ -27,6 +29,8 @@ def summary_document(r: SummaryReport) -> SummaryDocument:
     if r.early_close:
         title += f" (early close, {r.early_close.astimezone(EXCHANGE_TZ):%H:%M} ET)"
     sections = []
+    headlines = {part.name: headline(part.answer) for part in r.parts if part.answer}
+    lead = "; ".join(headlines[name] for name in ("Returns", "Streak") if name in headlines)
     for part in r.parts:
         if part.answer is None:
             sections.append(Document(part.name, [f"Not available: {part.missing}"]))
@@ -38,7 +42,8 @@ def summary_document(r: SummaryReport) -> SummaryDocument:
     footer = f"Session {r.session.isoformat()}"
     if sources:
         footer += f" · {source_line(sources[0])}"
-    return SummaryDocument(title, sections, footer)
+    day = f"{r.session:%a %Y-%m-%d} close"
+    return SummaryDocument(title, sections, footer, f"{day}: {lead}" if lead else title)
 
 
 def late_note(due: str, posted: str) -> str:
@@ -47,7 +52,7 @@ def late_note(due: str, posted: str) -> str:
 
 
 def summary_text(doc: SummaryDocument, late: str | None = None) -> str:
-    lines = [doc.title, "=" * len(doc.title)]
+    lines = [doc.headline, doc.title, "=" * len(doc.title)]
     if late:
         lines.append(late)
     for section in doc.sections:

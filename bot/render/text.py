@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from bot.render.document import document
-from bot.render.layout import Document, Table
+from bot.render.layout import Document, Table, figure_columns
 from bot.reports import Answer
 
 
@@ -14,25 +12,20 @@ def render_text(answer: Answer) -> str:
 
 
 def document_text(doc: Document) -> str:
+    """The headline first, then the title, what to know of its dates, the body, the footer."""
     notes = [f"Note: {note}" for note in doc.notes]
     parts = (table_text(p) if isinstance(p, Table) else p for p in doc.parts)
-    lines = [doc.title, *notes, *parts]
+    lines = [*([doc.headline] if doc.headline else []), doc.title, *notes, *parts]
     if doc.footer:
         lines += ["", doc.footer]
     return "\n".join(lines)
-
-
-_FIGURE = re.compile(r"[-+]?[\d,.]+(%| pts| ms|x)?|n/a|open|")
 
 
 def table_text(table: Table) -> str:
     """Columns aligned: the first and columns of words to the left, figures to the right."""
     rows = [table.header, *table.rows]
     widths = [max(len(r[i]) for r in rows) for i in range(len(table.header))]
-    words = [
-        i == 0 or not all(_FIGURE.fullmatch(r[i].strip()) for r in table.rows)
-        for i in range(len(table.header))
-    ]
+    words = [not figures for figures in figure_columns(table)]
 
     def line(cells: list[str]) -> str:
         aligned = [
@@ -41,4 +34,4 @@ def table_text(table: Table) -> str:
         ]
         return "  ".join(aligned).rstrip()
 
-    return "\n".join(line(r) for r in rows)
+    return "\n".join([*(line(r) for r in rows), *(f"  {note}" for note in table.notes)])

@@ -7,6 +7,7 @@ characters in a section's text, 150 in a header, 2000 in a button's value.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from bot.alerts.reports import AlertMessage
@@ -16,6 +17,7 @@ from bot.render.layout import Document, Part, Table
 from bot.render.summary import SummaryDocument
 from bot.render.text import document_text, table_text
 from bot.reports import Answer
+from bot.slack.tables import narrow, table_block
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -79,9 +81,38 @@ def _text_sections(lines: Sequence[str]) -> list[Block]:
     return [section(text[i : i + MAX_SECTION_TEXT]) for i in range(0, len(text), MAX_SECTION_TEXT)]
 
 
-def document_blocks(doc: Document) -> list[Block]:
-    """A header, the lines as text sections, the tables as code blocks, the footer as context."""
-    blocks = [header(doc.title), *_note_blocks(doc.notes), *_body_blocks(doc.parts)]
+class TableBudget:
+    """How many table blocks a message may still take (Slack allows one); the rest go as
+    monospace text narrowed to a phone's width."""
+
+    def __init__(self, blocks: int = 1) -> None:
+        self.left = blocks
+
+    def blocks_of(self, t: Table) -> list[Block]:
+        block = table_block(t) if self.left else None
+        if block is None:
+            narrowed = narrow(t)
+            return _code_sections(table_text(replace(narrowed, notes=[]))) + _footnote_blocks(
+                narrowed.notes
+            )
+        self.left -= 1
+        return [block, *_footnote_blocks(t.notes)]
+
+
+def _footnote_blocks(notes: Sequence[str]) -> list[Block]:
+    return [context(escape("\n".join(notes)))] if notes else []
+
+
+def document_blocks(doc: Document, tables: TableBudget | None = None) -> list[Block]:
+    """The headline in bold (or the title as a header when there is none), the title and what
+    to know of the dates as context, lines as text, the first table as a table block, the
+    footer as context."""
+    if doc.headline:
+        blocks = [section(f"*{escape(_clip(doc.headline, MAX_SECTION_TEXT - 2))}*")]
+        blocks.append(context(escape(doc.title)))
+    else:
+        blocks = [header(doc.title)]
+    blocks += [*_note_blocks(doc.notes), *_body_blocks(doc.parts, tables=tables)]
     if doc.footer:
         blocks.append(context(escape(doc.footer)))
     return blocks
@@ -92,15 +123,19 @@ def _note_blocks(notes: Sequence[str]) -> list[Block]:
     return [context(f":warning: {escape(note)}") for note in notes]
 
 
-def _body_blocks(parts: Sequence[Part], lead: str = "") -> list[Block]:
-    """Lines as text sections (the first led by `lead`, raw mrkdwn), tables as code blocks."""
+def _body_blocks(
+    parts: Sequence[Part], lead: str = "", tables: TableBudget | None = None
+) -> list[Block]:
+    """Lines as text sections (the first led by `lead`, raw mrkdwn), tables as the budget
+    allows: a table block, else monospace text a phone shows whole."""
+    tables = tables or TableBudget()
     blocks: list[Block] = []
     pending: list[str] = []
     for part in parts:
         if isinstance(part, Table):
             blocks += _text_sections(pending)
             pending = []
-            blocks += _code_sections(table_text(part))
+            blocks += tables.blocks_of(part)
         else:
             pending.append(part)
     blocks += _text_sections(pending)
@@ -149,8 +184,9 @@ def answer_blocks(
 
 
 def fallback_text(answer: Answer) -> str:
-    """The plain text Slack shows in notifications and where blocks cannot be shown."""
-    return _clip(escape(document_text(document(answer))), MAX_FALLBACK_TEXT)
+    """The notification text: the answer's headline (the whole answer when it has none)."""
+    doc = document(answer)
+    return _clip(escape(doc.headline or document_text(doc)), MAX_FALLBACK_TEXT)
 
 
 def error_blocks(message: str, example: str | None = None) -> list[Block]:
@@ -169,12 +205,13 @@ def error_text(message: str, example: str | None = None) -> str:
 def home_view(sections: Sequence[Answer | str]) -> dict[str, Any]:
     """The App Home tab: each answer in turn (or a line saying why it is missing)."""
     blocks: list[Block] = [header("Small caps vs large caps")]
+    tables = TableBudget()
     for item in sections:
         blocks.append({"type": "divider"})
         if isinstance(item, str):
             blocks.append(section(escape(item)))
         else:
-            blocks += document_blocks(document(item))
+            blocks += document_blocks(document(item), tables)
     return {"type": "home", "blocks": blocks[:100]}
 
 
@@ -209,12 +246,13 @@ def alert_text(message: AlertMessage) -> str:
 def summary_blocks(doc: SummaryDocument, late: str | None = None) -> list[Block]:
     """A daily summary: its title, each section under its name, the source; the chart follows
     in the message's thread."""
-    blocks = [header(doc.title)]
+    blocks = [header(doc.title), section(f"*{escape(_clip(doc.headline, MAX_SECTION_TEXT - 2))}*")]
     if late:
         blocks.append(context(f":hourglass: {escape(late)}"))
+    tables = TableBudget()
     for part in doc.sections:
         blocks.append({"type": "divider"})
-        blocks += _body_blocks(part.parts, f"*{escape(part.title)}*")
+        blocks += _body_blocks(part.parts, f"*{escape(part.title)}*", tables)
     blocks.append(context(escape(doc.footer) + " · Chart in the thread"))
     if len(blocks) > MAX_BLOCKS:
         blocks = [*blocks[: MAX_BLOCKS - 1], context("(cut to fit Slack's limits)")]
@@ -222,8 +260,5 @@ def summary_blocks(doc: SummaryDocument, late: str | None = None) -> list[Block]
 
 
 def summary_fallback(doc: SummaryDocument) -> str:
-    """The notification text of a summary: its title and each section's first line."""
-    firsts = [
-        f"{s.title}: {s.parts[0]}" for s in doc.sections if s.parts and isinstance(s.parts[0], str)
-    ]
-    return _clip(escape("\n".join([doc.title, *firsts])), MAX_FALLBACK_TEXT)
+    """The notification text of a summary: its headline, with the numbers."""
+    return _clip(escape(doc.headline), MAX_FALLBACK_TEXT)

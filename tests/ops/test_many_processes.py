@@ -21,9 +21,10 @@ import redis
 from bot.clock import EXCHANGE_TZ
 from bot.store.keys import Keys
 from tests.ops.conftest import make_desk, offset_to, wait_until
-from tests.slack.processes import Desk, redis_url_of, text_of
+from tests.slack.processes import Desk, redis_url_of
 from tests.slack.standin import Call, SlackStandIn
 from tests.slack.test_alerts_e2e import added_rule, write_market
+from tests.slack.validation import text_of
 
 START = datetime(2026, 1, 23, 21, 20, tzinfo=UTC)
 """Friday 16:20 New York: after the close, while the clock watches for the confirmed close."""

@@ -19,9 +19,10 @@ import pytest
 
 from bot.store.keys import Keys
 from tests.ops.conftest import RedisProcess, make_desk, offset_to, wait_until
-from tests.slack.processes import Desk, ephemeral_text, text_of
+from tests.slack.processes import Desk, ephemeral_text
 from tests.slack.standin import SlackStandIn
 from tests.slack.test_alerts_e2e import added_rule, write_market
+from tests.slack.validation import text_of
 
 FRIDAY_1620_NY = datetime(2026, 1, 23, 21, 20, tzinfo=UTC)
 """After Friday's close, before its confirmed close is in: the clock watches prices."""

@@ -13,13 +13,13 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import redis
 
 from bot.store.keys import Keys
 from tests.slack.conftest import BOT_TOKEN, SECRET, Bot
 from tests.slack.standin import SlackStandIn
+from tests.slack.validation import text_of
 
 CLOCK_LINE = re.compile(
     r"evaluated (\d+) feeds, posted (\d+) alerts.*, posted (\d+) daily summaries"
@@ -174,20 +174,6 @@ def redis_url_of(client: redis.Redis) -> str:
     if os.environ.get("TEST_REDIS_URL"):
         return os.environ["TEST_REDIS_URL"]
     return f"unix://{client.connection_pool.connection_kwargs['path']}"
-
-
-def text_of(blocks: list[dict[str, Any]]) -> str:
-    """The words of blocks: sections, headers, context lines and button labels."""
-
-    def words(item: dict[str, Any]) -> str:
-        text = item.get("text", "")
-        return str(text["text"]) if isinstance(text, dict) else str(text)
-
-    parts: list[str] = []
-    for block in blocks:
-        parts.append(words(block))
-        parts += [words(e) for e in block.get("elements", []) if isinstance(e, dict)]
-    return "\n".join(p for p in parts if p)
 
 
 def ephemeral_text(bot: Bot, response: str) -> str:

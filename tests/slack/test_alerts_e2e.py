@@ -21,8 +21,9 @@ from bot.store.keys import Keys
 from bot.trading_calendar import nyse
 from tests.factories import closes, write_two_column_csv
 from tests.slack.conftest import BOT_TOKEN, Bot
-from tests.slack.processes import Desk, ephemeral_text, finish, redis_url_of, text_of
+from tests.slack.processes import Desk, ephemeral_text, finish, redis_url_of
 from tests.slack.standin import Call, Scripted, SlackStandIn
+from tests.slack.validation import text_of
 
 TEAM = "T0TEST"
 CHANNEL = "C0CHAN"

@@ -10,7 +10,9 @@ import redis
 
 from bot.config import Settings
 from bot.help import TOPICS, HelpReport, Usage
+from bot.render.document import document
 from bot.render.layout import Document, Table
+from bot.render.text import table_text
 from bot.reports import Answer
 from bot.services import Services
 from bot.slack.blocks import (
@@ -27,8 +29,9 @@ from bot.slack.blocks import (
     fallback_text,
     home_view,
 )
+from bot.slack.tables import MAX_ROWS, PHONE_WIDTH, narrow
 from tests.factories import write_streak_market
-from tests.slack.validation import block_problems, view_problems
+from tests.slack.validation import block_problems, text_of, view_problems
 
 COMMANDS = [
     "help",
@@ -81,7 +84,10 @@ def test_every_answer_fits_slack(answers: list[Answer]) -> None:
     for answer in answers:
         blocks = answer_blocks(answer, share_value='{"text":"streak","as_of":"2026-01-22"}')
         check_limits(blocks)
-        assert blocks[0]["type"] == "header"
+        # the headline first, in bold: what the notification says too
+        headline = document(answer).headline
+        assert blocks[0]["text"]["text"] == f"*{escape(headline)}*"
+        assert fallback_text(answer) == escape(headline)
         assert blocks[-1]["type"] == "actions"
         assert blocks[-1]["elements"][0]["action_id"] == SHARE_ACTION
 
@@ -128,15 +134,16 @@ def test_errors_show_an_example() -> None:
     assert "`/smallcaps returns ytd`" in block["text"]["text"]
 
 
-def test_every_help_header_fits_whole(answers: list[Answer]) -> None:
+def test_every_help_topic_is_shown_whole(answers: list[Answer]) -> None:
     for topic in TOPICS:
         blocks = answer_blocks(Answer("help", None, None, help_report(topic)))
-        assert blocks[0]["text"]["text"] == f"/smallcaps {topic}"
+        assert blocks[1]["elements"][0]["text"] == f"/smallcaps {topic}"  # the title
+        assert "…" not in text_of(blocks)  # nothing cut
         check_limits(blocks)
 
 
 def test_fallback_text_is_escaped() -> None:
-    answer = Answer("help", None, None, HelpReport("x", [Usage("a<b>&", "s", ["f"], [], "e")]))
+    answer = Answer("help", None, None, HelpReport("x", [Usage("x", "a<b>&", ["f"], [], "e")]))
     assert "a&lt;b&gt;&amp;" in fallback_text(answer)
     assert (
         error_text("no '<!channel>' & co", "help") == "no '&lt;!channel&gt;' &amp; co (e.g. `help`)"
@@ -153,7 +160,7 @@ def test_home_view(answers: list[Answer]) -> None:
 
 def test_answer_without_source_has_no_footer() -> None:
     answer = Answer("help", date(2026, 1, 22), None, HelpReport(None, []))
-    assert not [b for b in answer_blocks(answer) if b["type"] == "context"]
+    assert "As of" not in text_of(answer_blocks(answer))
 
 
 def test_settings_never_print_tokens() -> None:
@@ -164,3 +171,39 @@ def test_settings_never_print_tokens() -> None:
 def help_report(topic: str) -> HelpReport:
     t = TOPICS[topic]
     return HelpReport(topic, [Usage(t.name, t.summary, list(t.forms), list(t.details), t.example)])
+
+
+def monospace_lines(blocks: list[dict[str, Any]]) -> list[str]:
+    return [
+        line
+        for b in blocks
+        if b["type"] == "section" and b["text"]["text"].startswith("```")
+        for line in b["text"]["text"].strip("`").splitlines()
+    ]
+
+
+def test_the_first_table_is_a_table_block_and_every_other_fits_a_phone(
+    answers: list[Answer],
+) -> None:
+    with_tables = [a for a in answers if any(isinstance(p, Table) for p in document(a).parts)]
+    assert len(with_tables) >= 6
+    for answer in with_tables:
+        blocks = answer_blocks(answer)
+        first = next(p for p in document(answer).parts if isinstance(p, Table))
+        fits = len(first.rows) < MAX_ROWS  # one row is the header
+        assert [b["type"] for b in blocks].count("table") == int(fits), answer.command
+        assert all(len(line) <= PHONE_WIDTH for line in monospace_lines(blocks)), answer.command
+    status = next(a for a in answers if a.command == "status")
+    assert monospace_lines(answer_blocks(status))  # its second table, narrowed
+
+
+def test_narrowing_leaves_out_the_last_columns_and_says_so() -> None:
+    wide = Table(
+        ["", "Return", "Daily vol", "Year rank"],
+        [["Russell 2000", "+9.54%", "0.83%", "2nd of 39 (top decile)"]],
+    )
+    narrowed = narrow(wide)
+    assert narrowed.header == ["", "Return", "Daily vol"]
+    assert narrowed.notes == ["(left out to fit: Year rank)"]
+    very = Table(["Name", "Value"], [["x" * 80, "1.00%"]])
+    assert all(len(line) <= PHONE_WIDTH for line in table_text(narrow(very)).splitlines())

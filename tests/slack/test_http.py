@@ -25,7 +25,7 @@ from tests.slack.conftest import (
     start_bot,
 )
 from tests.slack.standin import Scripted, SlackStandIn
-from tests.slack.validation import view_problems
+from tests.slack.validation import text_of, view_problems
 
 READ_ONLY = [
     "help",
@@ -53,22 +53,13 @@ def response_blocks(bot: Bot, name: str) -> list[dict[str, Any]]:
     return blocks
 
 
-def block_text(blocks: list[dict[str, Any]]) -> str:
-    parts = []
-    for block in blocks:
-        if "text" in block:
-            parts.append(block["text"]["text"])
-        parts += [e.get("text", "") for e in block.get("elements", []) if isinstance(e, dict)]
-    return "\n".join(str(p) for p in parts)
-
-
 def test_streak_is_acked_then_answered_through_response_url(bot: Bot) -> None:
     reply = bot.command("streak")
     assert reply.status == 200
     assert reply.body == b""  # an empty ack: the answer follows on response_url
     blocks = response_blocks(bot, "r1")
-    assert blocks[0]["type"] == "header"
-    text = block_text(blocks)
+    assert blocks[0]["text"]["text"].startswith(f"*Russell 2000 has beaten S&amp;P 500 {STREAK}")
+    text = text_of(blocks)
     assert f"{STREAK} sessions in a row, since {bot.facts.streak_start.isoformat()}" in text
     assert f"As of {bot.facts.last.isoformat()}" in text
     actions = [b for b in blocks if b["type"] == "actions"]
@@ -90,7 +81,7 @@ def test_bad_input_gets_an_ephemeral_error_with_an_example(bot: Bot) -> None:
     bot.command("returns ytdd")
     (call,) = bot.stand_in.wait_for("response/r1")
     assert call.body["response_type"] == "ephemeral"
-    text = block_text(call.body["blocks"])
+    text = text_of(call.body["blocks"])
     assert "unknown period 'ytdd'" in text
     assert "Try: `/smallcaps returns ytd`" in text
 
@@ -124,7 +115,7 @@ def test_post_to_channel_posts_the_same_answer_attributed(bot: Bot) -> None:
     (post,) = bot.stand_in.wait_for("chat.postMessage")
     assert post.body["channel"] == "C0CHAN"
     assert post.headers["Authorization"] == f"Bearer {BOT_TOKEN}"
-    shared = block_text(post.body["blocks"])
+    shared = text_of(post.body["blocks"])
     assert "Shared by <@U0SHARER>" in shared
     assert f"{STREAK} sessions in a row" in shared
     assert not [b for b in post.body["blocks"] if b["type"] == "actions"]
@@ -149,7 +140,7 @@ def test_app_home_is_published_when_opened(bot: Bot) -> None:
     view = json.loads(view) if isinstance(view, str) else view
     assert view["type"] == "home"
     assert view_problems(view) == []
-    text = block_text(view["blocks"])
+    text = text_of(view["blocks"])
     assert f"{STREAK} sessions in a row" in text
     assert "Returns, YTD" in text
     assert "Redis: ok" in text and "Clock: " in text  # the status section
@@ -260,13 +251,13 @@ def test_levels_set_is_confirmed_in_the_channel_and_then_watched(bot: Bot) -> No
     (confirmation,) = bot.stand_in.wait_for("response/set")
     assert confirmation.body["response_type"] == "in_channel"
     assert confirmation.body["text"].startswith("<@U0ASKER> changed:")
-    text = block_text(confirmation.body["blocks"])
+    text = text_of(confirmation.body["blocks"])
     assert "Set 2,900.00: Stretch target." in text
     assert "Changed by <@U0ASKER>" in text
     bot.command("levels", response="after")
-    assert "Stretch target" in block_text(response_blocks(bot, "after"))
+    assert "Stretch target" in text_of(response_blocks(bot, "after"))
     bot.command("levels", response="elsewhere", team_id="T0OTHER")
-    assert "Stretch target" not in block_text(response_blocks(bot, "elsewhere"))
+    assert "Stretch target" not in text_of(response_blocks(bot, "elsewhere"))
 
 
 def share_payload(bot: Bot, value: str, response: str) -> dict[str, Any]:
@@ -332,5 +323,5 @@ def test_a_command_with_the_word_payload_is_answered(bot: Bot) -> None:
     # Bolt reads any form body containing "payload" as an interaction; the guard re-encodes it
     bot.command("payload", response="word")
     (call,) = bot.stand_in.wait_for("response/word")
-    assert "payload" in block_text(call.body["blocks"])
+    assert "payload" in text_of(call.body["blocks"])
     assert call.body["response_type"] == "ephemeral"

@@ -13,8 +13,9 @@ import redis
 
 from bot.store.keys import Keys
 from tests.slack.conftest import BOT_TOKEN
-from tests.slack.processes import Desk, ephemeral_text, redis_url_of, text_of
+from tests.slack.processes import Desk, ephemeral_text, redis_url_of
 from tests.slack.standin import SlackStandIn
+from tests.slack.validation import text_of
 from tests.summaries.conftest import write_summary_market
 
 CHANNEL = "C0CHAN"

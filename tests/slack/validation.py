@@ -1,4 +1,6 @@
-"""Block Kit as Slack would take it: slack_sdk's own models validate every block we send."""
+"""Block Kit as Slack would take and show it: slack_sdk's own models validate every block we
+send, our own checks the limits those models leave out, and `text_of` reads blocks as a person
+would."""
 
 from __future__ import annotations
 
@@ -9,11 +11,28 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.slack.blocks import MAX_BUTTON_VALUE, MAX_HEADER_TEXT, MAX_SECTION_TEXT
+from bot.slack.tables import MAX_CHARACTERS, MAX_COLUMNS, MAX_ROWS
 
 
 def block_problems(blocks: list[dict[str, Any]]) -> list[str]:
-    """Each block as slack_sdk's models read and validate it, and our own limits."""
+    """Each block as slack_sdk's models read and validate it, and our own limits (slack_sdk's
+    TableBlock checks none of a table's: one a message, 100 rows, 20 cells, 10,000 characters,
+    cells of at least a character)."""
     problems = []
+    tables = [b for b in blocks if b["type"] == "table"]
+    if len(tables) > 1:
+        problems.append(f"{len(tables)} table blocks in one message")
+    for t in tables:
+        rows = t["rows"]
+        cells = [cell for row in rows for cell in row]
+        if len(rows) > MAX_ROWS or any(len(row) > MAX_COLUMNS for row in rows):
+            problems.append(f"a table of {len(rows)} rows")
+        if sum(len(cell.get("text", "")) for cell in cells) > MAX_CHARACTERS:
+            problems.append("a table over 10,000 characters")
+        if any(cell["type"] == "raw_text" and not cell["text"] for cell in cells):
+            problems.append("an empty raw_text cell")
+        if len({len(row) for row in rows}) > 1:
+            problems.append("table rows of different lengths")
     for raw in blocks:
         block = raw.get("text")
         words = str(block.get("text", "")) if isinstance(block, dict) else ""
@@ -43,3 +62,20 @@ def view_problems(view: dict[str, Any]) -> list[str]:
     except SlackObjectFormationError as error:
         problems.append(f"slack_sdk refuses the view: {error}")
     return problems
+
+
+def text_of(blocks: list[dict[str, Any]]) -> str:
+    """The words of blocks: sections, headers, context lines, table rows (cells two spaces
+    apart) and button labels."""
+
+    def words(item: dict[str, Any]) -> str:
+        text = item.get("text", "")
+        return str(text["text"]) if isinstance(text, dict) else str(text)
+
+    parts: list[str] = []
+    for block in blocks:
+        parts.append(words(block))
+        parts += [words(e) for e in block.get("elements", []) if isinstance(e, dict)]
+        for row in block.get("rows", []) if block["type"] == "table" else []:
+            parts.append("  ".join(words(cell) for cell in row))
+    return "\n".join(p for p in parts if p)

@@ -45,4 +45,4 @@ def test_a_summary_section_on_data_that_ends_early_says_so() -> None:
     answer = Answer("streak", date(2026, 1, 20), None, HelpReport(None, []), dating)
     report = SummaryReport(session, None, [SummaryPart("Streak", answer)], None)
     text = summary_text(summary_document(report))
-    assert "Note: Asked for 2026-01-22, but IWM (IWM) data ends 2026-01-20" in text
+    assert "Note: Asked for 2026-01-22, but IWM data ends 2026-01-20" in text
