@@ -61,13 +61,15 @@ def _first_due(services: Services) -> datetime | None:
     return datetime.fromtimestamp(first[0][1], UTC) if first else None
 
 
-def main(channels: int = 10_000, workers: int = 8) -> None:
+def main(channels: int = 10_000, workers: int = 8, refuse_native: bool = False) -> None:
     home = Path(tempfile.mkdtemp(prefix="smallcaps-bench-"))
     market = home / "market"
     market.mkdir()
     write_summary_market(market, first="2025-06-02", last="2026-11-30")
     stand_in = SlackStandIn(keep_uploads=False).start()
     stand_in.throttle_every(THROTTLE_EVERY, retry_after=1)
+    if refuse_native:  # a Slack without the chart block: each summary posted twice, PNG after
+        stand_in.refuse_blocks("data_visualization")
     client = embedded(home / "redis")
     try:
         settings = Settings(
@@ -94,11 +96,18 @@ def main(channels: int = 10_000, workers: int = 8) -> None:
             runs += 1
         total_seconds = time.perf_counter() - started
 
-        ok = [c for c in stand_in.calls if c.status == 200]
-        posts = Counter(c.body["channel"] for c in ok if c.method == "chat.postMessage")
-        charts = Counter(
+        ok = [
+            c
+            for c in stand_in.calls
+            if c.status == 200 and not (isinstance(c.body, dict) and c.body.get("ok") is False)
+        ]
+        posted = [c for c in ok if c.method == "chat.postMessage"]
+        posts = Counter(c.body["channel"] for c in posted)
+        native = {c.body["channel"] for c in posted if "data_visualization" in str(c.body)}
+        pngs = Counter(
             c.body["channel_id"] for c in ok if c.method == "files.completeUploadExternal"
         )
+        charts = Counter({**{channel: 1 for channel in native}, **pngs})
         throttled = sum(c.status == 429 for c in stand_in.calls)
         expected = {f"C{n:06d}" for n in range(channels)}
         rescheduled = services.summary_store.subscription("C000000")
@@ -110,7 +119,10 @@ def main(channels: int = 10_000, workers: int = 8) -> None:
         print(f"  first dispatch:  {first_seconds:8.1f} s  ({first.counts['posted']:,} posted)")
         print(f"  until all sent:  {total_seconds:8.1f} s  ({runs} dispatches)")
         print(f"  posts/s:         {channels / total_seconds:8.1f}")
-        print(f"  Web API calls:   {len(stand_in.calls):8,}  ({throttled:,} answered 429)")
+        print(
+            f"  Web API calls:   {len(stand_in.calls):8,}  ({throttled:,} answered 429; "
+            f"charts: {len(native):,} native, {sum(pngs.values()):,} as PNG in the thread)"
+        )
         renders = first.rendered
         per_summary = first.render_seconds / max(renders, 1) * 1000
         print(f"  rendered:        {renders:8}  summaries, {per_summary:.0f} ms each")
@@ -135,5 +147,10 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m benchmarks.summaries", description=__doc__)
     parser.add_argument("--channels", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument(
+        "--refuse-native",
+        action="store_true",
+        help="the stand-in refuses native charts (invalid_blocks): the fallback's cost",
+    )
     args = parser.parse_args()
-    main(args.channels, args.workers)
+    main(args.channels, args.workers, args.refuse_native)

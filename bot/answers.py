@@ -75,4 +75,4 @@ class Answerer:
         requested = parsed.as_of or as_of
         session = computed.session
         dates = dating(requested, self.clock.now(), session, day, context.used) if session else None
-        return Answer(parsed.name, session, computed.source, computed.report, dates)
+        return Answer(parsed.name, session, computed.source, computed.report, dates, computed.chart)

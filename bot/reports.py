@@ -78,6 +78,8 @@ class Answer:
     report: Report
     dating: Dating | None = None
     """How the session answered relates to the date asked (None for answers about no session)."""
+    chart: ChartReport | None = None
+    """The picture that goes with the figures (small vs large rebased), where there is one."""
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from bot.slack.blocks import (
     answer_blocks,
     fallback_text,
 )
+from bot.slack.charts import post_with_fallback
 from handlers.replies import Failure, answer_or_failure
 from handlers.slack_replies import (
     acknowledge,
@@ -45,10 +46,11 @@ def register(app: App, services: Services) -> None:
             return
         channel = body["channel"]["id"]
         try:
-            client.chat_postMessage(
+            post_with_fallback(
+                client,
+                answer_blocks(result, shared_by=body["user"]["id"]),
                 channel=channel,
                 text=fallback_text(result),
-                blocks=answer_blocks(result, shared_by=body["user"]["id"]),
             )
         except SlackApiError as error:
             reason = error.response.get("error", "unknown error")

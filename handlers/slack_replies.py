@@ -11,6 +11,7 @@ from slack_bolt import Ack, Respond
 from bot.asker import Asker
 from bot.reports import Answer
 from bot.slack.blocks import answer_blocks, error_blocks, error_text, fallback_text
+from bot.slack.charts import respond_with_fallback
 from handlers.replies import Failure
 
 ShareValue = dict[str, str | None]
@@ -61,9 +62,10 @@ def respond_change(respond: Respond, answer: Answer, user: str) -> None:
 
 
 def respond_answer(respond: Respond, text: str, answer: Answer) -> None:
-    respond(
+    respond_with_fallback(
+        respond,
+        answer_blocks(answer, share_value=share_value(text, answer)),
         response_type="ephemeral",
         replace_original=False,
         text=fallback_text(answer),
-        blocks=answer_blocks(answer, share_value=share_value(text, answer)),
     )

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from bot.analytics.relative import ChartReport, relative_performance
 from bot.analytics.series import History
 from bot.asker import Asker
-from bot.errors import CommandError
+from bot.errors import CommandError, UserFacingError
 from bot.render.layout import Document
 from bot.reports import Report, Source
 from bot.universe import Instrument
@@ -67,6 +68,18 @@ class Computed:
     report: Report
     session: date | None = None
     source: Source | None = None
+    chart: ChartReport | None = None
+    """The picture that goes with the figures, where there is one."""
+
+
+def rebased(a: History, b: History, on: date, period: str) -> ChartReport | None:
+    """A and B rebased to 100 over `period`, when both have prices for it (else no picture)."""
+    if a.closes is None or b.closes is None or a.closes.empty or b.closes.empty:
+        return None
+    try:
+        return relative_performance(a.closes, b.closes, on, period, a.key, b.key)
+    except UserFacingError:
+        return None
 
 
 @dataclass(frozen=True)

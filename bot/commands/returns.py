@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.analytics.returns import ReturnsReport, returns_table
-from bot.commands.base import Command, Computed, Context, Presenter
+from bot.commands.base import Command, Computed, Context, Presenter, rebased
 from bot.grammar import ReturnsQuery
 from bot.render.layout import Document, Part, footnotes, from_lines, table
 from bot.render.numbers import day, ordinal, percentile_band, plain_pct, signed_pct, signed_pts
@@ -14,7 +14,12 @@ from bot.render.numbers import day, ordinal, percentile_band, plain_pct, signed_
 def compute(ctx: Context, query: ReturnsQuery, on: date) -> Computed:
     histories, source = ctx.histories(query.instruments)
     report = returns_table(histories, query.period, on)
-    return Computed(report, report.end, source)
+    chart = (
+        rebased(histories[0], histories[1], report.end, query.period)
+        if len(histories) > 1
+        else None
+    )
+    return Computed(report, report.end, source, chart)
 
 
 def headline(r: ReturnsReport) -> str:

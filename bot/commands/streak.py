@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.analytics.streak import StreakReport, streak
-from bot.commands.base import Command, Computed, Context, Presenter
+from bot.commands.base import Command, Computed, Context, Presenter, rebased
 from bot.grammar import StreakQuery
 from bot.render.layout import Document, Part, from_lines
 from bot.render.numbers import day, sessions, signed_pct, signed_pts
@@ -15,7 +15,11 @@ from bot.universe import display_name
 def compute(ctx: Context, query: StreakQuery, on: date) -> Computed:
     (a, b), source = ctx.histories([query.a, query.b])
     report = streak(a.require(), b.require(), on, query.a.key, query.b.key)
-    return Computed(report, report.session, source)
+    return Computed(report, report.session, source, rebased(a, b, report.session, CHART_PERIOD))
+
+
+CHART_PERIOD = "1m"
+"""The streak's picture: both rebased over the last month, about twenty sessions."""
 
 
 def headline(r: StreakReport) -> str:

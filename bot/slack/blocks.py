@@ -17,6 +17,7 @@ from bot.render.layout import Document, Part, Table
 from bot.render.summary import SummaryDocument
 from bot.render.text import document_text, table_text
 from bot.reports import Answer
+from bot.slack.charts import rebased_chart
 from bot.slack.tables import narrow, table_block
 
 MAX_BLOCKS = 50
@@ -103,7 +104,9 @@ def _footnote_blocks(notes: Sequence[str]) -> list[Block]:
     return [context(escape("\n".join(notes)))] if notes else []
 
 
-def document_blocks(doc: Document, tables: TableBudget | None = None) -> list[Block]:
+def document_blocks(
+    doc: Document, tables: TableBudget | None = None, chart: Block | None = None
+) -> list[Block]:
     """The headline in bold (or the title as a header when there is none), the title and what
     to know of the dates as context, lines as text, the first table as a table block, the
     footer as context."""
@@ -113,6 +116,8 @@ def document_blocks(doc: Document, tables: TableBudget | None = None) -> list[Bl
     else:
         blocks = [header(doc.title)]
     blocks += [*_note_blocks(doc.notes), *_body_blocks(doc.parts, tables=tables)]
+    if chart is not None:
+        blocks.append(chart)
     if doc.footer:
         blocks.append(context(escape(doc.footer)))
     return blocks
@@ -158,7 +163,8 @@ def answer_blocks(
 ) -> list[Block]:
     """An answer as blocks; with a share value, a "Post to channel" button; once shared (or for a
     change), who shared (or made) it."""
-    blocks = document_blocks(document(answer))
+    chart = rebased_chart(answer.chart) if answer.chart is not None else None
+    blocks = document_blocks(document(answer), chart=chart)
     if shared_by:
         blocks.append(context(f"Shared by <@{shared_by}>"))
     if changed_by:
@@ -243,17 +249,21 @@ def alert_text(message: AlertMessage) -> str:
     return _clip(escape(document_text(alert_document(message))), MAX_FALLBACK_TEXT)
 
 
-def summary_blocks(doc: SummaryDocument, late: str | None = None) -> list[Block]:
-    """A daily summary: its title, each section under its name, the source; the chart follows
-    in the message's thread."""
+def summary_blocks(
+    doc: SummaryDocument, late: str | None = None, chart: Block | None = None
+) -> list[Block]:
+    """A daily summary: its title and headline, its native chart, each section under its
+    name, the source."""
     blocks = [header(doc.title), section(f"*{escape(_clip(doc.headline, MAX_SECTION_TEXT - 2))}*")]
+    if chart is not None:
+        blocks.append(chart)
     if late:
         blocks.append(context(f":hourglass: {escape(late)}"))
     tables = TableBudget()
     for part in doc.sections:
         blocks.append({"type": "divider"})
         blocks += _body_blocks(part.parts, f"*{escape(part.title)}*", tables)
-    blocks.append(context(escape(doc.footer) + " · Chart in the thread"))
+    blocks.append(context(escape(doc.footer)))
     if len(blocks) > MAX_BLOCKS:
         blocks = [*blocks[: MAX_BLOCKS - 1], context("(cut to fit Slack's limits)")]
     return blocks

@@ -1,10 +1,15 @@
-"""Posting daily summaries into Slack: the blocks as a message, the chart in its thread."""
+"""Posting daily summaries into Slack: one message with its native chart; where Slack refuses
+the chart block, the message without it and the chart as a PNG in its thread."""
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass
+from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.analytics.relative import ChartReport
 from bot.render.chart import answer_png
@@ -12,6 +17,9 @@ from bot.render.summary import SummaryDocument, summary_document
 from bot.reports import SummaryReport
 from bot.slack.alerts import posting
 from bot.slack.blocks import Block, summary_blocks, summary_fallback
+from bot.slack.charts import has_charts, rebased_chart, without_charts
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -22,35 +30,53 @@ class SlackSummary:
     blocks: list[Block]
     text: str
     chart: bytes | None
+    """The chart as a PNG, for a Slack that refuses the native one."""
     chart_name: str
+    native: Block | None = None
 
 
 class SlackSummaryPoster:
     def __init__(self, client: WebClient) -> None:
         self.client = client
+        self._without_native: set[tuple[str, str]] = set()
+        """(channel, ts) of posts whose Slack refused the native chart: the PNG follows."""
+        self._lock = threading.Lock()
 
     def render(self, summary: SummaryReport) -> SlackSummary:
         doc = summary_document(summary)
         chart = summary.chart
-        png = answer_png(chart) if chart and isinstance(chart.report, ChartReport) else None
+        report = chart.report if chart and isinstance(chart.report, ChartReport) else None
+        native = rebased_chart(report) if report is not None else None
         return SlackSummary(
             doc,
-            summary_blocks(doc),
+            summary_blocks(doc, chart=native),
             summary_fallback(doc),
-            png,
+            answer_png(chart) if chart is not None and report is not None else None,
             f"smallcaps-{summary.session.isoformat()}.png",
+            native,
         )
 
     def post(self, channel: str, rendered: SlackSummary, late: str | None) -> str:
-        blocks = summary_blocks(rendered.doc, late) if late else rendered.blocks
+        blocks = summary_blocks(rendered.doc, late, rendered.native) if late else rendered.blocks
+        fields: dict[str, Any] = {"channel": channel, "text": rendered.text, "unfurl_links": False}
         with posting():
-            response = self.client.chat_postMessage(
-                channel=channel, text=rendered.text, blocks=blocks, unfurl_links=False
-            )
+            try:
+                response = self.client.chat_postMessage(blocks=blocks, **fields)
+            except SlackApiError as error:
+                if error.response.get("error") != "invalid_blocks" or not has_charts(blocks):
+                    raise
+                log.warning("Slack refused the native chart in %s: the PNG follows", channel)
+                response = self.client.chat_postMessage(blocks=without_charts(blocks), **fields)
+                with self._lock:
+                    self._without_native.add((channel, str(response.get("ts") or "")))
         return str(response.get("ts") or "")
 
     def attach_chart(self, channel: str, rendered: SlackSummary, thread: str) -> None:
-        if rendered.chart is None:
+        """The PNG in the thread, only where the message went without its native chart."""
+        with self._lock:
+            needed = (channel, thread) in self._without_native
+            self._without_native.discard((channel, thread))
+        if rendered.chart is None or not needed:
             return
         with posting():
             self.client.files_upload_v2(

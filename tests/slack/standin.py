@@ -47,6 +47,7 @@ class SlackStandIn:
         self._scripted: dict[str, list[Scripted]] = {}
         self._failing: dict[str, str] = {}
         self._throttle: tuple[int, int] | None = None
+        self._refused_blocks: set[str] = set()
         self._api_calls = 0
         self._posts = 0
         self._counting = threading.Lock()
@@ -114,6 +115,11 @@ class SlackStandIn:
         else:
             self._failing[channel] = error
 
+    def refuse_blocks(self, block_type: str) -> None:
+        """Answer every message holding a block of this type with `invalid_blocks`, as a Slack
+        that does not know it yet does (400 with the error's name on a `response_url`)."""
+        self._refused_blocks.add(block_type)
+
     def throttle_every(self, n: int, retry_after: int = 1) -> None:
         """Answer every n-th Web API call with 429 and this Retry-After, as a storm would."""
         self._throttle = (n, retry_after)
@@ -149,6 +155,10 @@ class SlackStandIn:
                 error = {"ok": False, "error": "ratelimited"}
                 return 429, error, {"Retry-After": str(self._throttle[1])}
         channel = _field(call.body, "channel")
+        if self._refused_blocks & _block_types(call.body):
+            if call.path.startswith("/response/"):
+                return 400, b"invalid_blocks", {}
+            return 200, {"ok": False, "error": "invalid_blocks"}, {}
         if call.method == "chat.postMessage" and channel in self._failing:
             return 200, {"ok": False, "error": self._failing[channel]}, {}
         queue = self._scripted.get(call.method)
@@ -199,3 +209,13 @@ def _parse(headers: Any, raw: bytes) -> Any:
 
 def _field(body: Any, name: str) -> Any:
     return body.get(name) if isinstance(body, dict) else None
+
+
+def _block_types(body: Any) -> set[str]:
+    """The types of the blocks a message carries (JSON, or a form's `blocks` field)."""
+    blocks = _field(body, "blocks")
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    if not isinstance(blocks, list):
+        return set()
+    return {str(block.get("type")) for block in blocks if isinstance(block, dict)}

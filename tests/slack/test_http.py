@@ -25,7 +25,7 @@ from tests.slack.conftest import (
     start_bot,
 )
 from tests.slack.standin import Scripted, SlackStandIn
-from tests.slack.validation import text_of, view_problems
+from tests.slack.validation import chart_problems, text_of, view_problems
 
 READ_ONLY = [
     "help",
@@ -325,3 +325,32 @@ def test_a_command_with_the_word_payload_is_answered(bot: Bot) -> None:
     (call,) = bot.stand_in.wait_for("response/word")
     assert "payload" in text_of(call.body["blocks"])
     assert call.body["response_type"] == "ephemeral"
+
+
+def test_an_answer_carries_its_native_chart_within_slack_s_limits(bot: Bot) -> None:
+    bot.command("returns 1y", response="chart")
+    blocks = response_blocks(bot, "chart")
+    [chart] = [b for b in blocks if b["type"] == "data_visualization"]
+    assert chart_problems(chart) == []
+    series = chart["chart"]["series"]
+    assert [s["name"] for s in series] == ["Russell 2000", "S&P 500"]
+    assert series[0]["data"][0]["value"] == 100.0  # rebased to 100 at the period's base
+    assert len(chart["chart"]["axis_config"]["categories"]) == 20  # a year, sampled
+
+
+def test_where_slack_refuses_a_native_chart_the_answer_comes_again_without_it(bot: Bot) -> None:
+    bot.stand_in.refuse_blocks("data_visualization")
+    bot.command("streak", response="refused")
+    first, second = bot.stand_in.wait_for("response/refused", count=2)
+    assert first.status == 400 and second.status == 200
+    assert "data_visualization" in json.dumps(first.body["blocks"])
+    assert "data_visualization" not in json.dumps(second.body["blocks"])
+    assert f"{STREAK} sessions in a row" in text_of(second.body["blocks"])
+    # shared into the channel, the same: refused once, posted once without it
+    bot.interact(share_payload(bot, '{"text":"streak","as_of":null}', "shared"))
+    refused, posted = bot.stand_in.wait_for("chat.postMessage", count=2)
+    assert "data_visualization" in json.dumps(refused.body["blocks"])
+    assert "data_visualization" not in json.dumps(posted.body["blocks"])
+    time.sleep(0.3)
+    assert len(bot.stand_in.calls_to("response/refused")) == 2
+    assert len(bot.stand_in.calls_to("chat.postMessage")) == 2

@@ -4,6 +4,7 @@ would."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from slack_sdk.errors import SlackObjectFormationError
@@ -11,6 +12,14 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.slack.blocks import MAX_BUTTON_VALUE, MAX_HEADER_TEXT, MAX_SECTION_TEXT
+from bot.slack.charts import (
+    CHART_BLOCK,
+    MAX_CATEGORIES,
+    MAX_CHARTS_PER_MESSAGE,
+    MAX_LABEL,
+    MAX_SERIES,
+    MAX_TITLE,
+)
 from bot.slack.tables import MAX_CHARACTERS, MAX_COLUMNS, MAX_ROWS
 
 
@@ -19,6 +28,9 @@ def block_problems(blocks: list[dict[str, Any]]) -> list[str]:
     TableBlock checks none of a table's: one a message, 100 rows, 20 cells, 10,000 characters,
     cells of at least a character)."""
     problems = []
+    charts = [b for b in blocks if b["type"] == CHART_BLOCK]
+    if len(charts) > MAX_CHARTS_PER_MESSAGE:
+        problems.append(f"{len(charts)} charts in one message")
     tables = [b for b in blocks if b["type"] == "table"]
     if len(tables) > 1:
         problems.append(f"{len(tables)} table blocks in one message")
@@ -43,6 +55,9 @@ def block_problems(blocks: list[dict[str, Any]]) -> list[str]:
         for element in raw.get("elements", []) or []:
             if len(str(element.get("value", ""))) > MAX_BUTTON_VALUE:
                 problems.append("a button value over 2000 characters")
+        if raw["type"] == CHART_BLOCK:
+            problems += chart_problems(raw)
+            continue
         try:
             parsed = Block.parse(raw)
             if parsed is None:
@@ -51,6 +66,38 @@ def block_problems(blocks: list[dict[str, Any]]) -> list[str]:
                 parsed.validate_json()
         except SlackObjectFormationError as error:
             problems.append(f"slack_sdk refuses a {raw['type']} block: {error}")
+    return problems
+
+
+def chart_problems(block: dict[str, Any]) -> list[str]:
+    """A `data_visualization` line chart against the documented limits (slack_sdk has no
+    model for it): a title of at most 50 characters; 1 to 6 series with unique names of at most
+    20 characters; 1 to 20 categories of at most 20; each series one finite value a category,
+    labelled as its category."""
+    problems = []
+    chart = block.get("chart", {})
+    if not 0 < len(block.get("title", "")) <= MAX_TITLE:
+        problems.append("a chart title of 1 to 50 characters")
+    if chart.get("type") not in ("line", "bar", "area", "pie"):
+        problems.append(f"a chart of type {chart.get('type')!r}")
+        return problems
+    categories = chart.get("axis_config", {}).get("categories", [])
+    series = chart.get("series", [])
+    names = [s.get("name", "") for s in series]
+    if not 0 < len(series) <= MAX_SERIES or len(set(names)) != len(names):
+        problems.append("1 to 6 series with unique names")
+    if any(not 0 < len(n) <= MAX_LABEL for n in names):
+        problems.append("a series name of 1 to 20 characters")
+    if not 0 < len(categories) <= MAX_CATEGORIES or any(len(c) > MAX_LABEL for c in categories):
+        problems.append("1 to 20 categories of at most 20 characters")
+    for s in series:
+        data = s.get("data", [])
+        if [d.get("label") for d in data] != categories:
+            problems.append(f"series {s.get('name')!r}: labels other than the categories")
+        if not all(
+            isinstance(d.get("value"), int | float) and math.isfinite(d["value"]) for d in data
+        ):
+            problems.append(f"series {s.get('name')!r}: a value that is not a finite number")
     return problems
 
 
