@@ -79,3 +79,9 @@ def instrument(word: str, example: str) -> Instrument:
         return resolve(word)
     except UnknownName as error:
         raise CommandError(str(error), example) from None
+
+
+def typed(key: str, symbol: str) -> str:
+    """How to type an instrument again so it means the same: its key when the universe knows
+    it, else its symbol written as one (`$NOW`)."""
+    return key if is_known(key) else f"${symbol.removeprefix('$')}"

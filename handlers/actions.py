@@ -1,5 +1,10 @@
-"""Buttons: "Post to channel" (the same answer, in the channel, saying who shared it), and an
-alert's "Mute" and "Remove" (the rule's `alert pause` / `alert remove`, confirmed in the channel).
+"""Buttons and menus on answers and alerts.
+
+- "Post to channel": the same answer, in the channel, saying who shared it.
+- A choice (another period, "Precedents"): that answer, for today, in place of the one clicked,
+  saying so when the one clicked was for another session. "Chart this": the chart, uploaded.
+- A rule's buttons (on an alert, a change, a rule chosen from `alert list`'s menu): `alert
+  pause|resume|remove <#>`, confirmed in the channel, and "Replay a year" (`alert test <#>`).
 """
 
 from __future__ import annotations
@@ -12,13 +17,17 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.amounts import is_digits
+from bot.render.numbers import day
 from bot.services import Services
-from bot.slack.blocks import (
-    PAUSE_ALERT_ACTION,
-    REMOVE_ALERT_ACTION,
+from bot.slack.blocks import answer_blocks, escape, fallback_text, section
+from bot.slack.buttons import (
+    ANSWER_ACTION,
+    CHART_ACTION,
+    RULE_ACTIONS,
+    RULE_MENU_ACTION,
     SHARE_ACTION,
-    answer_blocks,
-    fallback_text,
+    read_ask_value,
+    rule_buttons,
 )
 from bot.slack.charts import post_with_fallback
 from handlers.replies import Failure, answer_or_failure
@@ -26,11 +35,13 @@ from handlers.slack_replies import (
     acknowledge,
     asker_of,
     read_share_value,
-    respond_change,
+    reply,
     respond_failure,
 )
 
 log = logging.getLogger(__name__)
+
+NOT_MINE = Failure("that button is not one of mine")
 
 
 def register(app: App, services: Services) -> None:
@@ -38,7 +49,7 @@ def register(app: App, services: Services) -> None:
         try:
             text, as_of = read_share_value(body["actions"][0]["value"])
         except (ValueError, KeyError, IndexError):
-            respond_failure(respond, Failure("that button is not one of mine"))
+            respond_failure(respond, NOT_MINE)
             return
         result = answer_or_failure(services.answerer, text, as_of, asker_of(body))
         if isinstance(result, Failure):
@@ -64,19 +75,60 @@ def register(app: App, services: Services) -> None:
 
     app.action(SHARE_ACTION)(ack=acknowledge, lazy=[share])
 
-    def alert_button(body: dict[str, Any], respond: Respond) -> None:
-        """Mute (pause) or remove the rule an alert came from: `alert pause|remove <id>`."""
+    def choice(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        """Another period, a chart, the precedents: answered for today."""
+        try:
+            text, asked = read_ask_value(body["actions"][0]["value"])
+        except (ValueError, KeyError, IndexError):
+            respond_failure(respond, NOT_MINE)
+            return
+        asker = asker_of(body)
+        result = answer_or_failure(services.answerer, text, asker=asker)
+        notice = None
+        if asked and not isinstance(result, Failure) and result.as_of and result.as_of != asked:
+            notice = (
+                f"Answered for today, as of {day(result.as_of)}: the answer you clicked on was "
+                f"as of {day(asked)}."
+            )
+        reply(client, respond, asker, text, result, notice)
+
+    for action_id in (ANSWER_ACTION, CHART_ACTION):
+        app.action(action_id)(ack=acknowledge, lazy=[choice])
+
+    def rule_button(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        """`alert pause|resume|remove|test <#>` for the rule a button belongs to."""
         action = body["actions"][0]
-        verb = "pause" if action["action_id"] == PAUSE_ALERT_ACTION else "remove"
         rule = str(action.get("value", ""))
         if not is_digits(rule):
-            respond_failure(respond, Failure("that button is not one of mine"))
+            respond_failure(respond, NOT_MINE)
             return
-        result = answer_or_failure(services.answerer, f"alert {verb} {rule}", asker=asker_of(body))
-        if isinstance(result, Failure):
-            respond_failure(respond, result)
-        else:
-            respond_change(respond, result, body["user"]["id"])
+        text = f"alert {RULE_ACTIONS[action['action_id']]} {rule}"
+        asker = asker_of(body)
+        reply(client, respond, asker, text, answer_or_failure(services.answerer, text, asker=asker))
 
-    for action_id in (PAUSE_ALERT_ACTION, REMOVE_ALERT_ACTION):
-        app.action(action_id)(ack=acknowledge, lazy=[alert_button])
+    for action_id in RULE_ACTIONS:
+        app.action(action_id)(ack=acknowledge, lazy=[rule_button])
+
+    def rule_chosen(body: dict[str, Any], respond: Respond) -> None:
+        """A rule chosen from `alert list`'s menu: its buttons, to the one who chose it."""
+        chosen = body["actions"][0].get("selected_option") or {}
+        rule = str(chosen.get("value", ""))
+        if not is_digits(rule):
+            respond_failure(respond, NOT_MINE)
+            return
+        lines = services.alerts.listing(asker_of(body).channel).rules
+        line = next((line for line in lines if str(line.id) == rule), None)
+        if line is None:
+            respond_failure(respond, Failure(f"there is no rule {rule} in this channel any more"))
+            return
+        respond(
+            response_type="ephemeral",
+            replace_original=False,
+            text=escape(f"Rule {line.id}: {line.rule.text}"),
+            blocks=[
+                section(f"*Rule {line.id}*: {escape(line.rule.text)} · {line.state}"),
+                rule_buttons(line.id, line.state == "paused", line.state == "retired"),
+            ],
+        )
+
+    app.action(RULE_MENU_ACTION)(ack=acknowledge, lazy=[rule_chosen])

@@ -1,20 +1,66 @@
-"""Answering in Slack: an ephemeral answer with a share button, or an ephemeral error."""
+"""Answering in Slack: an ephemeral answer with its buttons, a change confirmed in the channel,
+a chart uploaded into it, or an ephemeral error: `reply` picks which, for a command or a click."""
 
 from __future__ import annotations
 
 import json
+import logging
 from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
+from bot.alerts.reports import AlertChangeReport
+from bot.analytics.relative import ChartReport
 from bot.asker import Asker
 from bot.reports import Answer
 from bot.slack.blocks import answer_blocks, error_blocks, error_text, fallback_text
 from bot.slack.charts import respond_with_fallback
+from bot.summaries.reports import DailyChangeReport
+from bot.watched_levels import WatchedLevelsReport
+from handlers.charts import upload_chart
 from handlers.replies import Failure
 
+log = logging.getLogger(__name__)
+
 ShareValue = dict[str, str | None]
+
+CHANGES = (WatchedLevelsReport, AlertChangeReport, DailyChangeReport)
+"""Answers that change the workspace or channel: confirmed in the channel, with who did it."""
+
+
+def reply(
+    client: WebClient,
+    respond: Respond,
+    asker: Asker,
+    text: str,
+    result: Answer | Failure,
+    notice: str | None = None,
+) -> None:
+    """The answer to `text` (or why there is none), the way it is shown in Slack."""
+    if isinstance(result, Failure):
+        respond_failure(respond, result)
+    elif isinstance(result.report, ChartReport):
+        post_chart(client, asker, respond, result)
+    elif isinstance(result.report, CHANGES):
+        respond_change(respond, result, asker.user)
+    else:
+        respond_answer(respond, text, result, notice)
+
+
+def post_chart(client: WebClient, asker: Asker, respond: Respond, answer: Answer) -> None:
+    try:
+        upload_chart(client, asker.channel, answer, asker.user)
+    except SlackApiError as error:
+        reason = error.response.get("error", "unknown error")
+        log.warning("chart upload to %s failed: %s", asker.channel, reason)
+        respond_failure(
+            respond, Failure(f"I could not post the chart here ({reason}): invite me with /invite")
+        )
+        return
+    respond(response_type="ephemeral", replace_original=False, text="Chart posted in the channel.")
 
 
 def share_value(text: str, answer: Answer) -> str:
@@ -61,10 +107,10 @@ def respond_change(respond: Respond, answer: Answer, user: str) -> None:
     )
 
 
-def respond_answer(respond: Respond, text: str, answer: Answer) -> None:
+def respond_answer(respond: Respond, text: str, answer: Answer, notice: str | None = None) -> None:
     respond_with_fallback(
         respond,
-        answer_blocks(answer, share_value=share_value(text, answer)),
+        answer_blocks(answer, share_value=share_value(text, answer), notice=notice),
         response_type="ephemeral",
         replace_original=False,
         text=fallback_text(answer),

@@ -83,11 +83,37 @@ def rebased(a: History, b: History, on: date, period: str) -> ChartReport | None
 
 
 @dataclass(frozen=True)
+class Choice:
+    """Something to ask next from an answer, offered as a button: another period, a chart."""
+
+    label: str
+    text: str
+    """The command it asks, as a person would type it."""
+    chart: bool = False
+    """It draws a chart into the channel rather than answering in place."""
+
+
+def no_choices(report: Any) -> list[Choice]:
+    return []
+
+
+PERIOD_CHOICES = ("1d", "5d", "ytd", "1y")
+"""The periods an answer offers to switch to."""
+
+
+def periods(current: str, text: Callable[[str], str]) -> list[Choice]:
+    """A choice of each other period: `text(period)` asks for it."""
+    return [Choice(p.upper(), text(p)) for p in PERIOD_CHOICES if p != current]
+
+
+@dataclass(frozen=True)
 class Presenter:
-    """How one kind of report reads: its one-sentence headline and its document."""
+    """How one kind of report reads: its one-sentence headline, its document, and what it
+    offers to ask next."""
 
     headline: Callable[[Any], str]
     document: Callable[[Any], Document]
+    choices: Callable[[Any], list[Choice]] = no_choices
 
 
 @dataclass(frozen=True)

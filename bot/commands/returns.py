@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from bot.analytics.returns import ReturnsReport, returns_table
-from bot.commands.base import Command, Computed, Context, Presenter, rebased
+from bot.commands.base import Choice, Command, Computed, Context, Presenter, periods, rebased
 from bot.grammar import ReturnsQuery
+from bot.names import typed
 from bot.render.layout import Document, Part, footnotes, from_lines, table
 from bot.render.numbers import day, ordinal, percentile_band, plain_pct, signed_pct, signed_pts
 
@@ -60,4 +61,13 @@ def document(r: ReturnsReport) -> Document:
     return from_lines(lines)
 
 
-COMMAND = Command((ReturnsQuery,), compute, {ReturnsReport: Presenter(headline, document)})
+def choices(r: ReturnsReport) -> list[Choice]:
+    names = " ".join(typed(row.key, row.symbol) for row in r.rows)
+    offered = periods(r.period, lambda p: f"returns {p} {names}")
+    if len(r.rows) >= 2:
+        a, b = (typed(row.key, row.symbol) for row in r.rows[:2])
+        offered.append(Choice("Chart this", f"chart {r.period} {a} vs {b}", chart=True))
+    return offered
+
+
+COMMAND = Command((ReturnsQuery,), compute, {ReturnsReport: Presenter(headline, document, choices)})

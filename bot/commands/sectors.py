@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.analytics.sectors import SectorsReport, sectors
-from bot.commands.base import Command, Computed, Context, Presenter
+from bot.commands.base import Choice, Command, Computed, Context, Presenter, periods
 from bot.grammar import SectorsQuery
 from bot.render.layout import Document, Part, from_lines, table
 from bot.render.numbers import signed_pct, signed_pts, span
@@ -61,4 +61,8 @@ def document(r: SectorsReport) -> Document:
     return from_lines(lines)
 
 
-COMMAND = Command((SectorsQuery,), compute, {SectorsReport: Presenter(headline, document)})
+def choices(r: SectorsReport) -> list[Choice]:
+    return periods(r.period, lambda p: f"sectors {p}")
+
+
+COMMAND = Command((SectorsQuery,), compute, {SectorsReport: Presenter(headline, document, choices)})

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.analytics.sizes import SizesReport, size_ladder
-from bot.commands.base import Command, Computed, Context, Presenter
+from bot.commands.base import Choice, Command, Computed, Context, Presenter, periods
 from bot.grammar import SizesQuery
 from bot.render.layout import Document, footnotes, from_lines, table
 from bot.render.numbers import signed_pct, span
@@ -49,4 +49,8 @@ def document(r: SizesReport) -> Document:
     )
 
 
-COMMAND = Command((SizesQuery,), compute, {SizesReport: Presenter(headline, document)})
+def choices(r: SizesReport) -> list[Choice]:
+    return periods(r.period, lambda p: f"sizes {p}")
+
+
+COMMAND = Command((SizesQuery,), compute, {SizesReport: Presenter(headline, document, choices)})

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from bot.analytics.streak import StreakReport, streak
-from bot.commands.base import Command, Computed, Context, Presenter, rebased
+from bot.commands.base import Choice, Command, Computed, Context, Presenter, rebased
 from bot.grammar import StreakQuery
+from bot.names import typed
 from bot.render.layout import Document, Part, from_lines
 from bot.render.numbers import day, sessions, signed_pct, signed_pts
 from bot.universe import display_name
@@ -76,4 +77,12 @@ def document(r: StreakReport) -> Document:
     return from_lines(lines)
 
 
-COMMAND = Command((StreakQuery,), compute, {StreakReport: Presenter(headline, document)})
+def choices(r: StreakReport) -> list[Choice]:
+    pair = f"{typed(r.a, r.a)} vs {typed(r.b, r.b)}"
+    offered = [Choice("Chart this", f"chart {CHART_PERIOD} {pair}", chart=True)]
+    if r.length >= 2:
+        offered.append(Choice("Precedents", f"precedents {r.length} {pair}"))
+    return offered
+
+
+COMMAND = Command((StreakQuery,), compute, {StreakReport: Presenter(headline, document, choices)})

@@ -7,28 +7,32 @@ characters in a section's text, 150 in a header, 2000 in a button's value.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
-from bot.alerts.reports import AlertMessage
+from bot.alerts.reports import AlertChangeReport, AlertListReport, AlertMessage
+from bot.analytics.levels import LevelsReport
+from bot.commands import presenter
 from bot.commands.alert import alert_document
 from bot.render.document import document
 from bot.render.layout import Document, Part, Table
+from bot.render.numbers import level
 from bot.render.summary import SummaryDocument
-from bot.render.text import document_text, table_text
+from bot.render.text import document_text
 from bot.reports import Answer
+from bot.slack.buttons import (
+    answer_actions,
+    level_menu,
+    rule_buttons,
+    rule_menu,
+)
 from bot.slack.charts import rebased_chart
-from bot.slack.tables import narrow, table_block
+from bot.slack.tables import phone_text, table_block
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
 MAX_HEADER_TEXT = 150
-MAX_BUTTON_VALUE = 2000
 MAX_FALLBACK_TEXT = 3000
 
-SHARE_ACTION = "share_answer"
-PAUSE_ALERT_ACTION = "pause_alert"
-REMOVE_ALERT_ACTION = "remove_alert"
 
 Block = dict[str, Any]
 
@@ -84,7 +88,7 @@ def _text_sections(lines: Sequence[str]) -> list[Block]:
 
 class TableBudget:
     """How many table blocks a message may still take (Slack allows one); the rest go as
-    monospace text narrowed to a phone's width."""
+    monospace text a phone shows whole (`phone_text`)."""
 
     def __init__(self, blocks: int = 1) -> None:
         self.left = blocks
@@ -92,10 +96,7 @@ class TableBudget:
     def blocks_of(self, t: Table) -> list[Block]:
         block = table_block(t) if self.left else None
         if block is None:
-            narrowed = narrow(t)
-            return _code_sections(table_text(replace(narrowed, notes=[]))) + _footnote_blocks(
-                narrowed.notes
-            )
+            return _code_sections(phone_text(t)) + _footnote_blocks(t.notes)
         self.left -= 1
         return [block, *_footnote_blocks(t.notes)]
 
@@ -160,33 +161,46 @@ def answer_blocks(
     share_value: str | None = None,
     shared_by: str | None = None,
     changed_by: str | None = None,
+    notice: str | None = None,
 ) -> list[Block]:
-    """An answer as blocks; with a share value, a "Post to channel" button; once shared (or for a
-    change), who shared (or made) it."""
+    """An answer as blocks: its choices as buttons (another period, a chart), its rules' and
+    levels' menus, and with a share value a "Post to channel" button; once shared (or for a
+    change), who shared (or made) it; a `notice` under the headline (answered for today)."""
     chart = rebased_chart(answer.chart) if answer.chart is not None else None
     blocks = document_blocks(document(answer), chart=chart)
+    if notice:
+        blocks.insert(1, context(f":information_source: {escape(notice)}"))
+    blocks += _menus(answer.report)
     if shared_by:
         blocks.append(context(f"Shared by <@{shared_by}>"))
     if changed_by:
         blocks.append(context(f"Changed by <@{changed_by}>"))
-    reserved = 1 if share_value else 0
+    actions = answer_actions(
+        presenter(answer.report).choices(answer.report), answer.as_of, share_value
+    )
+    reserved = 1 if actions else 0
     if len(blocks) + reserved > MAX_BLOCKS:
         blocks = [*blocks[: MAX_BLOCKS - reserved - 1], context("(cut to fit Slack's limits)")]
-    if share_value and len(share_value) <= MAX_BUTTON_VALUE:
-        blocks.append(
-            {
-                "type": "actions",
-                "elements": [
-                    {
-                        "type": "button",
-                        "action_id": SHARE_ACTION,
-                        "text": {"type": "plain_text", "text": "Post to channel"},
-                        "value": share_value,
-                    }
-                ],
-            }
-        )
+    if actions:
+        blocks.append(actions)
     return blocks
+
+
+def _menus(report: object) -> list[Block]:
+    """What a person acts on in an answer: a rule's buttons, a menu of rules, of levels."""
+    made: Block | None = None
+    if isinstance(report, AlertChangeReport) and len(report.rules) == 1:
+        (line,) = report.rules
+        if report.action != "removed":
+            made = rule_buttons(
+                line.id, paused=line.state == "paused", retired=line.state == "retired"
+            )
+    elif isinstance(report, AlertListReport):
+        made = rule_menu(report.rules)
+    elif isinstance(report, LevelsReport):
+        levels = [(f"{lv.label} {level(lv.value)}", lv.value) for lv in report.levels]
+        made = level_menu(levels, report.key)
+    return [made] if made else []
 
 
 def fallback_text(answer: Answer) -> str:
@@ -221,27 +235,12 @@ def home_view(sections: Sequence[Answer | str]) -> dict[str, Any]:
     return {"type": "home", "blocks": blocks[:100]}
 
 
-def _button(action_id: str, text: str, value: str, style: str | None = None) -> Block:
-    button: Block = {
-        "type": "button",
-        "action_id": action_id,
-        "text": {"type": "plain_text", "text": text},
-        "value": value,
-    }
-    if style:
-        button["style"] = style
-    return button
-
-
 def alert_blocks(message: AlertMessage) -> list[Block]:
     """An alert as posted: what happened and its context, with buttons to mute or remove the
     rule (a retired rule has only the remove button)."""
     doc = alert_document(message)
     blocks = [header(f":rotating_light: {doc.title}"), *_text_sections([str(p) for p in doc.parts])]
-    rule = str(message.rule_id)
-    buttons = [] if message.retired else [_button(PAUSE_ALERT_ACTION, f"Mute rule {rule}", rule)]
-    buttons.append(_button(REMOVE_ALERT_ACTION, f"Remove rule {rule}", rule, style="danger"))
-    blocks.append({"type": "actions", "elements": buttons})
+    blocks.append(rule_buttons(message.rule_id, paused=False, retired=message.retired))
     return blocks
 
 

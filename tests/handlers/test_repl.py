@@ -53,11 +53,17 @@ def fresh(market: Market, tmp_path_factory: pytest.TempPathFactory) -> Market:
 def test_lines_are_edited_recalled_and_dropped_like_a_shell(fresh: Market) -> None:
     child = console(fresh)
     # Ctrl-A goes to the start of the line: readline's editing, not the terminal's alone
-    child.send("treak" + CTRL_A + "s\r")
+    # (each key goes once the one before is on the screen, as a person types: a tty flushes
+    # what readline has not read yet when Ctrl-C comes)
+    child.send("treak")
+    child.expect_exact("treak")
+    child.send(CTRL_A + "s\r")
     child.expect_exact(f"{STREAK} sessions in a row")
     child.expect_exact(PROMPT)
     # Ctrl-C drops the line being typed; the next line is read on its own
-    child.send("returns yt" + CTRL_C)
+    child.send("returns yt")
+    child.expect_exact("returns yt")
+    child.send(CTRL_C)
     child.expect_exact("^C")
     child.expect_exact(PROMPT)
     child.send("help streak\r")

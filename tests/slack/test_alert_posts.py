@@ -12,14 +12,8 @@ from bot.analytics.levels import WatchedLevel
 from bot.config import Settings
 from bot.slack.alerts import SlackPoster
 from bot.slack.app import web_client
-from bot.slack.blocks import (
-    MAX_BLOCKS,
-    MAX_HEADER_TEXT,
-    MAX_SECTION_TEXT,
-    PAUSE_ALERT_ACTION,
-    REMOVE_ALERT_ACTION,
-    alert_blocks,
-)
+from bot.slack.blocks import MAX_BLOCKS, MAX_HEADER_TEXT, MAX_SECTION_TEXT, alert_blocks
+from bot.slack.buttons import PAUSE_ALERT_ACTION, REMOVE_ALERT_ACTION, REPLAY_ALERT_ACTION
 from tests.slack.standin import Scripted, SlackStandIn
 
 MESSAGE = AlertMessage(
@@ -66,16 +60,20 @@ def test_an_alert_says_what_when_and_why_with_mute_and_remove_buttons() -> None:
     (actions,) = [b for b in blocks if b["type"] == "actions"]
     assert [(e["action_id"], e["value"]) for e in actions["elements"]] == [
         (PAUSE_ALERT_ACTION, "7"),
+        (REPLAY_ALERT_ACTION, "7"),
         (REMOVE_ALERT_ACTION, "7"),
     ]
 
 
-def test_a_retired_rule_offers_only_remove() -> None:
+def test_a_retired_rule_offers_replay_and_remove() -> None:
     retired = alert_blocks(
         MESSAGE.__class__(**{**vars(MESSAGE), "retired": True, "rearm_at": None})
     )
     (actions,) = [b for b in retired if b["type"] == "actions"]
-    assert [e["action_id"] for e in actions["elements"]] == [REMOVE_ALERT_ACTION]
+    assert [e["action_id"] for e in actions["elements"]] == [
+        REPLAY_ALERT_ACTION,
+        REMOVE_ALERT_ACTION,
+    ]
 
 
 def test_posting_goes_to_the_rule_s_channel(stand_in: SlackStandIn) -> None:

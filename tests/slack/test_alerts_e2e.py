@@ -133,7 +133,11 @@ def test_a_rule_made_in_slack_fires_once_in_its_channel_on_the_next_cross(desk: 
     assert "crossed above 2,750" in post.body["text"]
     assert "2,760.00" in post.body["text"]
     assert "crossed above 2,750" in text_of(post.body["blocks"])
-    assert buttons_of(post) == {"pause_alert": str(rule), "remove_alert": str(rule)}
+    assert buttons_of(post) == {
+        "pause_alert": str(rule),
+        "replay_alert": str(rule),
+        "remove_alert": str(rule),
+    }
     assert len(desk.stand_in.calls_to("chat.postMessage")) == 1
 
 

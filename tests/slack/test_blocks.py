@@ -12,15 +12,12 @@ from bot.config import Settings
 from bot.help import TOPICS, HelpReport, Usage
 from bot.render.document import document
 from bot.render.layout import Document, Table
-from bot.render.text import table_text
 from bot.reports import Answer
 from bot.services import Services
 from bot.slack.blocks import (
     MAX_BLOCKS,
-    MAX_BUTTON_VALUE,
     MAX_HEADER_TEXT,
     MAX_SECTION_TEXT,
-    SHARE_ACTION,
     answer_blocks,
     document_blocks,
     error_blocks,
@@ -29,7 +26,8 @@ from bot.slack.blocks import (
     fallback_text,
     home_view,
 )
-from bot.slack.tables import MAX_ROWS, PHONE_WIDTH, narrow
+from bot.slack.buttons import MAX_BUTTON_VALUE, SHARE_ACTION
+from bot.slack.tables import MAX_ROWS, PHONE_WIDTH, phone_text
 from tests.factories import write_streak_market
 from tests.slack.validation import block_problems, text_of, view_problems
 
@@ -89,7 +87,7 @@ def test_every_answer_fits_slack(answers: list[Answer]) -> None:
         assert blocks[0]["text"]["text"] == f"*{escape(headline)}*"
         assert fallback_text(answer) == escape(headline)
         assert blocks[-1]["type"] == "actions"
-        assert blocks[-1]["elements"][0]["action_id"] == SHARE_ACTION
+        assert blocks[-1]["elements"][-1]["action_id"] == SHARE_ACTION
 
 
 def test_tables_become_code_blocks_split_between_lines() -> None:
@@ -125,7 +123,8 @@ def test_headers_are_clipped_and_text_is_escaped() -> None:
 
 def test_a_share_value_too_long_for_a_button_gets_no_button(answers: list[Answer]) -> None:
     blocks = answer_blocks(answers[1], share_value="x" * (MAX_BUTTON_VALUE + 1))
-    assert not [b for b in blocks if b["type"] == "actions"]
+    buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    assert buttons and SHARE_ACTION not in [e["action_id"] for e in buttons]
 
 
 def test_errors_show_an_example() -> None:
@@ -194,16 +193,24 @@ def test_the_first_table_is_a_table_block_and_every_other_fits_a_phone(
         assert [b["type"] for b in blocks].count("table") == int(fits), answer.command
         assert all(len(line) <= PHONE_WIDTH for line in monospace_lines(blocks)), answer.command
     status = next(a for a in answers if a.command == "status")
-    assert monospace_lines(answer_blocks(status))  # its second table, narrowed
+    assert monospace_lines(answer_blocks(status))  # its other tables, as phone text
 
 
-def test_narrowing_leaves_out_the_last_columns_and_says_so() -> None:
+def test_a_table_too_wide_for_a_phone_becomes_a_record_a_row_and_loses_nothing() -> None:
     wide = Table(
-        ["", "Return", "Daily vol", "Year rank"],
-        [["Russell 2000", "+9.54%", "0.83%", "2nd of 39 (top decile)"]],
+        ["Job", "Runs", "Last error"],
+        [["watch-market", "12", "ConnectionError: Error 111 connecting to localhost:6379."]],
     )
-    narrowed = narrow(wide)
-    assert narrowed.header == ["", "Return", "Daily vol"]
-    assert narrowed.notes == ["(left out to fit: Year rank)"]
+    lines = phone_text(wide).splitlines()
+    assert lines[0] == "watch-market"
+    assert all(len(line) <= PHONE_WIDTH for line in lines)
+    joined = " ".join(line.strip() for line in lines)
+    assert "Runs 12" in joined and "localhost:6379." in joined
+    # a table that fits once its row names are shortened a little stays in columns
+    fits = Table(["", "Return", "Daily vol"], [["Russell 2000 small-cap index", "+9.54%", "0.83%"]])
+    (_, row) = phone_text(fits).splitlines()
+    assert row.startswith("Russell 2000 small-cap in…") and row.endswith("0.83%")
+    assert len(row) == PHONE_WIDTH
     very = Table(["Name", "Value"], [["x" * 80, "1.00%"]])
-    assert all(len(line) <= PHONE_WIDTH for line in table_text(narrow(very)).splitlines())
+    assert all(len(line) <= PHONE_WIDTH for line in phone_text(very).splitlines())
+    assert "1.00%" in phone_text(very)

@@ -11,7 +11,8 @@ from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.slack.blocks import MAX_BUTTON_VALUE, MAX_HEADER_TEXT, MAX_SECTION_TEXT
+from bot.slack.blocks import MAX_HEADER_TEXT, MAX_SECTION_TEXT
+from bot.slack.buttons import MAX_BUTTON_VALUE
 from bot.slack.charts import (
     CHART_BLOCK,
     MAX_CATEGORIES,
@@ -126,3 +127,14 @@ def text_of(blocks: list[dict[str, Any]]) -> str:
         for row in block.get("rows", []) if block["type"] == "table" else []:
             parts.append("  ".join(words(cell) for cell in row))
     return "\n".join(p for p in parts if p)
+
+
+def element(blocks: list[dict[str, Any]], action_id: str) -> dict[str, Any]:
+    """The interactive element with this action id, wherever it is: an actions block's
+    elements, a section's accessory, an input's element."""
+    for block in blocks:
+        candidates = [*block.get("elements", []), block.get("accessory"), block.get("element")]
+        for candidate in candidates:
+            if isinstance(candidate, dict) and candidate.get("action_id") == action_id:
+                return candidate
+    raise AssertionError(f"no element {action_id!r} in {[b.get('type') for b in blocks]}")
