@@ -110,16 +110,20 @@ class Alerts:
                     "remove one first",
                     "alert remove 3",
                 )
-            if not self.evaluator.held(prices, now):
+            held = self.evaluator.held(prices, now)
+            if not held or self.store.lasts([feed])[feed.key] is None:
+                # A feed's first observation fires nothing, so even held prices may set where
+                # a new rule starts from; later ones wait for fresh prices.
                 self.evaluator.advance([feed], prices, now)
             present = self.store.lasts([feed])[feed.key]
             if present is None:
                 raise NoDataError(f"no confirmed prices yet for {spec.target.name}", "alert list")
             rule = AlertRule(self.store.next_id(), spec, owner, fresh_legs(spec))
             self.store.save([rule], new=True)
-        return AlertChangeReport(
-            "added", [rule_line(rule)], present_side(spec, present.value, present.session)
-        )
+        note = present_side(spec, present.value, present.session)
+        if held:
+            note += f" Nothing fires for now: {held}."
+        return AlertChangeReport("added", [rule_line(rule)], note)
 
     def listing(self, channel: str) -> AlertListReport:
         return AlertListReport(

@@ -75,3 +75,17 @@ def test_an_aged_file_holds_alerts_in_market_hours_and_status_says_why(
     evening = WEDNESDAY_MORNING + timedelta(hours=8)  # after the close, no hold
     services.clock.at = evening  # type: ignore[attr-defined]
     assert services.evaluator.tick(evening).held == ""
+
+
+def test_a_rule_made_while_prices_are_held_starts_from_the_last_close_and_says_so(
+    files: Path, redis_server: redis.Redis, keys: Keys
+) -> None:
+    aged = (WEDNESDAY_MORNING - timedelta(hours=2)).timestamp()
+    for path in files.glob("*.csv"):
+        os.utime(path, (aged, aged))
+    services = services_at(files, WEDNESDAY_MORNING, redis_server, keys)
+    added = services.answerer.answer("alert add rut above 2750", asker=TERMINAL).report
+    assert isinstance(added, AlertChangeReport) and added.action == "added"
+    assert added.present is not None and "on 2026-01-20" in added.present
+    assert "Nothing fires for now: prices are 120 min old during market hours" in added.present
+    assert services.evaluator.tick(WEDNESDAY_MORNING).held  # still held, nothing fired
