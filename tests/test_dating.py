@@ -115,3 +115,15 @@ def test_ytd_on_a_day_before_the_year_s_first_session_is_no_answer_for_last_year
         services.answerer.answer("chart ytd as of 2026-01-01")
     report = services.answerer.answer("returns ytd as of 2026-01-02").report
     assert (report.start, report.end) == (date(2025, 12, 31), date(2026, 1, 2))  # type: ignore[union-attr]
+
+
+def test_a_headline_dragged_back_by_short_data_says_so_in_the_notification(
+    services: Services,
+) -> None:
+    answer = services.answerer.answer("streak iwm vs spy as of 2026-01-22")
+    (first, *_) = render_text(answer).splitlines()
+    assert first.endswith("(as of 2022-11-18: IWM, SPY data ends there)")
+    blocks = answer_blocks(answer)
+    assert "(as of 2022-11-18: IWM, SPY data ends there)" in blocks[0]["text"]["text"]
+    fresh = services.answerer.answer("streak as of 2026-01-22")
+    assert "data ends there" not in render_text(fresh).splitlines()[0]

@@ -23,8 +23,14 @@ def document(answer: Answer) -> Document:
 
 def headline(answer: Answer) -> str:
     """The answer in one sentence with its numbers: the first line everywhere, and a Slack
-    message's notification text."""
-    return presenter(answer.report).headline(answer.report)
+    message's notification text. An answer dragged back by data that ends early says so here
+    too, so a notification never shows old figures as today's."""
+    text = presenter(answer.report).headline(answer.report)
+    d = answer.dating
+    if text and d and d.short and d.answered != d.expected:
+        names = ", ".join(dict.fromkeys(s.symbol for s in d.short))
+        text += f" (as of {day(d.answered)}: {names} data ends there)"
+    return text
 
 
 def dating_notes(d: Dating) -> list[str]:
