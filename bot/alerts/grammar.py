@@ -22,7 +22,7 @@ from bot.alerts.rules import (
     RuleSpec,
     Target,
 )
-from bot.amounts import Bounds, is_digits, number, rule_id, whole_number
+from bot.amounts import Bounds, number, rule_id, whole_number
 from bot.days import check_day
 from bot.errors import CommandError, shown
 from bot.names import instrument
@@ -76,6 +76,8 @@ BANDS = Bounds(0, 10, unit="%")
 COOLDOWNS = Bounds(0, 250, whole=True, unit=" sessions")
 """Sessions a rule stays quiet after firing (0: it may fire again in the same session)."""
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_NUMBER = re.compile(r"\d+", re.ASCII)
+"""A rule's number as typed, however long: `rule_id` says when it is out of bounds."""
 
 
 def parse_alert(words: list[str], today: date | None) -> AlertQuery:
@@ -125,7 +127,7 @@ def _test(words: list[str], today: date | None) -> AlertTestQuery:
         words = words[:at]
     if not words:
         raise CommandError("say which rule to test: its number or the rule itself", example)
-    if len(words) == 1 and is_digits(words[0].removeprefix("#")):
+    if len(words) == 1 and _NUMBER.fullmatch(words[0].removeprefix("#")):
         return AlertTestQuery(None, rule_id(words[0], example), since)
     return AlertTestQuery(parse_rule(words, example=example), None, since)
 

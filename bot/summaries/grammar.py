@@ -91,7 +91,7 @@ def daily_time(words: list[str]) -> DailyTime:
     rest = [w for w in words if w.lower() != "at"]
     while rest:
         word = rest.pop(0)
-        if _TIME.fullmatch(word.lower()) and at is None:
+        if (_TIME.fullmatch(word.lower()) or ":" in word) and at is None:
             if rest and rest[0].lower() in ("am", "pm"):
                 word += rest.pop(0)
             at = clock_time(word)

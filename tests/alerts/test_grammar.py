@@ -36,6 +36,7 @@ def rule(text: str) -> AddAlertQuery:
         ("add iwm/iwm above 1", "a ratio of two different names"),
         ("add spx move 2% band 1", "a band is for level rules"),
         ("add now above 1", "'now' is a word here"),
+        ("test 99999999999999999999999999", "give the rule's number from `alert list`"),
     ],
 )
 def test_out_of_bounds_or_malformed_numbers_are_refused(text: str, message: str) -> None:

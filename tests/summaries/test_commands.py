@@ -45,6 +45,7 @@ def test_unsubscribe_and_subscriptions_parse() -> None:
         ("subscribe daily at 25:00", "00:00 to 23:59"),
         ("subscribe daily at 9", "not a time of day"),
         ("subscribe daily at 13pm", "12-hour"),
+        ("subscribe daily at ²:³⁰", "'²:³⁰' is not a time of day"),
         ("subscribe daily at 09:15 Europe/Londn", "did you mean Europe/London"),
         ("subscribe daily at 09:15 Mars/Olympus", "not a time zone"),
         ("subscribe daily 09:15 UTC London", "neither a time nor a time zone"),
