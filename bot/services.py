@@ -16,6 +16,7 @@ from bot.alerts.store import AlertStore
 from bot.answers import Answerer
 from bot.clock import Clock, FixedClock, ShiftedClock, SystemClock
 from bot.config import Settings
+from bot.home import WorkspaceChannels
 from bot.job_records import JobRecords
 from bot.market.cache import CachedPrices, RecordedFunds
 from bot.market.csv_files import CsvDirectory
@@ -110,6 +111,10 @@ class Services:
     @cached_property
     def subscriptions(self) -> Subscriptions:
         return Subscriptions(self.summary_store, self.alerts, self.clock)
+
+    @cached_property
+    def workspace_channels(self) -> WorkspaceChannels:
+        return WorkspaceChannels(lambda: self.redis, self.keys, self.alerts, self.subscriptions)
 
     @cached_property
     def answerer(self) -> Answerer:

@@ -14,8 +14,9 @@ if TYPE_CHECKING:
 
 
 def register_listeners(app: App, services: Services) -> None:
-    from handlers import actions, commands, home
+    from handlers import actions, commands, forms, home
 
     commands.register(app, services)
     actions.register(app, services)
+    forms.register(app, services)
     home.register(app, services)

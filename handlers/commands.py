@@ -1,4 +1,5 @@
-"""`/smallcaps <question>`: acknowledge at once, then answer through `response_url`.
+"""`/smallcaps <question>`: acknowledge at once, then answer through `response_url`; `alert add`
+alone opens the alert form.
 
 Registered as a lazy listener: the ack is the HTTP response, sent before any work starts, and
 the answer runs afterwards in Bolt's lazy-listener threads.
@@ -13,6 +14,8 @@ from slack_sdk import WebClient
 
 from bot.asker import Asker
 from bot.services import Services
+from bot.slack.alert_form import AlertDraft
+from handlers.forms import open_alert_form, opens_alert_form
 from handlers.replies import answer_or_failure
 from handlers.slack_replies import acknowledge, reply
 
@@ -21,6 +24,9 @@ def register(app: App, services: Services) -> None:
     def smallcaps(command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         text = command.get("text") or ""
         asker = Asker(command["team_id"], command["channel_id"], command["user_id"])
+        if opens_alert_form(text):
+            open_alert_form(client, command["trigger_id"], AlertDraft(channel=asker.channel))
+            return
         reply(client, respond, asker, text, answer_or_failure(services.answerer, text, asker=asker))
 
     app.command("/smallcaps")(ack=acknowledge, lazy=[smallcaps])

@@ -17,7 +17,7 @@ from bot.analytics.relative import ChartReport
 from bot.asker import Asker
 from bot.reports import Answer
 from bot.slack.blocks import answer_blocks, error_blocks, error_text, fallback_text
-from bot.slack.charts import respond_with_fallback
+from bot.slack.charts import post_with_fallback, respond_with_fallback
 from bot.summaries.reports import DailyChangeReport
 from bot.watched_levels import WatchedLevelsReport
 from handlers.charts import upload_chart
@@ -104,6 +104,17 @@ def respond_change(respond: Respond, answer: Answer, user: str) -> None:
         replace_original=False,
         text=f"<@{user}> changed: {fallback_text(answer)}",
         blocks=answer_blocks(answer, changed_by=user),
+    )
+
+
+def post_change(client: WebClient, channel: str, answer: Answer, user: str) -> None:
+    """A change made without a `response_url` (a form, the Home), confirmed in its channel
+    with who made it, as a typed change is."""
+    post_with_fallback(
+        client,
+        answer_blocks(answer, changed_by=user),
+        channel=channel,
+        text=f"<@{user}> changed: {fallback_text(answer)}",
     )
 
 

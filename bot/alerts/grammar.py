@@ -152,7 +152,7 @@ def parse_rule(words: list[str], example: str) -> RuleSpec:
             "a rule is a target, a condition and a number: above, below, crosses or move",
             example,
         )
-    target = _target(words[0], example)
+    target = parse_target(words[0], example)
     condition = words[1].lower()
     if condition == "move":
         pct = number(_word(words, 2), "a move (up or down) in %", MOVES, "alert add spx move 2%")
@@ -167,7 +167,7 @@ def parse_rule(words: list[str], example: str) -> RuleSpec:
     return _settings(RuleSpec(Kind.LEVEL, target, direction, value), words[3:], example)
 
 
-def _target(word: str, example: str) -> Target:
+def parse_target(word: str, example: str) -> Target:
     names = word.split("/")
     if len(names) > 2 or not all(names):
         raise CommandError(

@@ -63,6 +63,14 @@ def rule_line(rule: AlertRule) -> AlertRuleLine:
     )
 
 
+class SameRule(UserFacingError):
+    """The channel has this rule already."""
+
+
+class ChannelFull(UserFacingError):
+    """The channel has as many rules as it may have."""
+
+
 class Alerts:
     def __init__(
         self,
@@ -95,21 +103,7 @@ class Alerts:
             )
         now = self.clock.now()
         with self.store.lock():
-            existing = self.store.channel_rules(owner.channel)
-            same = next(
-                (r for r in existing if r.spec == spec and r.owner.builtin == owner.builtin), None
-            )
-            if same is not None:
-                raise UserFacingError(
-                    f"rule {same.id} already watches that here: {spec.describe()}", "alert list"
-                )
-            own = [r for r in existing if not r.owner.builtin]
-            if not owner.builtin and len(own) >= self.limit:
-                raise UserFacingError(
-                    f"this channel has {len(own)} alert rules, the most it can have: "
-                    "remove one first",
-                    "alert remove 3",
-                )
+            self.check_new(spec, owner.channel, owner.builtin)
             held = self.evaluator.held(prices, now)
             if not held or self.store.lasts([feed])[feed.key] is None:
                 # A feed's first observation fires nothing, so even held prices may set where
@@ -124,6 +118,22 @@ class Alerts:
         if held:
             note += f" Nothing fires for now: {held}."
         return AlertChangeReport("added", [rule_line(rule)], note)
+
+    def check_new(self, spec: RuleSpec, channel: str, builtin: bool = False) -> None:
+        """What stops `spec` from joining `channel`'s rules now: the same rule there already
+        (`SameRule`), or a channel with as many rules as it may have (`ChannelFull`)."""
+        existing = self.store.channel_rules(channel)
+        same = next((r for r in existing if r.spec == spec and r.owner.builtin == builtin), None)
+        if same is not None:
+            raise SameRule(
+                f"rule {same.id} already watches that here: {spec.describe()}", "alert list"
+            )
+        own = [r for r in existing if not r.owner.builtin]
+        if not builtin and len(own) >= self.limit:
+            raise ChannelFull(
+                f"this channel has {len(own)} alert rules, the most it can have: remove one first",
+                "alert remove 3",
+            )
 
     def listing(self, channel: str) -> AlertListReport:
         return AlertListReport(

@@ -194,6 +194,7 @@ class AlertStore:
             feed, member = rule.spec.feed.key, str(rule.id)
             if new:
                 pipe.sadd(self.keys.alert_channel(rule.owner.channel), rule.id)
+                pipe.sadd(self.keys.workspace_channels(rule.owner.workspace), rule.owner.channel)
                 pipe.sadd(self.keys.alert_feeds(), feed)
                 pipe.incr(self.keys.alert_count())
             for leg in rule.legs:

@@ -1,4 +1,4 @@
-"""Block Kit, built by pure functions from documents: answers, errors, the App Home view.
+"""Block Kit, built by pure functions from documents: answers, errors, alerts, summaries.
 
 Every layout stays inside Slack's limits (checked in tests): at most 50 blocks a message, 3000
 characters in a section's text, 150 in a header, 2000 in a button's value.
@@ -220,19 +220,6 @@ def error_text(message: str, example: str | None = None) -> str:
     """An error's fallback text, escaped like every other."""
     tip = f" (e.g. `{example}`)" if example else ""
     return _clip(escape(message + tip), MAX_FALLBACK_TEXT)
-
-
-def home_view(sections: Sequence[Answer | str]) -> dict[str, Any]:
-    """The App Home tab: each answer in turn (or a line saying why it is missing)."""
-    blocks: list[Block] = [header("Small caps vs large caps")]
-    tables = TableBudget()
-    for item in sections:
-        blocks.append({"type": "divider"})
-        if isinstance(item, str):
-            blocks.append(section(escape(item)))
-        else:
-            blocks += document_blocks(document(item), tables)
-    return {"type": "home", "blocks": blocks[:100]}
 
 
 def alert_blocks(message: AlertMessage) -> list[Block]:

@@ -125,3 +125,21 @@ def post_with_fallback(client: WebClient, blocks: list[Block], **fields: Any) ->
             raise
         log.warning("Slack refused a native chart (invalid_blocks): posting without it")
         return client.chat_postMessage(blocks=without_charts(blocks), **fields)
+
+
+REFUSED = ("invalid_blocks", "invalid_arguments")
+"""How Slack refuses a block it does not know: in a message, and in a view."""
+
+
+def publish_with_fallback(client: WebClient, user: str, view: dict[str, Any]) -> SlackResponse:
+    """`views.publish` of a Home; when Slack refuses a Home with a native chart, published
+    once more without it."""
+    try:
+        return client.views_publish(user_id=user, view=view)
+    except SlackApiError as error:
+        if error.response.get("error") not in REFUSED or not has_charts(view["blocks"]):
+            raise
+        log.warning("Slack refused a native chart in a Home: publishing without it")
+        return client.views_publish(
+            user_id=user, view={**view, "blocks": without_charts(view["blocks"])}
+        )

@@ -11,8 +11,9 @@ In order, each refusal a 4xx with a one-line reason, and nothing done:
   (`X-Slack-Retry-Num`), else 409, a replay.
 
 A delivery is known by what Slack gives it (an event's `event_id`, a command's or a button's
-`trigger_id`), else by its body. Seen deliveries are claimed in Redis (`SET NX`, shared by every
-replica), or in this process while Redis is down.
+`trigger_id`), else by its body; a menu's type-ahead, which changes nothing, is never refused.
+Seen deliveries are claimed in Redis (`SET NX`, shared by every replica), or in this process
+while Redis is down.
 """
 
 from __future__ import annotations
@@ -43,6 +44,10 @@ SEEN_SECONDS = 3600
 """How long a delivery is remembered: Slack retries within minutes, and a signature expires
 after five."""
 CONTENT_TYPES = ("application/x-www-form-urlencoded", "application/json")
+
+READ_ONLY = ("url_verification", "block_suggestion")
+"""Deliveries that change nothing and may come twice alike: Slack's URL check, and a menu's
+type-ahead (the same letters typed again send the same body)."""
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -175,7 +180,7 @@ def delivery_identity(body: bytes, content_type: str) -> str | None:
         raise Refused("400 Bad Request", "malformed: the body does not parse") from None
     if not isinstance(data, dict):
         raise Refused("400 Bad Request", "malformed: the body is not an object")
-    if data.get("type") == "url_verification":
+    if data.get("type") in READ_ONLY:
         return None
     for field in ("event_id", "trigger_id"):
         value = data.get(field)

@@ -10,6 +10,9 @@ Layout (prefix default `smallcaps:`):
   total assets).
 - `levels:<WORKSPACE>` (hash): the Russell 2000 levels a workspace watches, `<value>` -> label,
   plus `_edited` once the workspace has changed the defaults.
+- `channels:<WORKSPACE>` (set): the workspace's channels that have been given alert rules or a
+  daily summary (the App Home lists those its user is in; a channel left with neither is
+  dropped when found).
 
 Alerts (see `bot/alerts/store.py`):
 
@@ -62,6 +65,7 @@ from datetime import date
 
 STATE = (
     "levels:*",
+    "channels:*",
     "funds:*",
     "alerts:next-id",
     "alerts:count",
@@ -138,6 +142,9 @@ class Keys:
 
     def watched_levels(self, workspace: str) -> str:
         return f"{self.prefix}levels:{checked_workspace(workspace)}"
+
+    def workspace_channels(self, workspace: str) -> str:
+        return f"{self.prefix}channels:{checked_workspace(workspace)}"
 
     def alert_next_id(self) -> str:
         return f"{self.prefix}alerts:next-id"

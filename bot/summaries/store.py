@@ -149,6 +149,7 @@ class SummaryStore:
         with self.redis.pipeline() as pipe:
             pipe.set(self.keys.daily_subscription(sub.channel), dump_subscription(sub))
             pipe.zadd(self.keys.daily_due(), {sub.channel: _score(sub.due)})
+            pipe.sadd(self.keys.workspace_channels(sub.workspace), sub.channel)
             pipe.execute()
 
     def remove(self, channel: str) -> bool:

@@ -48,6 +48,8 @@ class SlackStandIn:
         self._failing: dict[str, str] = {}
         self._throttle: tuple[int, int] | None = None
         self._refused_blocks: set[str] = set()
+        self.member_of = ["C0CHAN"]
+        """The channels `users.conversations` says a user is in."""
         self._api_calls = 0
         self._posts = 0
         self._counting = threading.Lock()
@@ -117,7 +119,8 @@ class SlackStandIn:
 
     def refuse_blocks(self, block_type: str) -> None:
         """Answer every message holding a block of this type with `invalid_blocks`, as a Slack
-        that does not know it yet does (400 with the error's name on a `response_url`)."""
+        that does not know it yet does (400 with the error's name on a `response_url`, and
+        `invalid_arguments` for a view)."""
         self._refused_blocks.add(block_type)
 
     def throttle_every(self, n: int, retry_after: int = 1) -> None:
@@ -158,6 +161,8 @@ class SlackStandIn:
         if self._refused_blocks & _block_types(call.body):
             if call.path.startswith("/response/"):
                 return 400, b"invalid_blocks", {}
+            if call.method.startswith("views."):
+                return 200, {"ok": False, "error": "invalid_arguments"}, {}
             return 200, {"ok": False, "error": "invalid_blocks"}, {}
         if call.method == "chat.postMessage" and channel in self._failing:
             return 200, {"ok": False, "error": self._failing[channel]}, {}
@@ -184,6 +189,13 @@ class SlackStandIn:
                 },
                 {},
             )
+        if method == "users.conversations":
+            channels = [{"id": c} for c in self.member_of]
+            return 200, {"ok": True, "channels": channels, "response_metadata": {}}, {}
+        if method in ("views.open", "views.update", "views.publish"):
+            view = _field(call.body, "view")
+            view = json.loads(view) if isinstance(view, str) else view
+            return 200, {"ok": True, "view": {"id": "V0VIEW", "hash": "h1", **(view or {})}}, {}
         if method == "files.getUploadURLExternal":
             return (
                 200,
@@ -212,8 +224,11 @@ def _field(body: Any, name: str) -> Any:
 
 
 def _block_types(body: Any) -> set[str]:
-    """The types of the blocks a message carries (JSON, or a form's `blocks` field)."""
-    blocks = _field(body, "blocks")
+    """The types of the blocks a message or a view carries (JSON, or a form's field)."""
+    view = _field(body, "view")
+    if isinstance(view, str):
+        view = json.loads(view)
+    blocks = view.get("blocks") if isinstance(view, dict) else _field(body, "blocks")
     if isinstance(blocks, str):
         blocks = json.loads(blocks)
     if not isinstance(blocks, list):

@@ -24,9 +24,9 @@ from bot.slack.blocks import (
     error_text,
     escape,
     fallback_text,
-    home_view,
 )
 from bot.slack.buttons import MAX_BUTTON_VALUE, SHARE_ACTION
+from bot.slack.home import home_view
 from bot.slack.tables import MAX_ROWS, PHONE_WIDTH, phone_text
 from tests.factories import write_streak_market
 from tests.slack.validation import block_problems, text_of, view_problems
@@ -150,11 +150,21 @@ def test_fallback_text_is_escaped() -> None:
 
 
 def test_home_view(answers: list[Answer]) -> None:
-    view = home_view([answers[1], "levels: no data"])
+    view = home_view([answers[1], "returns ytd: no data"], [])
     assert view_problems(view) == []
     assert view["type"] == "home"
     assert len(view["blocks"]) <= 100
-    assert any(b["type"] == "divider" for b in view["blocks"])
+    text = text_of(view["blocks"])
+    assert "returns ytd: no data" in text and "None of the channels you are in" in text
+    assert [e["text"]["text"] for e in element_blocks(view, "actions")] == [
+        "New alert",
+        "Daily summary",
+        "Status",
+    ]
+
+
+def element_blocks(view: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [e for b in view["blocks"] if b["type"] == kind for e in b["elements"]]
 
 
 def test_answer_without_source_has_no_footer() -> None:

@@ -21,13 +21,15 @@ from bot.store.keys import Keys
 from tests.factories import STREAK, write_streak_market
 from tests.slack.conftest import BOT_TOKEN
 from tests.slack.standin import Scripted, SlackStandIn
+from tests.slack.test_forms import state
 
 
 class SocketModeSlack:
-    """Says hello, sends one slash command envelope, and records what the app sends back."""
+    """Says hello, sends its envelopes (a slash command, interactions) in order, and records
+    what the app sends back."""
 
-    def __init__(self, payload: dict[str, Any]) -> None:
-        self.payload = payload
+    def __init__(self, *envelopes: dict[str, Any]) -> None:
+        self.envelopes = envelopes
         self.from_app: queue.Queue[dict[str, Any]] = queue.Queue()
         self.server: Server = serve(self.handle, "127.0.0.1", 0)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -42,39 +44,79 @@ class SocketModeSlack:
                 {"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A0APP"}}
             )
         )
-        connection.send(
-            json.dumps(
-                {
-                    "envelope_id": "env-1",
-                    "type": "slash_commands",
-                    "accepts_response_payload": True,
-                    "payload": self.payload,
-                }
-            )
-        )
+        for envelope in self.envelopes:
+            connection.send(json.dumps(envelope))
         for message in connection:
             self.from_app.put(json.loads(message))
+
+    def acks(self, count: int) -> dict[str, dict[str, Any]]:
+        """The app's first `count` acks, by envelope id."""
+        acks = [self.from_app.get(timeout=15) for _ in range(count)]
+        return {ack["envelope_id"]: ack for ack in acks}
+
+
+def envelope(envelope_id: str, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "envelope_id": envelope_id,
+        "type": kind,
+        "accepts_response_payload": True,
+        "payload": payload,
+    }
 
 
 @pytest.fixture
 def slack_side(stand_in: SlackStandIn) -> Iterator[SocketModeSlack]:
+    command = {
+        "token": "legacy",
+        "team_id": "T0TEST",
+        "channel_id": "C0CHAN",
+        "user_id": "U0ASKER",
+        "command": "/smallcaps",
+        "text": "streak",
+        "trigger_id": "1.2.3",
+        "response_url": stand_in.response_url("socket"),
+    }
+    who = {"team": {"id": "T0TEST"}, "user": {"id": "U0ASKER"}, "api_app_id": "A0APP"}
+    wrong_level = state(channel="C0CHAN", target="rut", condition="above", level="-1")
     side = SocketModeSlack(
-        {
-            "token": "legacy",
-            "team_id": "T0TEST",
-            "channel_id": "C0CHAN",
-            "user_id": "U0ASKER",
-            "command": "/smallcaps",
-            "text": "streak",
-            "trigger_id": "1.2.3",
-            "response_url": stand_in.response_url("socket"),
-        }
+        envelope("env-1", "slash_commands", command),
+        envelope(
+            "env-2",
+            "interactive",
+            {"type": "shortcut", "callback_id": "new_alert", "trigger_id": "2.3.4", **who},
+        ),
+        envelope(
+            "env-3",
+            "interactive",
+            {
+                "type": "block_suggestion",
+                "action_id": "target",
+                "block_id": "target",
+                "value": "iwm",
+                **who,
+            },
+        ),
+        envelope(
+            "env-4",
+            "interactive",
+            {
+                "type": "view_submission",
+                "trigger_id": "3.4.5",
+                "view": {
+                    "id": "V0",
+                    "type": "modal",
+                    "callback_id": "new_alert",
+                    "state": {"values": wrong_level},
+                },
+                **who,
+            },
+        ),
     )
     yield side
     side.server.shutdown()
 
 
-def test_a_command_over_socket_mode_is_acked_then_answered(
+def test_commands_and_interactions_over_socket_mode(
     stand_in: SlackStandIn,
     slack_side: SocketModeSlack,
     tmp_path: Path,
@@ -102,10 +144,18 @@ def test_a_command_over_socket_mode_is_acked_then_answered(
     try:
         (opened,) = stand_in.calls_to("apps.connections.open")
         assert opened.headers["Authorization"] == "Bearer xapp-test"
-        ack = slack_side.from_app.get(timeout=15)
-        assert ack["envelope_id"] == "env-1"
+        acks = slack_side.acks(4)
+        assert set(acks) == {"env-1", "env-2", "env-3", "env-4"}
         (answer,) = stand_in.wait_for("response/socket")
         assert answer.body["response_type"] == "ephemeral"
         assert f"{STREAK} sessions in a row" in str(answer.body["blocks"])
+        # the same interactions as over HTTP: a shortcut opens the form, the type-ahead and
+        # a submission's field errors come back in the acks
+        (opened,) = stand_in.wait_for("views.open")
+        assert "new_alert" in str(opened.body["view"])
+        options = acks["env-3"]["payload"]["options"]
+        assert options[0]["value"] == "iwm"
+        assert acks["env-4"]["payload"]["response_action"] == "errors"
+        assert "level" in acks["env-4"]["payload"]["errors"]
     finally:
         handler.close()  # type: ignore[no-untyped-call]
