@@ -20,6 +20,7 @@ from bot.render.summary import SummaryDocument
 from bot.render.text import document_text
 from bot.reports import Answer
 from bot.slack.buttons import (
+    MAX_ACTIONS,
     answer_actions,
     level_menu,
     rule_buttons,
@@ -27,6 +28,7 @@ from bot.slack.buttons import (
 )
 from bot.slack.charts import rebased_chart
 from bot.slack.tables import phone_text, table_block
+from bot.summaries.reports import SubscriptionsReport
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -163,27 +165,30 @@ def answer_blocks(
     changed_by: str | None = None,
     notice: str | None = None,
 ) -> list[Block]:
-    """An answer as blocks: its choices as buttons (another period, a chart), its rules' and
-    levels' menus, and with a share value a "Post to channel" button; once shared (or for a
-    change), who shared (or made) it; a `notice` under the headline (answered for today)."""
+    """An answer as blocks: one row of what can be done from it (a menu of its rules or
+    levels, another period, a chart, and with a share value "Post to channel"); once shared
+    (or for a change), who shared (or made) it; a `notice` under the headline (answered for
+    today)."""
     chart = rebased_chart(answer.chart) if answer.chart is not None else None
     blocks = document_blocks(document(answer), chart=chart)
     if notice:
         blocks.insert(1, context(f":information_source: {escape(notice)}"))
-    blocks += _menus(answer.report)
     if shared_by:
         blocks.append(context(f"Shared by <@{shared_by}>"))
     if changed_by:
         blocks.append(context(f"Changed by <@{changed_by}>"))
-    actions = answer_actions(
+    rows = _menus(answer.report)
+    choices = answer_actions(
         presenter(answer.report).choices(answer.report), answer.as_of, share_value
     )
-    reserved = 1 if actions else 0
-    if len(blocks) + reserved > MAX_BLOCKS:
-        blocks = [*blocks[: MAX_BLOCKS - reserved - 1], context("(cut to fit Slack's limits)")]
-    if actions:
-        blocks.append(actions)
-    return blocks
+    if choices is not None:
+        rows.append(choices)
+    elements = [e for row in rows for e in row["elements"]][:MAX_ACTIONS]
+    actions = [{"type": "actions", "elements": elements}] if elements else []
+    if len(blocks) + len(actions) > MAX_BLOCKS:
+        keep = MAX_BLOCKS - len(actions) - 1
+        blocks = [*blocks[:keep], context("(cut to fit Slack's limits)")]
+    return blocks + actions
 
 
 def _menus(report: object) -> list[Block]:
@@ -195,8 +200,8 @@ def _menus(report: object) -> list[Block]:
             made = rule_buttons(
                 line.id, paused=line.state == "paused", retired=line.state == "retired"
             )
-    elif isinstance(report, AlertListReport):
-        made = rule_menu(report.rules)
+    elif isinstance(report, AlertListReport | SubscriptionsReport):
+        made = rule_menu((report if isinstance(report, AlertListReport) else report.alerts).rules)
     elif isinstance(report, LevelsReport):
         levels = [(f"{lv.label} {level(lv.value)}", lv.value) for lv in report.levels]
         made = level_menu(levels, report.key)
