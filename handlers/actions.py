@@ -34,7 +34,6 @@ from handlers.replies import Failure, answer_or_failure
 from handlers.slack_replies import (
     acknowledge,
     asker_of,
-    read_share_value,
     reply,
     respond_failure,
 )
@@ -47,7 +46,7 @@ NOT_MINE = Failure("that button is not one of mine")
 def register(app: App, services: Services) -> None:
     def share(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         try:
-            text, as_of = read_share_value(body["actions"][0]["value"])
+            text, as_of = read_ask_value(body["actions"][0]["value"])
         except (ValueError, KeyError, IndexError):
             respond_failure(respond, NOT_MINE)
             return

@@ -23,6 +23,7 @@ from bot.home import ChannelPlan
 from bot.reports import Answer
 from bot.services import Services
 from bot.slack.alert_form import AlertDraft
+from bot.slack.blocks import escape
 from bot.slack.charts import publish_with_fallback, rebased_chart
 from bot.slack.home import (
     CHANNEL_MENU_ACTION,
@@ -63,7 +64,7 @@ def register(app: App, services: Services) -> None:
         text = f"alert {chosen['do']} {chosen['rule']}"
         result = answer_or_failure(services.answerer, text, asker=asker)
         if isinstance(result, Failure):
-            publish_home(services, client, workspace, user, result.line())
+            publish_home(services, client, workspace, user, escape(result.line()))
         elif chosen["do"] == "test":
             client.views_open(trigger_id=body["trigger_id"], view=answer_modal("Replay", result))
         else:
@@ -90,7 +91,7 @@ def register(app: App, services: Services) -> None:
         asker = Asker(workspace, channel, user)
         result = answer_or_failure(services.answerer, "unsubscribe daily", asker=asker)
         if isinstance(result, Failure):
-            publish_home(services, client, workspace, user, result.line())
+            publish_home(services, client, workspace, user, escape(result.line()))
             return
         notice = _posted(client, result, asker, "The daily summary stopped")
         publish_home(services, client, workspace, user, notice)
@@ -122,13 +123,13 @@ def _chosen(body: dict[str, Any], doable: tuple[str, ...]) -> dict[str, Any] | N
 
 
 def _posted(client: WebClient, answer: Answer, asker: Asker, done: str) -> str:
-    """Confirms a change in its channel; the Home's notice says where, or why not."""
+    """Confirms a change in its channel; the Home's notice (mrkdwn) says where, or why not."""
     try:
         post_change(client, asker.channel, answer, asker.user)
     except SlackApiError as error:
         reason = error.response.get("error", "unknown error")
-        return f"{done}, but I could not say so in <#{asker.channel}> ({reason})."
-    return f"{done}; said so in <#{asker.channel}>."
+        return f"{escape(done)}, but I could not say so in <#{asker.channel}> ({escape(reason)})."
+    return f"{escape(done)}; said so in <#{asker.channel}>."
 
 
 def publish_home(

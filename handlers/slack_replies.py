@@ -3,9 +3,7 @@ a chart uploaded into it, or an ephemeral error: `reply` picks which, for a comm
 
 from __future__ import annotations
 
-import json
 import logging
-from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, Respond
@@ -17,6 +15,7 @@ from bot.analytics.relative import ChartReport
 from bot.asker import Asker
 from bot.reports import Answer
 from bot.slack.blocks import answer_blocks, error_blocks, error_text, fallback_text
+from bot.slack.buttons import ask_value
 from bot.slack.charts import post_with_fallback, respond_with_fallback
 from bot.summaries.reports import DailyChangeReport
 from bot.watched_levels import WatchedLevelsReport
@@ -24,8 +23,6 @@ from handlers.charts import upload_chart
 from handlers.replies import Failure
 
 log = logging.getLogger(__name__)
-
-ShareValue = dict[str, str | None]
 
 CHANGES = (WatchedLevelsReport, AlertChangeReport, DailyChangeReport)
 """Answers that change the workspace or channel: confirmed in the channel, with who did it."""
@@ -61,21 +58,6 @@ def post_chart(client: WebClient, asker: Asker, respond: Respond, answer: Answer
         )
         return
     respond(response_type="ephemeral", replace_original=False, text="Chart posted in the channel.")
-
-
-def share_value(text: str, answer: Answer) -> str:
-    """What the "Post to channel" button carries: the command and the session it answered."""
-    as_of = answer.as_of.isoformat() if answer.as_of else None
-    return json.dumps({"text": text, "as_of": as_of}, separators=(",", ":"))
-
-
-def read_share_value(value: str) -> tuple[str, date | None]:
-    """The command and session from a button value; ValueError when it is not one of ours."""
-    data = json.loads(value)
-    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-        raise ValueError("not a share value")
-    as_of = data.get("as_of")
-    return data["text"], date.fromisoformat(as_of) if isinstance(as_of, str) else None
 
 
 def asker_of(body: dict[str, Any]) -> Asker:
@@ -121,7 +103,7 @@ def post_change(client: WebClient, channel: str, answer: Answer, user: str) -> N
 def respond_answer(respond: Respond, text: str, answer: Answer, notice: str | None = None) -> None:
     respond_with_fallback(
         respond,
-        answer_blocks(answer, share_value=share_value(text, answer), notice=notice),
+        answer_blocks(answer, share_value=ask_value(text, answer.as_of), notice=notice),
         response_type="ephemeral",
         replace_original=False,
         text=fallback_text(answer),

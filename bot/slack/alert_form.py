@@ -32,6 +32,7 @@ from bot.render.numbers import level
 from bot.slack.blocks import escape
 from bot.slack.forms import (
     Values,
+    channel_picker,
     chosen,
     conversation,
     input_block,
@@ -177,15 +178,7 @@ def alert_form(draft: AlertDraft, preview: str = PREVIEW_HINT) -> dict[str, Any]
     The draft it was opened with rides in `private_metadata`, so a preview rebuilds the same
     view: Slack keeps what was typed in fields whose ids are unchanged.
     """
-    channel: dict[str, Any] = {
-        "type": "conversations_select",
-        "action_id": CHANNEL,
-        "default_to_current_conversation": True,
-        "response_url_enabled": True,
-        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
-    }
-    if draft.channel:
-        channel["initial_conversation"] = draft.channel
+    channel = channel_picker(CHANNEL, draft.channel)
     target: dict[str, Any] = {
         "type": "external_select",
         "action_id": TARGET,

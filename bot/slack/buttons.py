@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.alerts.reports import AlertRuleLine
 from bot.commands.base import Choice
+from bot.slack.forms import plain
 
 SHARE_ACTION = "share_answer"
 ANSWER_ACTION = "answer_again"
@@ -38,20 +39,15 @@ RULE_ACTIONS = {
 MAX_BUTTON_VALUE = 2000
 MAX_ACTIONS = 25
 MAX_OPTIONS = 100
-MAX_OPTION_TEXT = 75
 
 Block = dict[str, Any]
-
-
-def _plain(text: str, limit: int = MAX_OPTION_TEXT) -> dict[str, str]:
-    return {"type": "plain_text", "text": text if len(text) <= limit else text[: limit - 1] + "…"}
 
 
 def button(action_id: str, text: str, value: str, style: str | None = None) -> Block:
     made: Block = {
         "type": "button",
         "action_id": action_id,
-        "text": _plain(text),
+        "text": plain(text),
         "value": value,
     }
     if style:
@@ -59,18 +55,20 @@ def button(action_id: str, text: str, value: str, style: str | None = None) -> B
     return made
 
 
-def ask_value(text: str, asked: date | None) -> str:
-    """What a choice button carries: the command, and the session of the answer it was on."""
-    return json.dumps({"text": text, "asked": asked.isoformat() if asked else None})
+def ask_value(text: str, as_of: date | None) -> str:
+    """What an answer's buttons carry: a command, and the session of the answer they are on
+    ("Post to channel" answers it as of that session; another period answers for today)."""
+    stamp = as_of.isoformat() if as_of else None
+    return json.dumps({"text": text, "as_of": stamp}, separators=(",", ":"))
 
 
 def read_ask_value(value: str) -> tuple[str, date | None]:
-    """The command and the session from a choice button; ValueError when not one of ours."""
+    """The command and the session from a button's value; ValueError when not one of ours."""
     data = json.loads(value)
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-        raise ValueError("not a choice")
-    asked = data.get("asked")
-    return data["text"], date.fromisoformat(asked) if isinstance(asked, str) else None
+        raise ValueError("not a button of an answer")
+    as_of = data.get("as_of")
+    return data["text"], date.fromisoformat(as_of) if isinstance(as_of, str) else None
 
 
 def answer_actions(
@@ -107,33 +105,24 @@ def rule_buttons(rule_id: int, paused: bool, retired: bool = False) -> Block:
 
 def rule_menu(rules: Sequence[AlertRuleLine]) -> Block | None:
     """A menu of the rules: choosing one offers its buttons."""
-    if not rules:
-        return None
-    options = [
-        {"text": _plain(f"#{line.id} {line.rule.text}"), "value": str(line.id)}
-        for line in rules[:MAX_OPTIONS]
-    ]
-    menu = {
-        "type": "static_select",
-        "action_id": RULE_MENU_ACTION,
-        "placeholder": _plain("Pause, resume, replay or remove a rule…"),
-        "options": options,
-    }
-    return {"type": "actions", "elements": [menu]}
+    options = [(f"#{line.id} {line.rule.text}", str(line.id)) for line in rules]
+    return _menu(RULE_MENU_ACTION, "Pause, resume, replay or remove a rule…", options)
 
 
 def level_menu(levels: Sequence[tuple[str, float]], target: str) -> Block | None:
     """A menu of levels ("Resistance 2,750"): choosing one opens the alert form at it."""
-    if not levels:
+    options = [(label, json.dumps({"target": target, "level": value})) for label, value in levels]
+    return _menu(ALERT_HERE_ACTION, "Alert me at a level…", options)
+
+
+def _menu(action_id: str, placeholder: str, options: Sequence[tuple[str, str]]) -> Block | None:
+    """A select menu of (text, value) options in an actions row; None when there are none."""
+    if not options:
         return None
-    options = [
-        {"text": _plain(label), "value": json.dumps({"target": target, "level": value})}
-        for label, value in levels[:MAX_OPTIONS]
-    ]
     menu = {
         "type": "static_select",
-        "action_id": ALERT_HERE_ACTION,
-        "placeholder": _plain("Alert me at a level…"),
-        "options": options,
+        "action_id": action_id,
+        "placeholder": plain(placeholder),
+        "options": [{"text": plain(text), "value": value} for text, value in options[:MAX_OPTIONS]],
     }
     return {"type": "actions", "elements": [menu]}

@@ -80,6 +80,21 @@ def radio(field: str, choices: Mapping[str, str], initial: str | None) -> dict[s
     return element
 
 
+def channel_picker(field: str, initial: str | None) -> dict[str, Any]:
+    """A channel menu that starts on the channel the form was opened from, and whose choice
+    gives the submission a `response_url` into that channel."""
+    element: dict[str, Any] = {
+        "type": "conversations_select",
+        "action_id": field,
+        "default_to_current_conversation": True,
+        "response_url_enabled": True,
+        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+    }
+    if initial:
+        element["initial_conversation"] = initial
+    return element
+
+
 def _state(values: Values, field: str) -> Mapping[str, Any]:
     return values.get(field, {}).get(field, {})
 

@@ -44,10 +44,11 @@ def home_view(
     notice: str | None = None,
 ) -> dict[str, Any]:
     """The Home: each market answer's headline and date (or why it is missing), the chart,
-    the forms' buttons, then the channels (or why they could not be listed)."""
+    the forms' buttons, then the channels (or why they could not be listed). `notice` is
+    mrkdwn (what a menu just did, naming its channel), escaped by whoever wrote it."""
     blocks: list[Block] = [header("Small caps vs large caps")]
     if notice:
-        blocks.append(context(f":information_source: {escape(notice)}"))
+        blocks.append(context(f":information_source: {notice}"))
     for item in market:
         if isinstance(item, str):
             blocks.append(section(escape(item)))

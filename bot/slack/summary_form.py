@@ -10,6 +10,7 @@ from zoneinfo import available_timezones
 from bot.errors import CommandError
 from bot.slack.forms import (
     Values,
+    channel_picker,
     chosen,
     conversation,
     input_block,
@@ -80,15 +81,7 @@ def field_errors(draft: SummaryDraft) -> dict[str, str]:
 
 
 def summary_form(draft: SummaryDraft) -> dict[str, Any]:
-    channel: dict[str, Any] = {
-        "type": "conversations_select",
-        "action_id": CHANNEL,
-        "default_to_current_conversation": True,
-        "response_url_enabled": True,
-        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
-    }
-    if draft.channel:
-        channel["initial_conversation"] = draft.channel
+    channel = channel_picker(CHANNEL, draft.channel)
     zone = draft.zone or DEFAULT_ZONE
     return {
         "type": "modal",

@@ -75,7 +75,7 @@ def test_a_button_on_an_older_answer_answers_for_today_and_says_so(bot: Bot) -> 
     bot.command("returns ytd as of 2024-06-03", response="old")
     old = answered(bot, "old")["blocks"]
     one_day = labelled(old, "1D")
-    assert json.loads(one_day["value"])["asked"] == "2024-06-03"
+    assert json.loads(one_day["value"])["as_of"] == "2024-06-03"
     click(bot, one_day, "today")
     said = text_of(answered(bot, "today")["blocks"])
     assert bot.facts is not None

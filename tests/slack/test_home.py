@@ -47,6 +47,15 @@ def home_action(action_id: str, value: dict[str, Any] | None = None) -> dict[str
     }
 
 
+def made_rule(bot: Bot) -> Any:
+    """A rule typed in the channel, as stored."""
+    bot.command("alert add rut above 2750", response="made")
+    bot.stand_in.wait_for("response/made")
+    assert bot.services is not None
+    (rule,) = bot.services.alert_store.channel_rules(CHANNEL)
+    return rule
+
+
 def test_the_home_opens_with_the_market_a_chart_and_the_forms(bot: Bot) -> None:
     view = open_home(bot)
     blocks = view["blocks"]
@@ -81,17 +90,15 @@ def test_the_home_lists_the_viewer_s_channels_with_their_rules_and_menus(bot: Bo
 
 
 def test_a_rule_paused_from_the_home_is_confirmed_in_its_channel(bot: Bot) -> None:
-    bot.command("alert add rut above 2750", response="made")
-    bot.stand_in.wait_for("response/made")
+    rule = made_rule(bot)
     assert bot.services is not None
-    (rule,) = bot.services.alert_store.channel_rules(CHANNEL)
     pause = {"do": "pause", "rule": rule.id, "channel": CHANNEL}
     assert bot.interact(home_action(RULE_MENU_ACTION, pause)).status == 200
     (post,) = bot.stand_in.wait_for("chat.postMessage")
     assert post.body["channel"] == CHANNEL
     assert "Changed by <@U0VIEWER>" in text_of(post.body["blocks"])
     view = published(bot, 1)
-    assert f"Rule {rule.id}: paused; said so in &lt;#C0CHAN&gt;" in text_of(view["blocks"])
+    assert f"Rule {rule.id}: paused; said so in <#C0CHAN>." in text_of(view["blocks"])
     assert "· *paused*" in text_of(view["blocks"])
     (rule,) = bot.services.alert_store.channel_rules(CHANNEL)
     assert {leg.state.value for leg in rule.legs} == {"paused"}
@@ -104,10 +111,8 @@ def test_a_rule_paused_from_the_home_is_confirmed_in_its_channel(bot: Bot) -> No
 
 
 def test_replay_and_status_open_in_modals(bot: Bot) -> None:
-    bot.command("alert add rut above 2750", response="made")
-    bot.stand_in.wait_for("response/made")
+    rule = made_rule(bot)
     assert bot.services is not None
-    (rule,) = bot.services.alert_store.channel_rules(CHANNEL)
     replay = {"do": "test", "rule": rule.id, "channel": CHANNEL}
     bot.interact(home_action(RULE_MENU_ACTION, replay))
     bot.interact(home_action(STATUS_ACTION))
