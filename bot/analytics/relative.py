@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from bot.analytics.returns import window
@@ -40,22 +41,30 @@ def relative_performance(
     whole history, so it is defined from the window's first day when history allows).
     """
     frame = aligned(a, b, as_of)
-    span = window(pd.DatetimeIndex(frame.index), period, as_of)
-    ratio = frame["a"] / frame["b"]
-    average = ratio.rolling(RATIO_AVERAGE_SESSIONS).mean()
-    inside = frame.loc[span.base : span.end]
-    rebased = inside / inside.iloc[0] * 100.0
+    index = pd.DatetimeIndex(frame.index)
+    span = window(index, period, as_of)
+    values_a, values_b = frame["a"].to_numpy(), frame["b"].to_numpy()
+    first = int(index.searchsorted(span.base, side="left"))
+    last = int(index.searchsorted(span.end, side="right"))
+    # Positions rather than labels: this runs for the chart of every streak and returns answer.
+    ratio = values_a / values_b
+    sums = np.concatenate(([0.0], np.cumsum(ratio)))
+    n = RATIO_AVERAGE_SESSIONS
+    at = np.arange(first, last)
+    average = np.where(at >= n - 1, (sums[at + 1] - sums[np.maximum(at + 1 - n, 0)]) / n, np.nan)
+    rebased_a = values_a[first:last] / values_a[first] * 100.0
+    rebased_b = values_b[first:last] / values_b[first] * 100.0
     return ChartReport(
         a=a_key,
         b=b_key,
         period=period,
         start=span.base.date(),
         end=span.end.date(),
-        dates=[d.date() for d in inside.index],
-        a_rebased=rebased["a"].tolist(),
-        b_rebased=rebased["b"].tolist(),
-        ratio=ratio.loc[inside.index].tolist(),
-        ratio_average=[None if pd.isna(v) else float(v) for v in average.loc[inside.index]],
-        a_return_pct=float(rebased["a"].iloc[-1] - 100.0),
-        b_return_pct=float(rebased["b"].iloc[-1] - 100.0),
+        dates=list(index[first:last].date),
+        a_rebased=rebased_a.tolist(),
+        b_rebased=rebased_b.tolist(),
+        ratio=ratio[first:last].tolist(),
+        ratio_average=[None if np.isnan(v) else float(v) for v in average],
+        a_return_pct=float(rebased_a[-1] - 100.0),
+        b_return_pct=float(rebased_b[-1] - 100.0),
     )
