@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 import redis
 
+from bot.asker import Asker
 from bot.config import Settings
 from bot.help import TOPICS, HelpReport, Usage
 from bot.render.document import document
@@ -224,3 +226,23 @@ def test_a_table_too_wide_for_a_phone_becomes_a_record_a_row_and_loses_nothing()
     very = Table(["Name", "Value"], [["x" * 80, "1.00%"]])
     assert all(len(line) <= PHONE_WIDTH for line in phone_text(very).splitlines())
     assert "1.00%" in phone_text(very)
+
+
+def test_the_answers_people_read_as_tables_are_table_blocks(
+    tmp_path: Path, redis_server: redis.Redis
+) -> None:
+    market = tmp_path / "market"
+    market.mkdir()
+    facts = write_streak_market(market)
+    settings = Settings(data=f"csv:{market}", home=tmp_path / "home")
+    services = Services(settings, clock=facts.clock, redis_client=redis_server)
+    asker = Asker("T0", "C0", "U0")
+    services.answerer.answer("alert add rut above 2750", asker=asker)
+    services.answerer.answer("subscribe daily at 09:15 London", asker=asker)
+    for text in ("returns", "levels", "alert list", "sectors", "sizes", "precedents 3"):
+        blocks = answer_blocks(services.answerer.answer(text, asker=asker))
+        assert [b["type"] for b in blocks].count("table") == 1, text
+        assert block_problems(blocks) == [], text
+    blocks = answer_blocks(services.answerer.answer("subscriptions", asker=asker))
+    (table,) = [b for b in blocks if b["type"] == "table"]
+    assert [c["text"] for c in table["rows"][0]] == ["#", "Rule", "State"]
