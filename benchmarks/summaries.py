@@ -24,6 +24,7 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.services import Services
 from bot.slack.app import web_client
+from bot.slack.clients import OneClient
 from bot.slack.summaries import SlackSummaryPoster
 from bot.store.server import embedded
 from bot.summaries.schedule import DailyTime, next_due
@@ -82,7 +83,7 @@ def main(channels: int = 10_000, workers: int = 8, refuse_native: bool = False) 
         clock = FixedClock(DUE)
         services = Services(settings, clock=clock, redis_client=client)
         subscribe(services, channels)
-        dispatcher = services.dispatcher(SlackSummaryPoster(web_client(settings)))
+        dispatcher = services.dispatcher(SlackSummaryPoster(OneClient(web_client(settings))))
         rss_before = _peak_rss_mb()
 
         started = time.perf_counter()

@@ -53,7 +53,13 @@ def run(argv: list[str] | None) -> int:
     one.add_argument("--json", action="store_true", help="print figures and text as JSON")
     state = commands.add_parser("state", help="back up or restore the state in Redis")
     action = state.add_subparsers(dest="action", required=True)
-    action.add_parser("export", help="print every rule, subscription and level as JSON")
+    export = action.add_parser("export", help="print every rule, subscription and level as JSON")
+    export.add_argument(
+        "--with-installations",
+        action="store_true",
+        help="also every workspace's Slack installation (tokens stay encrypted with "
+        "SMALLCAPS_TOKEN_KEY; keep the file as secret as that key)",
+    )
     restore = action.add_parser("import", help="restore a backup made by `state export`")
     restore.add_argument("file", type=Path, help="the backup, e.g. backup.json")
     restore.add_argument(
@@ -70,7 +76,11 @@ def run(argv: list[str] | None) -> int:
     settings = services.settings
     if args.mode == "state":
         return state_command(
-            services, args.action, getattr(args, "file", None), getattr(args, "replace", False)
+            services,
+            args.action,
+            getattr(args, "file", None),
+            getattr(args, "replace", False),
+            getattr(args, "with_installations", False),
         )
     if args.mode == "ask":
         return ask(
@@ -109,7 +119,9 @@ def run(argv: list[str] | None) -> int:
     return run_slack(services)
 
 
-def state_command(services: Services, action: str, file: Path | None, replace: bool) -> int:
+def state_command(
+    services: Services, action: str, file: Path | None, replace: bool, installations: bool
+) -> int:
     """`state export` prints the backup; `state import FILE` restores it and says what it did."""
     import redis
 
@@ -117,7 +129,9 @@ def state_command(services: Services, action: str, file: Path | None, replace: b
 
     try:
         if action == "export":
-            backup = export_state(services.redis, services.keys, services.clock.now())
+            backup = export_state(
+                services.redis, services.keys, services.clock.now(), installations
+            )
             print(dumps(backup))
             return 0
         assert file is not None
@@ -147,11 +161,13 @@ def run_slack(services: Services) -> int:
 
         from bot.slack.alerts import SlackPoster
         from bot.slack.app import build_app
+        from bot.slack.clients import OneClient
         from bot.slack.summaries import SlackSummaryPoster
         from jobs.clock import start_in_background
 
         app = build_app(services)
-        start_in_background(services, SlackPoster(app.client), SlackSummaryPoster(app.client))
+        clients = OneClient(app.client)
+        start_in_background(services, SlackPoster(clients), SlackSummaryPoster(clients))
         SocketModeHandler(app, services.settings.slack_app_token).start()  # type: ignore[no-untyped-call]
         return 0
     from bot.slack.app import http_front

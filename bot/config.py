@@ -44,6 +44,10 @@ class Settings:
     slack_bot_token: str | None = field(default=None, repr=False)
     slack_signing_secret: str | None = field(default=None, repr=False)
     slack_app_token: str | None = field(default=None, repr=False)
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = field(default=None, repr=False)
+    token_key: str | None = field(default=None, repr=False)
+    """The Fernet key Slack tokens are encrypted with in Redis (many-workspace mode)."""
     slack_api_url: str | None = None
     """Slack Web API base URL, e.g. a local stand-in; unset means Slack itself."""
     port: int = 3000
@@ -59,13 +63,20 @@ class Settings:
 
     @property
     def mode(self) -> str:
-        """`socket` with an app-level token, `http` with a signing secret and bot token, else
+        """`socket` with an app-level token, `http` with a signing secret and bot token,
+        `oauth` (HTTP for many workspaces) with a signing secret, client id and secret, else
         `console`."""
         if self.slack_app_token:
             return "socket"
+        if self.slack_signing_secret and self.slack_client_id and self.slack_client_secret:
+            return "oauth"
         if self.slack_signing_secret and self.slack_bot_token:
             return "http"
         return "console"
+
+    @property
+    def serves_http(self) -> bool:
+        return self.mode in ("http", "oauth")
 
     @property
     def csv_dir(self) -> Path | None:
@@ -119,11 +130,20 @@ class Settings:
             raise ConfigError(f"SMALLCAPS_METRICS_PORT={metrics_port!r}: use a TCP port number")
         slack = {
             name: env.get(name) or None
-            for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN")
+            for name in (
+                "SLACK_BOT_TOKEN",
+                "SLACK_SIGNING_SECRET",
+                "SLACK_APP_TOKEN",
+                "SLACK_CLIENT_ID",
+                "SLACK_CLIENT_SECRET",
+            )
         }
-        if slack["SLACK_APP_TOKEN"] and not slack["SLACK_BOT_TOKEN"]:
+        token_key = env.get("SMALLCAPS_TOKEN_KEY") or None
+        if slack["SLACK_CLIENT_ID"] or slack["SLACK_CLIENT_SECRET"]:
+            _check_many_workspaces(slack, token_key)
+        elif slack["SLACK_APP_TOKEN"] and not slack["SLACK_BOT_TOKEN"]:
             raise ConfigError("SLACK_APP_TOKEN (Socket Mode) also needs SLACK_BOT_TOKEN")
-        if not slack["SLACK_APP_TOKEN"] and bool(slack["SLACK_BOT_TOKEN"]) != bool(
+        elif not slack["SLACK_APP_TOKEN"] and bool(slack["SLACK_BOT_TOKEN"]) != bool(
             slack["SLACK_SIGNING_SECRET"]
         ):
             raise ConfigError(
@@ -144,10 +164,40 @@ class Settings:
             slack_bot_token=slack["SLACK_BOT_TOKEN"],
             slack_signing_secret=slack["SLACK_SIGNING_SECRET"],
             slack_app_token=slack["SLACK_APP_TOKEN"],
+            slack_client_id=slack["SLACK_CLIENT_ID"],
+            slack_client_secret=slack["SLACK_CLIENT_SECRET"],
+            token_key=token_key,
             slack_api_url=env.get("SLACK_API_URL") or None,
             port=int(port),
             metrics_port=int(metrics_port) if metrics_port else None,
         )
+
+
+def _check_many_workspaces(slack: Mapping[str, str | None], token_key: str | None) -> None:
+    """Many-workspace mode: a client id, its secret and the signing secret; tokens come from
+    each workspace's install, kept encrypted with SMALLCAPS_TOKEN_KEY."""
+    if not (slack["SLACK_CLIENT_ID"] and slack["SLACK_CLIENT_SECRET"]):
+        raise ConfigError("many-workspace mode needs both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET")
+    if not slack["SLACK_SIGNING_SECRET"]:
+        raise ConfigError("many-workspace mode (SLACK_CLIENT_ID) also needs SLACK_SIGNING_SECRET")
+    if slack["SLACK_BOT_TOKEN"] or slack["SLACK_APP_TOKEN"]:
+        raise ConfigError(
+            "SLACK_CLIENT_ID selects many-workspace mode, where each workspace's token comes "
+            "from its install: unset SLACK_BOT_TOKEN and SLACK_APP_TOKEN"
+        )
+    if not token_key:
+        raise ConfigError(
+            "many-workspace mode keeps Slack tokens encrypted: set SMALLCAPS_TOKEN_KEY (make one "
+            "with `python -m bot new-token-key`)"
+        )
+    from cryptography.fernet import Fernet
+
+    try:
+        Fernet(token_key.encode())
+    except ValueError:
+        raise ConfigError(
+            "SMALLCAPS_TOKEN_KEY is not a Fernet key: make one with `python -m bot new-token-key`"
+        ) from None
 
 
 def _moment(value: str | None) -> datetime | None:

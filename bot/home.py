@@ -48,7 +48,7 @@ class WorkspaceChannels:
         for channel in dict.fromkeys(member_of):
             if channel not in indexed:
                 continue
-            rules = self.alerts.listing(channel).rules
+            rules = self.alerts.listing(channel, workspace).rules
             sub = self.subscriptions.store.subscription(channel)
             if sub is not None and sub.workspace != workspace:
                 sub = None

@@ -30,6 +30,7 @@ from bot.summaries.store import SummaryStore
 from bot.summaries.subscriptions import Subscriptions
 from bot.universe import ETFS, INDICES, MACRO, RUT, SECTORS, SPX, VALUATION_PAIR
 from bot.watched_levels import WatchedLevelsStore
+from bot.workspaces import Workspaces
 
 R = TypeVar("R")
 
@@ -111,6 +112,10 @@ class Services:
     @cached_property
     def subscriptions(self) -> Subscriptions:
         return Subscriptions(self.summary_store, self.alerts, self.clock)
+
+    @cached_property
+    def workspaces(self) -> Workspaces:
+        return Workspaces(lambda: self.redis, self.keys, self.alert_store, self.summary_store)
 
     @cached_property
     def workspace_channels(self) -> WorkspaceChannels:

@@ -14,9 +14,10 @@ if TYPE_CHECKING:
 
 
 def register_listeners(app: App, services: Services) -> None:
-    from handlers import actions, commands, forms, home
+    from handlers import actions, commands, forms, home, lifecycle
 
     commands.register(app, services)
     actions.register(app, services)
     forms.register(app, services)
     home.register(app, services)
+    lifecycle.register(app, services)

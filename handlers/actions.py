@@ -115,7 +115,8 @@ def register(app: App, services: Services) -> None:
         if not is_digits(rule):
             respond_failure(respond, NOT_MINE)
             return
-        lines = services.alerts.listing(asker_of(body).channel).rules
+        asker = asker_of(body)
+        lines = services.alerts.listing(asker.channel, asker.workspace).rules
         line = next((line for line in lines if str(line.id) == rule), None)
         if line is None:
             respond_failure(respond, Failure(f"there is no rule {rule} in this channel any more"))

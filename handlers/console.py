@@ -22,6 +22,7 @@ from bot.commands.alert import alert_document
 from bot.render.summary import summary_document, summary_text
 from bot.render.text import document_text, render_text
 from bot.reports import Answer, SummaryReport
+from bot.summaries.store import Subscription
 from handlers.charts import save_chart
 from handlers.replies import TERMINAL, Failure, answer_or_failure
 
@@ -154,13 +155,13 @@ class ConsoleSummaryPoster:
             chart if chart is not None and isinstance(chart.report, ChartReport) else None,
         )
 
-    def post(self, channel: str, rendered: ConsoleSummary, late: str | None) -> str:
+    def post(self, to: Subscription, rendered: ConsoleSummary, late: str | None) -> str:
         text = rendered.text if late is None else f"{late}\n{rendered.text}"
         with self._lock:
             print(f"\n*** DAILY SUMMARY ***\n{text}\n", file=self.out, flush=True)
         return "console"
 
-    def attach_chart(self, channel: str, rendered: ConsoleSummary, thread: str) -> None:
+    def attach_chart(self, to: Subscription, rendered: ConsoleSummary, thread: str) -> None:
         if rendered.chart is not None:
             path = save_chart(rendered.chart, self.chart_dir)
             with self._lock:

@@ -122,7 +122,7 @@ def register(app: App, services: Services) -> None:
 
     def check_alert(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         """Before the form closes: its fields read by the grammar, the channel's room."""
-        errors = alert_errors(services, read_alert(view))
+        errors = alert_errors(services, read_alert(view), body["team"]["id"])
         if errors:
             ack(response_action="errors", errors=errors)
         else:
@@ -132,7 +132,7 @@ def register(app: App, services: Services) -> None:
         body: dict[str, Any], view: dict[str, Any], client: WebClient, respond: Respond | None
     ) -> None:
         draft = read_alert(view)
-        if alert_errors(services, draft):
+        if alert_errors(services, draft, body["team"]["id"]):
             return  # shown on the form, which stayed open
         assert draft.channel is not None
         asker = Asker(body["team"]["id"], draft.channel, body["user"]["id"])
@@ -168,14 +168,14 @@ def read_summary(view: dict[str, Any]) -> SummaryDraft:
     return summary_form.read_form(view.get("state", {}).get("values", {}))
 
 
-def alert_errors(services: Services, draft: AlertDraft) -> dict[str, str]:
+def alert_errors(services: Services, draft: AlertDraft, workspace: str) -> dict[str, str]:
     """The form's field errors: the grammar's, then the channel's (the same rule there
     already, no room for another, the state store down)."""
     errors = alert_form.field_errors(draft)
     if errors or draft.channel is None:
         return errors
     try:
-        services.alerts.check_new(alert_form.rule_of(draft), draft.channel)
+        services.alerts.check_new(alert_form.rule_of(draft), draft.channel, workspace)
     except SameRule as error:
         return {alert_form.LEVEL: _sentence(error.message)}
     except ChannelFull as error:

@@ -28,14 +28,15 @@ from jobs.summaries import dispatch_summaries
 
 
 def posters_for(services: Services) -> tuple[Poster, SummaryPoster[Any]]:
-    """Where alerts and summaries go: Slack when a bot token is set, else the terminal."""
-    if services.settings.slack_bot_token:
+    """Where alerts and summaries go: Slack (each workspace with its own token in
+    many-workspace mode) when Slack is set up, else the terminal."""
+    if services.settings.mode != "console":
         from bot.slack.alerts import SlackPoster
-        from bot.slack.app import web_client
+        from bot.slack.app import workspace_clients
         from bot.slack.summaries import SlackSummaryPoster
 
-        client = web_client(services.settings)
-        return SlackPoster(client), SlackSummaryPoster(client)
+        clients = workspace_clients(services)
+        return SlackPoster(clients), SlackSummaryPoster(clients)
     from handlers.console import ConsolePoster, ConsoleSummaryPoster
 
     return ConsolePoster(sys.stdout), ConsoleSummaryPoster(sys.stdout, services.settings.chart_dir)

@@ -13,6 +13,7 @@ import pandas as pd
 
 from bot.clock import FixedClock
 from bot.reports import SummaryReport
+from bot.summaries.store import Subscription
 
 
 def closes(
@@ -155,9 +156,9 @@ class RecordedSummaries:
         self.renders.append(summary)
         return summary
 
-    def post(self, channel: str, rendered: SummaryReport, late: str | None) -> str:
-        self.posts.append((channel, rendered.session, late))
+    def post(self, to: Subscription, rendered: SummaryReport, late: str | None) -> str:
+        self.posts.append((to.channel, rendered.session, late))
         return f"{len(self.posts)}.000"
 
-    def attach_chart(self, channel: str, rendered: SummaryReport, thread: str) -> None:
-        self.charts.append((channel, thread))
+    def attach_chart(self, to: Subscription, rendered: SummaryReport, thread: str) -> None:
+        self.charts.append((to.channel, thread))

@@ -151,6 +151,7 @@ class Evaluator:
             next_level=self._next_level(firing),
             quiet_until=quiet if leg.state is not State.RETIRED else None,
             longest_since=streak.longest_since if streak else None,
+            workspace=rule.owner.workspace,
         )
 
     def _streak(self, prices: PriceSet, session: date) -> StreakReport | None:

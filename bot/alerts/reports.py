@@ -109,3 +109,5 @@ class AlertMessage:
     """The first session the rule may fire in again, when its cooldown is longer than one."""
     longest_since: LongestSince | None = None
     """For a longest-since alert: the earlier run the streak beat (None: longest on record)."""
+    workspace: str = ""
+    """The workspace of the rule's channel: whose token posts it."""

@@ -103,7 +103,7 @@ class Alerts:
             )
         now = self.clock.now()
         with self.store.lock():
-            self.check_new(spec, owner.channel, owner.builtin)
+            self.check_new(spec, owner.channel, owner.workspace, owner.builtin)
             held = self.evaluator.held(prices, now)
             if not held or self.store.lasts([feed])[feed.key] is None:
                 # A feed's first observation fires nothing, so even held prices may set where
@@ -119,10 +119,13 @@ class Alerts:
             note += f" Nothing fires for now: {held}."
         return AlertChangeReport("added", [rule_line(rule)], note)
 
-    def check_new(self, spec: RuleSpec, channel: str, builtin: bool = False) -> None:
-        """What stops `spec` from joining `channel`'s rules now: the same rule there already
-        (`SameRule`), or a channel with as many rules as it may have (`ChannelFull`)."""
-        existing = self.store.channel_rules(channel)
+    def check_new(
+        self, spec: RuleSpec, channel: str, workspace: str, builtin: bool = False
+    ) -> None:
+        """What stops `spec` from joining the rules `workspace` has in `channel` now: the same
+        rule there already (`SameRule`), or as many rules as a channel may have
+        (`ChannelFull`)."""
+        existing = [r for r in self.store.channel_rules(channel) if r.owner.workspace == workspace]
         same = next((r for r in existing if r.spec == spec and r.owner.builtin == builtin), None)
         if same is not None:
             raise SameRule(
@@ -135,14 +138,16 @@ class Alerts:
                 "alert remove 3",
             )
 
-    def listing(self, channel: str) -> AlertListReport:
-        return AlertListReport(
-            channel, [rule_line(r) for r in self.store.channel_rules(channel)], self.limit
-        )
+    def listing(self, channel: str, workspace: str) -> AlertListReport:
+        """The channel's rules that its workspace made (a channel shared between workspaces
+        shows each its own)."""
+        rules = [r for r in self.store.channel_rules(channel) if r.owner.workspace == workspace]
+        return AlertListReport(channel, [rule_line(r) for r in rules], self.limit)
 
-    def change(self, query: AlertRuleQuery, channel: str) -> AlertChangeReport:
+    def change(self, query: AlertRuleQuery, channel: str, workspace: str) -> AlertChangeReport:
         with self.store.lock():
-            rule = self._own_rule(query.rule_id, channel, f"alert {query.action} {query.rule_id}")
+            example = f"alert {query.action} {query.rule_id}"
+            rule = self._own_rule(query.rule_id, channel, workspace, example)
             if query.action == "remove":
                 self.store.delete([rule])
                 return AlertChangeReport("removed", [rule_line(rule)])
@@ -156,21 +161,22 @@ class Alerts:
             "paused" if query.action == "pause" else "resumed", [rule_line(rule)]
         )
 
-    def _own_rule(self, rule_id: int, channel: str, example: str) -> AlertRule:
+    def _own_rule(self, rule_id: int, channel: str, workspace: str, example: str) -> AlertRule:
+        """The rule, when it is this channel's and this workspace's: another's is "no rule"."""
         rule = self.store.rule(rule_id)
-        if rule is None or rule.owner.channel != channel:
+        if rule is None or rule.owner.channel != channel or rule.owner.workspace != workspace:
             raise NoDataError(
                 f"there is no rule {rule_id} in this channel: `alert list` shows them", "alert list"
             )
         return rule
 
     def test(
-        self, query: AlertTestQuery, channel: str, day: date
+        self, query: AlertTestQuery, channel: str, workspace: str, day: date
     ) -> tuple[AlertTestReport, Source]:
         spec = query.spec
         if spec is None:
             assert query.rule_id is not None
-            spec = self._own_rule(query.rule_id, channel, "alert list").spec
+            spec = self._own_rule(query.rule_id, channel, workspace, "alert list").spec
         since = query.since or day - timedelta(days=365)
         if since >= day:
             raise CommandError(

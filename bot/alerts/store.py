@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 import redis
+from redis.client import Pipeline
 from redis.lock import Lock
 
 from bot.alerts.machine import Leg, Observation, Repeat, Side, State
@@ -220,6 +221,11 @@ class AlertStore:
 
     def delete(self, rules: Iterable[AlertRule]) -> None:
         pipe = self.redis.pipeline(transaction=True)
+        self.queue_delete(pipe, rules)
+        pipe.execute()
+
+    def queue_delete(self, pipe: Pipeline, rules: Iterable[AlertRule]) -> None:
+        """Queues the deletion of `rules` and their places in every index on `pipe`."""
         for rule in rules:
             feed = rule.spec.feed.key
             for watching in ("cross", "band"):
@@ -228,7 +234,6 @@ class AlertStore:
             pipe.delete(self.keys.alert_rule(rule.id))
             pipe.srem(self.keys.alert_channel(rule.owner.channel), rule.id)
             pipe.decr(self.keys.alert_count())
-        pipe.execute()
 
     def outbox(self) -> dict[str, str]:
         return {_text(k): _text(v) for k, v in self.redis.hgetall(self.keys.alert_outbox()).items()}

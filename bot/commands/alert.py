@@ -39,11 +39,11 @@ def compute(ctx: Context, query: AlertQuery, on: date) -> Computed:
             owner = Owner(where.channel, where.workspace, where.user, ctx.clock.now())
             return Computed(ctx.alerts.add(spec, owner))
         case AlertListQuery():
-            return Computed(ctx.alerts.listing(where.channel))
+            return Computed(ctx.alerts.listing(where.channel, where.workspace))
         case AlertRuleQuery():
-            return Computed(ctx.alerts.change(query, where.channel))
+            return Computed(ctx.alerts.change(query, where.channel, where.workspace))
         case AlertTestQuery():
-            tested, source = ctx.alerts.test(query, where.channel, on)
+            tested, source = ctx.alerts.test(query, where.channel, where.workspace, on)
             return Computed(tested, tested.until, source)
         case AlertsSubscriptionQuery(subscribe=True):
             return Computed(ctx.alerts.subscribe(where.channel, where.workspace, where.user))

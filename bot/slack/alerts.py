@@ -1,16 +1,17 @@
-"""Posting alerts into Slack channels, through the one Web API client and its retry handlers."""
+"""Posting alerts into Slack channels, each through its workspace's Web API client and the
+client's retry handlers."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.alerts.delivery import PostFailed
 from bot.alerts.reports import AlertMessage
 from bot.slack.blocks import alert_blocks, alert_text
+from bot.slack.clients import NotInstalled, WorkspaceClients
 
 GONE = frozenset(
     {
@@ -23,18 +24,21 @@ GONE = frozenset(
         "restricted_action",
         "msg_too_long",
         "invalid_blocks",
+        "not_authed",
+        "not_installed",
+        "team_not_found",
     }
 )
 """Errors that posting again cannot fix."""
 
 
 class SlackPoster:
-    def __init__(self, client: WebClient) -> None:
-        self.client = client
+    def __init__(self, clients: WorkspaceClients) -> None:
+        self.clients = clients
 
     def post(self, message: AlertMessage) -> None:
         with posting():
-            self.client.chat_postMessage(
+            self.clients.for_workspace(message.workspace).chat_postMessage(
                 channel=message.channel, text=alert_text(message), blocks=alert_blocks(message)
             )
 
@@ -48,5 +52,7 @@ def posting() -> Iterator[None]:
     except SlackApiError as error:
         reason = str(error.response.get("error", "unknown_error"))
         raise PostFailed(reason, permanent=reason in GONE) from None
+    except NotInstalled:
+        raise PostFailed("not_installed", permanent=True) from None
     except OSError as error:
         raise PostFailed(f"Slack unreachable: {error}", permanent=False) from None

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.authorization.authorize import InstallationStoreAuthorize
+from slack_bolt.middleware import Middleware
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -15,7 +20,9 @@ from bot.config import Settings
 from bot.logs import ContextExecutor
 from bot.metrics import RATE_LIMITED
 from bot.services import Services
+from bot.slack.clients import ROTATE_BEFORE_MINUTES, InstalledClients, OneClient, WorkspaceClients
 from bot.slack.guard import SeenDeliveries, WsgiApp
+from bot.slack.installations import RedisInstallationStore, RedisOAuthStateStore
 from handlers import register_listeners
 
 LISTENER_THREADS = 8
@@ -47,10 +54,41 @@ def web_client(settings: Settings) -> WebClient:
     )
 
 
+def installation_store(services: Services) -> RedisInstallationStore:
+    """Many-workspace mode: the installations, in the bot's Redis."""
+    assert services.settings.token_key, "many-workspace mode needs SMALLCAPS_TOKEN_KEY"
+    return RedisInstallationStore(
+        lambda: services.redis, services.keys, services.settings.token_key
+    )
+
+
+def workspace_clients(services: Services) -> WorkspaceClients:
+    """The client that posts into each workspace: the one bot token, or each installation's."""
+    settings = services.settings
+    if settings.mode != "oauth":
+        return OneClient(web_client(settings))
+    assert settings.slack_client_id and settings.slack_client_secret
+    return InstalledClients(
+        installation_store(services),
+        web_client(settings),
+        settings.slack_client_id,
+        settings.slack_client_secret,
+    )
+
+
+BOT_SCOPES = ("commands", "chat:write", "files:write", "channels:read", "groups:read")
+"""What the bot asks a workspace for when installed (the manifest says the same; its test
+checks both against the Web API calls the code makes)."""
+
+
 def build_app(services: Services) -> App:
     settings = services.settings
+    client = web_client(settings)
+    options: dict[str, Any] = {}
+    if settings.mode == "oauth":
+        options = many_workspaces(services, client)
     app = App(
-        client=web_client(settings),
+        client=client,
         # Socket Mode requests carry no signature; HTTP requests are always verified (here and
         # in bot.slack.guard, in front of Bolt).
         signing_secret=settings.slack_signing_secret or "",
@@ -59,9 +97,58 @@ def build_app(services: Services) -> App:
         process_before_response=True,
         # Lazy listeners keep the request id of the request that started them.
         listener_executor=ContextExecutor(max_workers=LISTENER_THREADS),
+        **options,
     )
+    if settings.mode == "oauth":
+        app.use(_WorkspacesSeen(installation_store(services)))
     register_listeners(app, services)
     return app
+
+
+def many_workspaces(services: Services, client: WebClient) -> dict[str, Any]:
+    """Bolt's OAuth flow (`/slack/install`, `/slack/oauth_redirect`) and per-request tokens,
+    on the installations and one-time states in Redis; tokens refreshed before they expire,
+    through the same Web API address as every other call."""
+    settings = services.settings
+    assert settings.slack_client_id and settings.slack_client_secret
+    store = installation_store(services)
+    return {
+        "oauth_settings": OAuthSettings(
+            client_id=settings.slack_client_id,
+            client_secret=settings.slack_client_secret,
+            scopes=list(BOT_SCOPES),
+            installation_store=store,
+            state_store=RedisOAuthStateStore(lambda: services.redis, services.keys),
+            token_rotation_expiration_minutes=ROTATE_BEFORE_MINUTES,
+        ),
+        "authorize": InstallationStoreAuthorize(
+            logger=logging.getLogger("slack_bolt.authorize"),
+            installation_store=store,
+            client_id=settings.slack_client_id,
+            client_secret=settings.slack_client_secret,
+            token_rotation_expiration_minutes=ROTATE_BEFORE_MINUTES,
+            client=client,
+            cache_enabled=True,
+        ),
+    }
+
+
+class _WorkspacesSeen(Middleware):
+    """Remembers which org a workspace's requests come through (an org-wide install names no
+    workspace when it is made), so the clock finds the token for its channels."""
+
+    def __init__(self, store: RedisInstallationStore) -> None:
+        self.store = store
+        self.seen: set[str] = set()
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
+        context = req.context
+        if context.is_enterprise_install and context.team_id and context.team_id not in self.seen:
+            self.store.remember_workspace(context.team_id, context.enterprise_id, org=True)
+            self.seen.add(context.team_id)
+        return next()
 
 
 def http_front(services: Services) -> WsgiApp:

@@ -1,6 +1,8 @@
 """HTTP mode: Bolt behind waitress, a production WSGI server.
 
 POST /slack/events   slash commands, interactivity and events, through `bot.slack.guard`
+GET  /slack/install  the "Add to Slack" page (many-workspace mode)
+GET  /slack/oauth_redirect  where Slack sends an installer back (many-workspace mode)
 GET  /healthz        liveness: 200 while the process serves
 GET  /readyz         readiness: 200 when Redis answers and the data cache has prices, else 503
 GET  /metrics        Prometheus metrics of this process
@@ -29,12 +31,17 @@ Readiness = Callable[[], tuple[bool, dict[str, str]]]
 
 
 def wsgi_app(app: App, readiness: Readiness, seen: SeenDeliveries, signing_secret: str) -> WsgiApp:
-    slack = guarded(SlackRequestHandler(app, path="/slack/events"), signing_secret, seen)
+    bolt = SlackRequestHandler(app, path="/slack/events")
+    slack = guarded(bolt, signing_secret, seen)
+    flow = app.oauth_flow
+    oauth_paths = (flow.install_path, flow.redirect_uri_path) if flow is not None else ()
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == "/slack/events":
             return slack(environ, start_response)
+        if path in oauth_paths and environ.get("REQUEST_METHOD") == "GET":
+            return bolt(environ, start_response)  # a browser's, unsigned: Bolt checks the state
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
             return _json(start_response, "405 Method Not Allowed", {"error": "use GET"})
         if path == "/healthz":

@@ -8,7 +8,6 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.analytics.relative import ChartReport
@@ -18,6 +17,8 @@ from bot.reports import SummaryReport
 from bot.slack.alerts import posting
 from bot.slack.blocks import Block, summary_blocks, summary_fallback
 from bot.slack.charts import has_charts, rebased_chart, without_charts
+from bot.slack.clients import WorkspaceClients
+from bot.summaries.store import Subscription
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +37,8 @@ class SlackSummary:
 
 
 class SlackSummaryPoster:
-    def __init__(self, client: WebClient) -> None:
-        self.client = client
+    def __init__(self, clients: WorkspaceClients) -> None:
+        self.clients = clients
         self._without_native: set[tuple[str, str]] = set()
         """(channel, ts) of posts whose Slack refused the native chart: the PNG follows."""
         self._lock = threading.Lock()
@@ -56,22 +57,25 @@ class SlackSummaryPoster:
             native,
         )
 
-    def post(self, channel: str, rendered: SlackSummary, late: str | None) -> str:
+    def post(self, to: Subscription, rendered: SlackSummary, late: str | None) -> str:
+        channel = to.channel
         blocks = summary_blocks(rendered.doc, late, rendered.native) if late else rendered.blocks
         fields: dict[str, Any] = {"channel": channel, "text": rendered.text, "unfurl_links": False}
         with posting():
+            client = self.clients.for_workspace(to.workspace)
             try:
-                response = self.client.chat_postMessage(blocks=blocks, **fields)
+                response = client.chat_postMessage(blocks=blocks, **fields)
             except SlackApiError as error:
                 if error.response.get("error") != "invalid_blocks" or not has_charts(blocks):
                     raise
                 log.warning("Slack refused the native chart in %s: the PNG follows", channel)
-                response = self.client.chat_postMessage(blocks=without_charts(blocks), **fields)
+                response = client.chat_postMessage(blocks=without_charts(blocks), **fields)
                 with self._lock:
                     self._without_native.add((channel, str(response.get("ts") or "")))
         return str(response.get("ts") or "")
 
-    def attach_chart(self, channel: str, rendered: SlackSummary, thread: str) -> None:
+    def attach_chart(self, to: Subscription, rendered: SlackSummary, thread: str) -> None:
+        channel = to.channel
         """The PNG in the thread, only where the message went without its native chart."""
         with self._lock:
             needed = (channel, thread) in self._without_native
@@ -79,7 +83,7 @@ class SlackSummaryPoster:
         if rendered.chart is None or not needed:
             return
         with posting():
-            self.client.files_upload_v2(
+            self.clients.for_workspace(to.workspace).files_upload_v2(
                 channel=channel,
                 thread_ts=thread,
                 file=rendered.chart,

@@ -18,7 +18,7 @@ from typing import Any
 
 import redis
 
-from bot.store.keys import STATE, Keys
+from bot.store.keys import INSTALLATIONS, STATE, Keys
 
 FORMAT = "smallcaps-state"
 VERSION = 1
@@ -42,20 +42,22 @@ def _text(raw: bytes | str) -> str:
     return raw.decode() if isinstance(raw, bytes) else raw
 
 
-def is_state(name: str) -> bool:
-    return any(fnmatch.fnmatchcase(name, pattern) for pattern in STATE)
+def is_state(name: str, patterns: tuple[str, ...] = STATE) -> bool:
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
 
 
-def state_keys(client: redis.Redis, keys: Keys) -> Iterator[str]:
+def state_keys(client: redis.Redis, keys: Keys, patterns: tuple[str, ...] = STATE) -> Iterator[str]:
     """Every state key present, without the prefix."""
-    for pattern in STATE:
+    for pattern in patterns:
         for key in client.scan_iter(match=keys.prefix + pattern, count=1000):
             yield _text(key)[len(keys.prefix) :]
 
 
-def read_state(client: redis.Redis, keys: Keys) -> dict[str, dict[str, Any]]:
+def read_state(
+    client: redis.Redis, keys: Keys, patterns: tuple[str, ...] = STATE
+) -> dict[str, dict[str, Any]]:
     """Each state key's type, value and expiry (epoch seconds), sorted by name."""
-    names = sorted(set(state_keys(client, keys)))
+    names = sorted(set(state_keys(client, keys, patterns)))
     state: dict[str, dict[str, Any]] = {}
     for start in range(0, len(names), 500):
         chunk = names[start : start + 500]
@@ -80,14 +82,23 @@ def read_state(client: redis.Redis, keys: Keys) -> dict[str, dict[str, Any]]:
     return state
 
 
-def export_state(client: redis.Redis, keys: Keys, now: datetime) -> dict[str, Any]:
+def export_state(
+    client: redis.Redis, keys: Keys, now: datetime, installations: bool = False
+) -> dict[str, Any]:
+    """The backup; with `installations`, the workspaces' Slack installations too (their tokens
+    still encrypted with SMALLCAPS_TOKEN_KEY)."""
     return {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": now.astimezone(UTC).isoformat(),
         "prefix": keys.prefix,
-        "keys": read_state(client, keys),
+        "installations": installations,
+        "keys": read_state(client, keys, _patterns(installations)),
     }
+
+
+def _patterns(installations: bool) -> tuple[str, ...]:
+    return STATE + INSTALLATIONS if installations else STATE
 
 
 def import_state(
@@ -96,7 +107,7 @@ def import_state(
     """Writes the backup's keys; BackupError when it is not a backup this version can read,
     or when other state is present and `replace` is not given."""
     wanted = _checked(backup)
-    present = read_state(client, keys)
+    present = read_state(client, keys, _patterns(backup.get("installations") is True))
     if present == wanted:
         return Restored(len(wanted), 0, unchanged=True)
     if present and not replace:
@@ -123,8 +134,9 @@ def _checked(backup: dict[str, Any]) -> dict[str, dict[str, Any]]:
     entries = backup.get("keys")
     if not isinstance(entries, dict):
         raise BackupError("the backup has no keys object")
+    patterns = _patterns(backup.get("installations") is True)
     for name, entry in entries.items():
-        if not is_state(name):
+        if not is_state(name, patterns):
             raise BackupError(f"{name!r} is not a state key: the backup was edited or is not ours")
         if not isinstance(entry, dict) or entry.get("type") not in TYPES:
             raise BackupError(f"{name!r}: unknown type {entry!r:.60}")

@@ -32,6 +32,19 @@ Alerts (see `bot/alerts/store.py`):
 - `lock:alerts` (string): held while rules are evaluated or changed.
 - `lock:clock` (hash): the active clock's lease: `owner`, `until` (ISO UTC).
 
+Slack installations (many-workspace mode; see `bot/slack/installations.py`), each value
+encrypted with SMALLCAPS_TOKEN_KEY; `<ENTERPRISE>` and `<TEAM>` are `-` where there is none (an
+org-wide install has no team):
+
+- `installs:<ENTERPRISE>:<TEAM>:bot` (string): the bot installation (token, refresh token,
+  expiry).
+- `installs:<ENTERPRISE>:<TEAM>:installer` and `...:installer:<USER>` (string): the latest
+  installation, and each installing user's.
+- `installs:workspaces` (hash): `<WORKSPACE>` -> `<ENTERPRISE>` or `<ENTERPRISE>:org`, how the
+  clock finds a workspace's installation.
+- `oauth-state:<STATE>` (string, expires): a one-time OAuth state value.
+- `lock:token-rotation:<ENTERPRISE>:<TEAM>` (string): held while a bot token is refreshed.
+
 Operations:
 
 - `seen:<SHA256>` (string, expires): a Slack delivery already let in (see
@@ -84,6 +97,9 @@ STATE = (
 )
 """The state a backup holds, as patterns of keys after the prefix."""
 
+INSTALLATIONS = ("installs:*",)
+"""Slack installations (tokens, encrypted): in a backup only when asked for."""
+
 _SYMBOL = re.compile(r"\^?[A-Z0-9][A-Z0-9.\-=]{0,14}")
 
 
@@ -110,6 +126,7 @@ _JOB = re.compile(r"[a-z][a-z-]{0,31}")
 
 
 _WORKSPACE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+_STATE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def checked_workspace(workspace: str) -> str:
@@ -177,6 +194,10 @@ class Keys:
             raise ValueError(f"not a firing id: {firing!r}")
         return f"{self.prefix}alerts:sent:{firing}"
 
+    def alert_sent_all(self) -> str:
+        """The pattern of every firing's claim (`alerts:sent:<RULE>-<SIDE>-<N>`)."""
+        return f"{self.prefix}alerts:sent:*"
+
     def alert_subscribers(self, workspace: str) -> str:
         return f"{self.prefix}alerts:subscribed:{checked_workspace(workspace)}"
 
@@ -199,6 +220,34 @@ class Keys:
             raise ValueError(f"not a job name: {name!r}")
         return f"{self.prefix}jobs:{name}"
 
+    def installation(self, enterprise: str, team: str, part: str, user: str | None = None) -> str:
+        """`part` is `bot` or `installer` (with a user: that user's installation)."""
+        if part not in ("bot", "installer") or (user is not None and part != "installer"):
+            raise ValueError(f"not an installation part: {part}")
+        who = f":{checked_workspace(user)}" if user is not None else ""
+        return (
+            f"{self.prefix}installs:{checked_workspace(enterprise)}:"
+            f"{checked_workspace(team)}:{part}{who}"
+        )
+
+    def installations_of(self, enterprise: str, team: str) -> str:
+        """The pattern of every installation key of one workspace (or org)."""
+        return f"{self.prefix}installs:{checked_workspace(enterprise)}:{checked_workspace(team)}:*"
+
+    def installed_workspaces(self) -> str:
+        return f"{self.prefix}installs:workspaces"
+
+    def oauth_state(self, state: str) -> str:
+        if not _STATE.fullmatch(state):
+            raise ValueError("not an OAuth state value")
+        return f"{self.prefix}oauth-state:{state}"
+
+    def token_rotation_lock(self, enterprise: str, team: str) -> str:
+        return (
+            f"{self.prefix}lock:token-rotation:{checked_workspace(enterprise)}:"
+            f"{checked_workspace(team)}"
+        )
+
     def daily_subscription(self, channel: str) -> str:
         return f"{self.prefix}daily:channel:{checked_channel(channel)}"
 
@@ -207,6 +256,10 @@ class Keys:
 
     def daily_sent(self, channel: str, session: date) -> str:
         return f"{self.prefix}daily:sent:{checked_channel(channel)}:{session.isoformat()}"
+
+    def daily_sent_all(self) -> str:
+        """The pattern of every summary's claim (`daily:sent:<CHANNEL>:<SESSION>`)."""
+        return f"{self.prefix}daily:sent:*"
 
     def daily_runs(self) -> str:
         return f"{self.prefix}daily:runs"

@@ -5,9 +5,11 @@
    missed by more than the grace window is skipped (and logged), never posted a day late.
 3. Compose and render each distinct summary once (a session and a workspace's watched levels),
    and only once its prices are in.
-4. Post with bounded concurrency. Each post first claims its (channel, session) key, so nothing
-   is posted twice. 429s wait out their Retry-After in slack-sdk's handler; a channel the bot
-   left or that was archived is unsubscribed; other passing failures are retried with backoff.
+4. Post with bounded concurrency, each workspace in at most two lanes so one whose Slack
+   throttles never holds every worker. Each post first claims its (channel, session) key, so
+   nothing is posted twice. 429s wait out their Retry-After in slack-sdk's handler; a channel
+   the bot left or that was archived is unsubscribed; other passing failures are retried with
+   backoff.
 5. Write each subscription back with its next due time, in the subscriber's own zone.
 """
 
@@ -49,6 +51,9 @@ LATE_AFTER = timedelta(minutes=10)
 WAIT_FOR_PRICES = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(minutes=30)
 BATCH = 500
+PER_WORKSPACE = 2
+"""Lanes a workspace's summaries are posted in at once: Slack limits each workspace on its
+own, so one that answers 429 should slow its own posts only."""
 
 RenderKey = tuple[date, tuple[tuple[float, str], ...]]
 """What makes summaries differ: the session, and the workspace's watched levels."""
@@ -59,11 +64,12 @@ class SummaryPoster(Protocol[R]):
         """The summary as this outlet shows it; done once, posted to many channels."""
         ...
 
-    def post(self, channel: str, rendered: R, late: str | None) -> str:
-        """Posts it; returns the message's id. PostFailed when it could not."""
+    def post(self, to: Subscription, rendered: R, late: str | None) -> str:
+        """Posts it in the subscription's channel (with its workspace's token); returns the
+        message's id. PostFailed when it could not."""
         ...
 
-    def attach_chart(self, channel: str, rendered: R, thread: str) -> None:
+    def attach_chart(self, to: Subscription, rendered: R, thread: str) -> None:
         """Adds the chart under the posted message. PostFailed when it could not."""
         ...
 
@@ -144,7 +150,7 @@ class Dispatcher(Generic[R]):
         report: DispatchReport,
     ) -> list[tuple[Subscription, datetime]]:
         plans: list[tuple[Subscription, datetime]] = []
-        posting = []
+        posting: list[tuple[Subscription, date, R]] = []
         levels: dict[str, tuple[tuple[float, str], ...]] = {}
         for sub in batch:
             sub = self._catch_up(sub, now, report)
@@ -169,9 +175,8 @@ class Dispatcher(Generic[R]):
                 report.counts["waiting for prices"] += 1
                 plans.append((sub, now + WAIT_FOR_PRICES))
                 continue
-            posting.append((sub, pool.submit(self._deliver, sub, session, rendered, now)))
-        for sub, future in posting:
-            outcome = future.result()
+            posting.append((sub, session, rendered))
+        for sub, outcome in self._post_fairly(posting, now, pool):
             report.counts[str(outcome)] += 1
             POSTS.labels("summary", str(outcome)).inc()
             if outcome is Outcome.RETRY:
@@ -180,6 +185,28 @@ class Dispatcher(Generic[R]):
             elif outcome is not Outcome.UNSUBSCRIBED:
                 plans.append(_advanced(sub, now))
         return plans
+
+    def _post_fairly(
+        self, posting: list[tuple[Subscription, date, R]], now: datetime, pool: ThreadPoolExecutor
+    ) -> list[tuple[Subscription, Outcome]]:
+        """Posts each workspace's summaries in at most `PER_WORKSPACE` lanes, the lanes of all
+        workspaces taking turns on the workers: a workspace whose Slack answers 429 holds at
+        most its own lanes, never every worker, and the others keep their pace."""
+        lanes: dict[tuple[str, int], list[tuple[Subscription, date, R]]] = {}
+        counts: Counter[str] = Counter()
+        for item in posting:
+            workspace = item[0].workspace
+            lanes.setdefault((workspace, counts[workspace] % PER_WORKSPACE), []).append(item)
+            counts[workspace] += 1
+        order = sorted(lanes, key=lambda lane: lane[1])  # every workspace's first lane first
+
+        def run(lane: list[tuple[Subscription, date, R]]) -> list[tuple[Subscription, Outcome]]:
+            return [
+                (sub, self._deliver(sub, session, rendered, now)) for sub, session, rendered in lane
+            ]
+
+        futures = [pool.submit(run, lanes[key]) for key in order]
+        return [done for future in futures for done in future.result()]
 
     def _catch_up(self, sub: Subscription, now: datetime, report: DispatchReport) -> Subscription:
         """Past every due time that a later one has superseded: each is logged, none posted."""
@@ -233,7 +260,7 @@ class Dispatcher(Generic[R]):
         if now - sub.due > LATE_AFTER:
             late = late_note(local(sub.due, sub.when.zone), local(now, sub.when.zone))
         try:
-            ts = self.poster.post(sub.channel, rendered, late)
+            ts = self.poster.post(sub, rendered, late)
         except PostFailed as error:
             return self._failed(sub, session, claim, error, now)
         posted = self.store.settle(
@@ -268,7 +295,7 @@ class Dispatcher(Generic[R]):
     ) -> Outcome:
         assert claim.ts is not None
         try:
-            self.poster.attach_chart(sub.channel, rendered, claim.ts)
+            self.poster.attach_chart(sub, rendered, claim.ts)
         except PostFailed as error:
             if error.reason in UNSUBSCRIBE_ON:
                 return self._unsubscribe(sub, error.reason)

@@ -28,8 +28,20 @@ class Subscriptions:
         self.alerts = alerts
         self.clock = clock
 
-    def subscribe(self, asker: Asker, when: DailyTime) -> DailyChangeReport:
+    def _existing(self, asker: Asker) -> Subscription | None:
+        """The channel's subscription; an error when another workspace sharing the channel
+        (Slack Connect) made it: only that workspace changes it."""
         existing = self.store.subscription(asker.channel)
+        if existing is not None and existing.workspace != asker.workspace:
+            raise UserFacingError(
+                "this channel's daily summary belongs to another workspace that shares the "
+                "channel: only that workspace can change it",
+                "subscriptions",
+            )
+        return existing
+
+    def subscribe(self, asker: Asker, when: DailyTime) -> DailyChangeReport:
+        existing = self._existing(asker)
         if existing is not None and existing.when == when:
             raise UserFacingError(
                 f"this channel already gets the daily summary at {when.describe()}",
@@ -45,7 +57,7 @@ class Subscriptions:
         return DailyChangeReport("moved", subscription_line(sub), existing.when.describe())
 
     def unsubscribe(self, asker: Asker) -> DailyChangeReport:
-        existing = self.store.subscription(asker.channel)
+        existing = self._existing(asker)
         if existing is None or not self.store.remove(asker.channel):
             raise UserFacingError(
                 "this channel does not get the daily summary", "subscribe daily at 16:30"
@@ -54,9 +66,11 @@ class Subscriptions:
 
     def listing(self, asker: Asker) -> SubscriptionsReport:
         sub = self.store.subscription(asker.channel)
+        if sub is not None and sub.workspace != asker.workspace:
+            sub = None
         return SubscriptionsReport(
             channel=asker.channel,
             daily=None if sub is None else subscription_line(sub),
             builtin_alerts=asker.channel in self.alerts.store.subscribers(asker.workspace),
-            alerts=self.alerts.listing(asker.channel),
+            alerts=self.alerts.listing(asker.channel, asker.workspace),
         )

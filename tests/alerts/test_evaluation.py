@@ -118,10 +118,10 @@ def test_stale_prices_in_market_hours_fire_nothing(world: AlertsWorld) -> None:
 def test_a_paused_rule_stays_silent_and_resumes_from_the_present(world: AlertsWorld) -> None:
     closes_until(world, [2700, 2740])
     rule_id = world.alerts.add(ABOVE_2750, owner(world)).rules[0].id
-    world.alerts.change(AlertRuleQuery("pause", rule_id), "C1")
+    world.alerts.change(AlertRuleQuery("pause", rule_id), "C1", "T1")
     closes_until(world, [2700, 2740, 2760])
     assert fired_values(world) == []
-    world.alerts.change(AlertRuleQuery("resume", rule_id), "C1")
+    world.alerts.change(AlertRuleQuery("resume", rule_id), "C1", "T1")
     closes_until(world, [2700, 2740, 2760, 2770])
     assert fired_values(world) == []  # above already when resumed: no cross since
     closes_until(world, [2700, 2740, 2760, 2770, 2730, 2751])
@@ -142,7 +142,7 @@ def test_rules_belong_to_their_channel(world: AlertsWorld) -> None:
     closes_until(world, [2700, 2740])
     rule_id = world.alerts.add(ABOVE_2750, owner(world, "C1")).rules[0].id
     with pytest.raises(UserFacingError, match=f"no rule {rule_id} in this channel"):
-        world.alerts.change(AlertRuleQuery("remove", rule_id), "C2")
+        world.alerts.change(AlertRuleQuery("remove", rule_id), "C2", "T1")
     with pytest.raises(UserFacingError, match="already watches that"):
         world.alerts.add(ABOVE_2750, owner(world, "C1"))
     world.alerts.add(ABOVE_2750, owner(world, "C2"))  # the same rule elsewhere is another rule
@@ -157,16 +157,16 @@ def test_a_channel_has_a_limit_on_rules(world: AlertsWorld) -> None:
         world.alerts.add(replace(ABOVE_2750, level=float(level)), owner(world))
     with pytest.raises(UserFacingError, match="the most it can have"):
         world.alerts.add(replace(ABOVE_2750, level=2770.0), owner(world))
-    assert len(world.alerts.listing("C1").rules) == 2
+    assert len(world.alerts.listing("C1", "T1").rules) == 2
 
 
 def test_removed_rules_leave_the_index(world: AlertsWorld) -> None:
     closes_until(world, [2700, 2740])
     rule_id = world.alerts.add(ABOVE_2750, owner(world)).rules[0].id
-    world.alerts.change(AlertRuleQuery("remove", rule_id), "C1")
+    world.alerts.change(AlertRuleQuery("remove", rule_id), "C1", "T1")
     closes_until(world, [2700, 2740, 2760])
     assert fired_values(world) == []
-    assert world.alerts.listing("C1").rules == []
+    assert world.alerts.listing("C1", "T1").rules == []
 
 
 def test_the_outbox_keeps_the_whole_message(world: AlertsWorld) -> None:
@@ -250,7 +250,7 @@ def test_the_alert_and_the_list_say_the_same_about_re_arming(world: AlertsWorld)
     closes_until(world, [2700, 2690, 2760, 2800])
     queued = world.evaluator.tick(world.clock.now()).queued
     posted = {m.rule: document_text(alert_document(m)) for m in queued}
-    listing = document_text(alert_list_document(world.alerts.listing("C1")))
+    listing = document_text(alert_list_document(world.alerts.listing("C1", "T1")))
     assert len(posted) == 3
     for words, spec in rules.items():
         assert words in posted[spec.describe()], spec

@@ -3,6 +3,11 @@
 It records every call, answers `ok` by default, and can be told to answer the next calls of a
 method with an error or a 429 with Retry-After, every n-th Web API call with a 429, or every
 post to a channel with an error (an archived channel), as Slack does.
+
+As Slack's OAuth: `install(code, team, ...)` makes a code that `oauth.v2.access` exchanges for a
+bot token and a refresh token (which exchanges again for new ones); `auth.test` then answers per
+token, a revoked token gets `token_revoked`, and a workspace told to `throttle_workspace` gets
+429 on every call.
 """
 
 from __future__ import annotations
@@ -33,6 +38,17 @@ class Call:
         return self.path.removeprefix("/api/").lstrip("/")
 
 
+@dataclass(frozen=True)
+class Grant:
+    """An installation as Slack's OAuth knows it."""
+
+    team: str
+    user: str
+    enterprise: str | None = None
+    expires_in: int | None = None
+    """Seconds a token lives (token rotation on); None: it never expires."""
+
+
 @dataclass
 class Scripted:
     status: int
@@ -50,6 +66,13 @@ class SlackStandIn:
         self._refused_blocks: set[str] = set()
         self.member_of = ["C0CHAN"]
         """The channels `users.conversations` says a user is in."""
+        self._codes: dict[str, Grant] = {}
+        self._tokens: dict[str, Grant] = {}
+        """Live bot tokens, once any workspace installed: only they are let in."""
+        self._refresh: dict[str, Grant] = {}
+        self._revoked: set[str] = set()
+        self._throttled_teams: set[str] = set()
+        self._issued = 0
         self._api_calls = 0
         self._posts = 0
         self._counting = threading.Lock()
@@ -127,6 +150,34 @@ class SlackStandIn:
         """Answer every n-th Web API call with 429 and this Retry-After, as a storm would."""
         self._throttle = (n, retry_after)
 
+    def install(
+        self,
+        code: str,
+        team: str,
+        user: str = "U0INSTALLER",
+        enterprise: str | None = None,
+        expires_in: int | None = None,
+    ) -> None:
+        """A code Slack gives an installer's browser for `team`."""
+        self._codes[code] = Grant(team, user, enterprise, expires_in)
+
+    def revoke(self, team: str) -> None:
+        """Every token of `team` stops working (the app was uninstalled)."""
+        with self._counting:
+            for token, grant in list(self._tokens.items()):
+                if grant.team == team:
+                    self._revoked.add(token)
+                    del self._tokens[token]
+
+    def throttle_workspace(self, team: str) -> None:
+        """Answer every call made with `team`'s tokens with 429 (Retry-After 1)."""
+        self._throttled_teams.add(team)
+
+    def token_of(self, team: str) -> str:
+        """The newest live bot token of `team`."""
+        with self._counting:
+            return [t for t, g in self._tokens.items() if g.team == team][-1]
+
     def calls_to(self, method: str) -> list[Call]:
         with self._changed:
             return [c for c in self.calls if c.method == method]
@@ -149,7 +200,79 @@ class SlackStandIn:
                 raise AssertionError(f"no {count} call(s) to {method} within {timeout}s: {seen}")
             return matching()
 
+    def _grant_tokens(self, grant: Grant) -> dict[str, Any]:
+        with self._counting:
+            self._issued += 1
+            n = self._issued
+            token = f"xoxb-{grant.team}-{n}"
+            refresh = f"xoxe-1-{grant.team}-{n}"
+            self._tokens[token] = grant
+            if grant.expires_in is not None:
+                self._refresh[refresh] = grant
+        answer: dict[str, Any] = {
+            "ok": True,
+            "access_token": token,
+            "token_type": "bot",
+            "scope": "commands,chat:write,files:write,channels:read,groups:read",
+            "bot_user_id": f"U0BOT{grant.team}",
+            "app_id": "A0APP",
+            "team": {"id": grant.team, "name": f"Team {grant.team}"},
+            "enterprise": {"id": grant.enterprise} if grant.enterprise else None,
+            "authed_user": {"id": grant.user},
+            "is_enterprise_install": False,
+        }
+        if grant.expires_in is not None:
+            answer |= {"refresh_token": refresh, "expires_in": grant.expires_in}
+        return answer
+
+    def _oauth(self, call: Call) -> dict[str, Any]:
+        body = call.body if isinstance(call.body, dict) else {}
+        if body.get("grant_type") == "refresh_token":
+            grant = self._refresh.pop(str(body.get("refresh_token")), None)
+            if grant is None:
+                return {"ok": False, "error": "invalid_refresh_token"}
+            return self._grant_tokens(grant)
+        code_grant = self._codes.pop(str(body.get("code")), None)
+        if code_grant is None:
+            return {"ok": False, "error": "invalid_code"}
+        return self._grant_tokens(code_grant)
+
+    def _by_token(self, call: Call) -> tuple[int, dict[str, Any], dict[str, str]] | None:
+        """Per-token answers once any workspace installed: who a token is, 429s for a
+        throttled workspace, and no entry for a revoked or unknown token."""
+        if not self._tokens and not self._revoked:
+            return None
+        token = call.headers.get("Authorization", "").removeprefix("Bearer ")
+        grant = self._tokens.get(token)
+        if grant is None:
+            error = "token_revoked" if token in self._revoked else "invalid_auth"
+            return 200, {"ok": False, "error": error}, {}
+        if grant.team in self._throttled_teams:
+            return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}
+        if call.method == "auth.test":
+            return (
+                200,
+                {
+                    "ok": True,
+                    "team": f"Team {grant.team}",
+                    "team_id": grant.team,
+                    "user": "smallcaps",
+                    "user_id": f"U0BOT{grant.team}",
+                    "bot_id": f"B0BOT{grant.team}",
+                    "enterprise_id": grant.enterprise,
+                    "url": "https://test.slack.com/",
+                },
+                {},
+            )
+        return None
+
     def _answer(self, call: Call) -> tuple[int, dict[str, Any] | bytes, dict[str, str]]:
+        if call.method == "oauth.v2.access":
+            return 200, self._oauth(call), {}
+        if call.path.startswith("/api/"):
+            answered = self._by_token(call)
+            if answered is not None:
+                return answered
         if call.path.startswith("/api/") and self._throttle:
             with self._counting:
                 self._api_calls += 1

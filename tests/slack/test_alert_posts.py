@@ -14,6 +14,7 @@ from bot.slack.alerts import SlackPoster
 from bot.slack.app import web_client
 from bot.slack.blocks import MAX_BLOCKS, MAX_HEADER_TEXT, MAX_SECTION_TEXT, alert_blocks
 from bot.slack.buttons import PAUSE_ALERT_ACTION, REMOVE_ALERT_ACTION, REPLAY_ALERT_ACTION
+from bot.slack.clients import OneClient
 from tests.slack.standin import Scripted, SlackStandIn
 
 MESSAGE = AlertMessage(
@@ -42,7 +43,7 @@ MESSAGE = AlertMessage(
 
 def poster(stand_in: SlackStandIn) -> SlackPoster:
     settings = Settings(slack_bot_token="xoxb-test", slack_api_url=stand_in.api_url)
-    return SlackPoster(web_client(settings))
+    return SlackPoster(OneClient(web_client(settings)))
 
 
 def test_an_alert_says_what_when_and_why_with_mute_and_remove_buttons() -> None:

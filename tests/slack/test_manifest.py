@@ -11,6 +11,7 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.slack import alert_form, summary_form
+from bot.slack.app import BOT_SCOPES
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "manifest.json"
@@ -62,6 +63,12 @@ def test_scopes_cover_every_web_api_call_and_nothing_more(manifest: dict[str, An
     assert calls <= set(SCOPES_OF), f"a call without a known scope: {calls - set(SCOPES_OF)}"
     needed = {"commands"} | {scope for call in calls for scope in SCOPES_OF[call]}
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == needed
+    assert set(BOT_SCOPES) == needed  # what an install through /slack/install asks for
+
+
+def test_installs_come_back_to_the_redirect_the_app_serves(manifest: dict[str, Any]) -> None:
+    (redirect,) = manifest["oauth_config"]["redirect_urls"]
+    assert redirect.startswith("https://") and redirect.endswith("/slack/oauth_redirect")
 
 
 def test_the_shortcuts_open_the_forms(manifest: dict[str, Any]) -> None:
@@ -80,6 +87,10 @@ def test_app_home_interactivity_and_socket_mode(manifest: dict[str, Any]) -> Non
     assert home["home_tab_enabled"] is True
     # the app's messages carry what a form could not say in a channel; nobody types there
     assert home["messages_tab_enabled"] is True and home["messages_tab_read_only_enabled"] is True
-    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == [
+        "app_home_opened",
+        "app_uninstalled",  # many workspaces: a workspace that leaves is forgotten whole
+        "tokens_revoked",
+    ]
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["socket_mode_enabled"] is True

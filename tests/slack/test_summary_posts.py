@@ -15,6 +15,7 @@ import redis
 from bot.config import Settings
 from bot.slack.app import web_client
 from bot.slack.blocks import MAX_BLOCKS, MAX_FALLBACK_TEXT, MAX_HEADER_TEXT, MAX_SECTION_TEXT
+from bot.slack.clients import OneClient
 from bot.slack.summaries import SlackSummary, SlackSummaryPoster
 from bot.store.keys import Keys
 from bot.summaries.dispatch import Dispatcher
@@ -40,7 +41,7 @@ def desk(market: Path, redis_server: redis.Redis, keys: Keys) -> Desk:
 
 def slack_dispatcher(desk: Desk, stand_in: SlackStandIn) -> Dispatcher[SlackSummary]:
     settings = Settings(slack_bot_token="xoxb-test", slack_api_url=stand_in.api_url)
-    return desk.services.dispatcher(SlackSummaryPoster(web_client(settings)))
+    return desk.services.dispatcher(SlackSummaryPoster(OneClient(web_client(settings))))
 
 
 def run(desk: Desk, dispatcher: Dispatcher[SlackSummary], at: datetime) -> None:

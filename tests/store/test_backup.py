@@ -192,3 +192,35 @@ def test_state_export_and_import_from_the_command_line(
 
     missing = run(other_keys, "import", str(tmp_path / "none.json"))
     assert missing.returncode == 1 and "No such file" in missing.stderr
+
+
+def test_installations_are_left_out_unless_asked_for_and_stay_encrypted(
+    services: Services, redis_server: redis.Redis, other_keys: Keys
+) -> None:
+    from cryptography.fernet import Fernet
+    from slack_sdk.oauth.installation_store import Installation
+
+    from bot.slack.installations import RedisInstallationStore
+
+    key = Fernet.generate_key().decode()
+    store = RedisInstallationStore(lambda: services.redis, services.keys, key)
+    store.save(Installation(user_id="U1", team_id="T1", bot_token="xoxb-secret", bot_id="B1"))
+    plain = export_state(services.redis, services.keys, NOW)
+    assert not [n for n in plain["keys"] if n.startswith("installs:")]
+    full = json.loads(json.dumps(export_state(services.redis, services.keys, NOW, True)))
+    installs = {n: e for n, e in full["keys"].items() if n.startswith("installs:")}
+    assert set(installs) == {
+        "installs:-:T1:bot",
+        "installs:-:T1:installer",
+        "installs:-:T1:installer:U1",
+        "installs:workspaces",
+    }
+    assert "xoxb-secret" not in json.dumps(full)
+    import_state(redis_server, other_keys, full)
+    restored = RedisInstallationStore(lambda: redis_server, other_keys, key)
+    bot = restored.bot_for_workspace("T1")
+    assert bot is not None and bot.bot_token == "xoxb-secret"
+    # a plain backup carrying installation keys is not one this bot wrote
+    forged = {**plain, "keys": {**plain["keys"], **installs}}
+    with pytest.raises(BackupError, match="not a state key"):
+        import_state(redis_server, other_keys, forged, replace=True)

@@ -18,6 +18,7 @@ from bot.reports import SummaryReport
 from bot.services import Services
 from bot.store.keys import Keys
 from bot.summaries.dispatch import Dispatcher
+from bot.summaries.store import Subscription
 from bot.trading_calendar import nyse
 from bot.universe import SECTORS, SIZE_LADDER
 from tests.factories import RecordedSummaries, write_two_column_csv
@@ -48,9 +49,9 @@ class StampedSummaries(RecordedSummaries):
         self.clock = clock
         self.times: list[datetime] = []
 
-    def post(self, channel: str, rendered: SummaryReport, late: str | None) -> str:
+    def post(self, to: Subscription, rendered: SummaryReport, late: str | None) -> str:
         self.times.append(self.clock.now())
-        return super().post(channel, rendered, late)
+        return super().post(to, rendered, late)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from bot.alerts.delivery import PostFailed
 from bot.reports import SummaryReport
 from bot.store.keys import Keys
 from bot.summaries.dispatch import Dispatcher
+from bot.summaries.store import Subscription
 from tests.factories import RecordedSummaries
 from tests.summaries.conftest import Desk, make_desk, write_summary_market
 
@@ -168,12 +169,13 @@ class Flaky(RecordedSummaries):
         self.failures = failures
         self.attempts: dict[str, int] = {}
 
-    def post(self, channel: str, rendered: SummaryReport, late: str | None) -> str:
+    def post(self, to: Subscription, rendered: SummaryReport, late: str | None) -> str:
+        channel = to.channel
         self.attempts[channel] = self.attempts.get(channel, 0) + 1
         reason, permanent, times = self.failures.get(channel, ("", False, 0))
         if self.attempts[channel] <= times:
             raise PostFailed(reason, permanent)
-        return super().post(channel, rendered, late)
+        return super().post(to, rendered, late)
 
 
 def test_failures_unsubscribe_gone_channels_retry_passing_ones_and_the_rest_go_on(
