@@ -5,7 +5,8 @@ The console and Socket Mode run the clock (alerts) in this process; HTTP mode le
 
 `python -m bot ask "<command>"` prints one answer; `python -m bot console` forces the console.
 `python -m bot state export > backup.json` and `python -m bot state import backup.json` back up
-and restore every rule, subscription, watched level and alert state.
+and restore every rule, subscription, watched level and alert state. `python -m bot
+new-token-key` prints a key to encrypt Slack tokens with (many-workspace mode).
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ def run(argv: list[str] | None) -> int:
     one.add_argument("text", help='the subcommand text, e.g. "streak" or "returns 2013"')
     one.add_argument("--as-of", type=_date, help="answer as on this date (YYYY-MM-DD)")
     one.add_argument("--json", action="store_true", help="print figures and text as JSON")
+    commands.add_parser(
+        "new-token-key", help="print a new SMALLCAPS_TOKEN_KEY (many-workspace mode)"
+    )
     state = commands.add_parser("state", help="back up or restore the state in Redis")
     action = state.add_subparsers(dest="action", required=True)
     export = action.add_parser("export", help="print every rule, subscription and level as JSON")
@@ -66,6 +70,11 @@ def run(argv: list[str] | None) -> int:
         "--replace", action="store_true", help="drop present state that differs from the backup"
     )
     args = parser.parse_args(argv)
+    if args.mode == "new-token-key":
+        from bot.slack.installations import new_token_key
+
+        print(new_token_key())
+        return 0
 
     # `ask` prints one line on failure; the other modes also show warnings as they happen.
     # yfinance logs every failed symbol itself; the bot reports those failures in its own words.

@@ -117,6 +117,7 @@ class Dispatcher(Generic[R]):
         workers: int = 8,
         owner: str | None = None,
         batch: int = BATCH,
+        lanes: int = PER_WORKSPACE,
     ) -> None:
         self.store = store
         self.ask = ask
@@ -126,6 +127,7 @@ class Dispatcher(Generic[R]):
         self.workers = workers
         self.owner = owner or process_name()
         self.batch = batch
+        self.lanes = lanes
         self._rendered: dict[RenderKey, R] = {}
         self._not_ready: dict[RenderKey, NotReady] = {}
         """Summaries whose prices were not in, in this run: composed once a run, not once a
@@ -189,21 +191,35 @@ class Dispatcher(Generic[R]):
     def _post_fairly(
         self, posting: list[tuple[Subscription, date, R]], now: datetime, pool: ThreadPoolExecutor
     ) -> list[tuple[Subscription, Outcome]]:
-        """Posts each workspace's summaries in at most `PER_WORKSPACE` lanes, the lanes of all
+        """Posts each workspace's summaries in at most `self.lanes` lanes, the lanes of all
         workspaces taking turns on the workers: a workspace whose Slack answers 429 holds at
-        most its own lanes, never every worker, and the others keep their pace."""
+        most its own lanes, never every worker, and the others keep their pace. A lane whose
+        post fails for a passing reason leaves its other summaries to their retry, so a failing
+        workspace costs a run one post a lane, not one a channel."""
         lanes: dict[tuple[str, int], list[tuple[Subscription, date, R]]] = {}
         counts: Counter[str] = Counter()
         for item in posting:
             workspace = item[0].workspace
-            lanes.setdefault((workspace, counts[workspace] % PER_WORKSPACE), []).append(item)
+            lanes.setdefault((workspace, counts[workspace] % self.lanes), []).append(item)
             counts[workspace] += 1
         order = sorted(lanes, key=lambda lane: lane[1])  # every workspace's first lane first
 
         def run(lane: list[tuple[Subscription, date, R]]) -> list[tuple[Subscription, Outcome]]:
-            return [
-                (sub, self._deliver(sub, session, rendered, now)) for sub, session, rendered in lane
-            ]
+            done: list[tuple[Subscription, Outcome]] = []
+            for at, (sub, day, rendered) in enumerate(lane):
+                outcome = self._deliver(sub, day, rendered, now)
+                done.append((sub, outcome))
+                if outcome is Outcome.RETRY and at + 1 < len(lane):
+                    # its Slack is failing or throttling: the rest of the lane waits for the
+                    # retry rather than holding a worker through every one of them
+                    later = lane[at + 1 :]
+                    log.warning(
+                        "%d more daily summaries of workspace %s wait for their retry",
+                        len(later), sub.workspace,
+                    )  # fmt: skip
+                    done += [(waiting, Outcome.RETRY) for waiting, _, _ in later]
+                    break
+            return done
 
         futures = [pool.submit(run, lanes[key]) for key in order]
         return [done for future in futures for done in future.result()]

@@ -161,6 +161,11 @@ class SlackStandIn:
         """A code Slack gives an installer's browser for `team`."""
         self._codes[code] = Grant(team, user, enterprise, expires_in)
 
+    def add_token(self, token: str, team: str) -> None:
+        """A bot token of `team`, as if installed long ago (benchmarks)."""
+        with self._counting:
+            self._tokens[token] = Grant(team, "U0INSTALLER")
+
     def revoke(self, team: str) -> None:
         """Every token of `team` stops working (the app was uninstalled)."""
         with self._counting:

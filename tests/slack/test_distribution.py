@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -17,13 +19,14 @@ from typing import Any
 import pytest
 import redis
 from cryptography.fernet import Fernet
+from slack_sdk.oauth.installation_store import Installation
 
 from bot.alerts.delivery import deliver
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.services import Services
 from bot.slack.alerts import SlackPoster
-from bot.slack.app import http_front, workspace_clients
+from bot.slack.app import http_front, installation_store, workspace_clients
 from bot.slack.summaries import SlackSummaryPoster
 from bot.store.keys import Keys
 from tests.slack.conftest import SECRET, Bot, Reply, RunningServer
@@ -262,3 +265,68 @@ def test_many_workspace_mode_refuses_a_bot_token_and_needs_a_key() -> None:
         Settings.from_env({k: v for k, v in env.items() if k != "SMALLCAPS_TOKEN_KEY"})
     with pytest.raises(ConfigError, match="not a Fernet key"):
         Settings.from_env({**env, "SMALLCAPS_TOKEN_KEY": "short"})
+    made = subprocess.run(
+        [sys.executable, "-m", "bot", "new-token-key"], capture_output=True, text=True, timeout=60
+    )
+    assert made.returncode == 0, made.stderr
+    key = made.stdout.strip()
+    assert Settings.from_env({**env, "SMALLCAPS_TOKEN_KEY": key}).token_key == key
+
+
+def test_a_workspace_whose_token_stopped_working_is_dropped_not_retried(desk: Desk) -> None:
+    desk.install(A)
+    desk.install(B)
+    for team in (A, B):
+        desk.command(team, "alert add rut above 2750", f"add-{team}")
+    desk.stand_in.revoke(A)  # before Slack's app_uninstalled event reaches the bot
+    with (desk.market / "^RUT.csv").open("a") as f:
+        f.write("2026-01-23,2760.0\n")
+    after = datetime(2026, 1, 23, 22, 0, tzinfo=UTC)
+    desk.clock.at = after
+    desk.services.evaluator.tick(after)
+    poster = SlackPoster(workspace_clients(desk.services))
+    assert deliver(desk.services.alert_store, poster, after) == 1  # B's
+    calls = len(desk.stand_in.calls)
+    assert desk.services.alert_store.outbox() == {}  # A's dropped, not waiting to retry
+    assert deliver(desk.services.alert_store, poster, after) == 0
+    assert len(desk.stand_in.calls) == calls
+
+
+def test_a_throttled_workspace_slows_only_its_own_summaries(desk: Desk) -> None:
+    store = installation_store(desk.services)
+    teams = [f"T0W{n}" for n in range(5)]
+    slow = teams[-1]
+    owner = {}
+    for team in teams:
+        desk.stand_in.add_token(f"xoxb-{team}", team)
+        store.save(Installation(user_id="U0", team_id=team, bot_token=f"xoxb-{team}", bot_id="B"))
+        for n in range(3):
+            channel = f"C{team}{n}"
+            owner[channel] = team
+            desk.bot.command(
+                "subscribe daily at 17:30 ET", response=channel, team_id=team, channel_id=channel
+            )
+    for channel in owner:
+        desk.stand_in.wait_for(f"response/{channel}", timeout=30)
+    desk.stand_in.throttle_workspace(slow)
+    due = datetime(2026, 1, 22, 22, 31, tzinfo=UTC)
+    desk.clock.at = due
+    dispatcher = desk.services.dispatcher(SlackSummaryPoster(workspace_clients(desk.services)))
+    dispatcher.workers = 4
+    report = dispatcher.run(due)
+    assert report.counts["posted"] == 12 and report.counts["retrying"] == 3
+    posts = desk.stand_in.calls_to("chat.postMessage")
+    healthy = [c.at for c in posts if c.status == 200]
+    spans: dict[str, list[float]] = {}
+    for call in posts:
+        if call.status == 429:
+            spans.setdefault(call.body["channel"], []).append(call.at)
+    assert {owner[c] for c in spans} == {slow} and len(spans) == 2
+    # its three summaries went in two lanes: two tried at once, never more, the third left to
+    # its retry; the other workers stayed free for the other workspaces, all done first
+    overlap = max(
+        sum(1 for other in spans.values() if min(other) <= min(tries) <= max(other))
+        for tries in spans.values()
+    )
+    assert overlap == 2
+    assert max(healthy) < max(max(tries) for tries in spans.values())
