@@ -93,6 +93,21 @@ def bearer(call: Call) -> str:
     return call.headers.get("Authorization", "").removeprefix("Bearer ")
 
 
+def every_call_speaks_for_its_workspace(stand_in: SlackStandIn) -> int:
+    """Checks each recorded Web API call that names a channel: made with a token of the
+    channel's workspace. Returns how many it checked."""
+    checked = 0
+    for call in stand_in.calls:
+        body = call.body if isinstance(call.body, dict) else {}
+        channel = body.get("channel") or body.get("channel_id")
+        if not call.path.startswith("/api/") or channel not in CHANNEL.values():
+            continue
+        team = next(t for t, c in CHANNEL.items() if c == channel)
+        assert bearer(call).startswith(f"xoxb-{team}-"), (call.method, channel, bearer(call))
+        checked += 1
+    return checked
+
+
 @pytest.fixture
 def desk(
     stand_in: SlackStandIn, tmp_path: Path, redis_server: redis.Redis, keys: Keys
@@ -129,6 +144,7 @@ def test_two_workspaces_install_and_each_is_answered_with_its_own_token(desk: De
         )
     uploads = desk.stand_in.wait_for("files.completeUploadExternal", 2, timeout=30)
     assert {bearer(c) for c in uploads} == {desk.stand_in.token_of(A), desk.stand_in.token_of(B)}
+    assert every_call_speaks_for_its_workspace(desk.stand_in) >= 2
 
 
 def test_an_install_state_is_used_once_and_a_forged_one_is_refused(desk: Desk) -> None:
@@ -177,6 +193,7 @@ def test_alerts_and_summaries_go_out_with_each_workspace_s_token(desk: Desk) -> 
         CHANNEL[B]: {desk.stand_in.token_of(B)},
     }
     assert len(posts) == 4  # an alert and a summary in each channel
+    assert every_call_speaks_for_its_workspace(desk.stand_in) == 4
 
 
 def test_an_expiring_token_is_refreshed_before_it_is_used(desk: Desk) -> None:
