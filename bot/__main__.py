@@ -182,7 +182,7 @@ def run_slack(services: Services) -> int:
     from bot.slack.app import http_front
     from bot.slack.http import serve
 
-    serve(http_front(services), services.settings.port)
+    serve(http_front(services), services.settings.port, installs=services.settings.mode == "oauth")
     return 0
 
 

@@ -68,18 +68,20 @@ def _body(
     return [payload]
 
 
-def serve(application: WsgiApp, port: int, host: str = "0.0.0.0") -> None:
-    """Serve until stopped, with waitress's worker threads."""
+def serve(application: WsgiApp, port: int, host: str = "0.0.0.0", installs: bool = False) -> None:
+    """Serve until stopped, with waitress's worker threads; `installs`: the OAuth pages too."""
     from waitress import serve as waitress_serve
 
     # A request thread waiting to send its ack must not wait 5 ms (Python's default) for the
     # GIL while a listener thread computes the previous answer: acks come first.
     sys.setswitchinterval(ACK_SWITCH_INTERVAL)
+    pages = "GET /slack/install, /slack/oauth_redirect, " if installs else "GET "
     log.warning(
         "smallcaps listening on http://%s:%d "
-        "(POST /slack/events, GET /healthz, /readyz and /metrics)",
+        "(POST /slack/events, %s/healthz, /readyz and /metrics)",
         host,
         port,
+        pages,
     )
     waitress_serve(application, host=host, port=port, **server_options())
 
