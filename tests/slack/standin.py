@@ -184,8 +184,10 @@ class SlackStandIn:
             return [t for t, g in self._tokens.items() if g.team == team][-1]
 
     def calls_to(self, method: str) -> list[Call]:
+        """The calls of `method` in the order they arrived (each is recorded once answered,
+        so a quick second call can be recorded before a slow first one)."""
         with self._changed:
-            return [c for c in self.calls if c.method == method]
+            return sorted((c for c in self.calls if c.method == method), key=lambda c: c.at)
 
     def wait_for(
         self,
@@ -197,7 +199,8 @@ class SlackStandIn:
         """Wait until `count` calls of `method` matching `where` arrived; fail after `timeout`."""
 
         def matching() -> list[Call]:
-            return [c for c in self.calls if c.method == method and where(c)]
+            found = [c for c in self.calls if c.method == method and where(c)]
+            return sorted(found, key=lambda c: c.at)
 
         with self._changed:
             if not self._changed.wait_for(lambda: len(matching()) >= count, timeout=timeout):
