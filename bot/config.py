@@ -75,10 +75,6 @@ class Settings:
         return "console"
 
     @property
-    def serves_http(self) -> bool:
-        return self.mode in ("http", "oauth")
-
-    @property
     def csv_dir(self) -> Path | None:
         return Path(self.data[len("csv:") :]) if self.data.startswith("csv:") else None
 

@@ -16,7 +16,6 @@ from bot.alerts.store import AlertStore
 from bot.answers import Answerer
 from bot.clock import Clock, FixedClock, ShiftedClock, SystemClock
 from bot.config import Settings
-from bot.home import WorkspaceChannels
 from bot.job_records import JobRecords
 from bot.market.cache import CachedPrices, RecordedFunds
 from bot.market.csv_files import CsvDirectory
@@ -115,11 +114,7 @@ class Services:
 
     @cached_property
     def workspaces(self) -> Workspaces:
-        return Workspaces(lambda: self.redis, self.keys, self.alert_store, self.summary_store)
-
-    @cached_property
-    def workspace_channels(self) -> WorkspaceChannels:
-        return WorkspaceChannels(lambda: self.redis, self.keys, self.alerts, self.subscriptions)
+        return Workspaces(lambda: self.redis, self.keys, self.alerts, self.subscriptions)
 
     @cached_property
     def answerer(self) -> Answerer:

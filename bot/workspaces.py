@@ -1,4 +1,5 @@
-"""What a workspace owns in Redis, and forgetting all of it when it uninstalls the app.
+"""What a workspace owns in Redis: its channels with their rules and summaries (as the App Home
+lists them), and forgetting all of it when it uninstalls the app.
 
 A workspace owns its channels' alert rules (and their places in the level indexes, their
 waiting alerts and claims), its channels' daily summaries (and their due entries and claims),
@@ -11,17 +12,28 @@ other workspace made there.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import redis
 
-from bot.alerts.store import AlertStore
+from bot.alerts.reports import AlertRuleLine
+from bot.alerts.service import Alerts
 from bot.slack.installations import NONE
 from bot.store.keys import Keys
-from bot.summaries.store import SummaryStore
+from bot.summaries.reports import DailySubscriptionLine
+from bot.summaries.subscriptions import Subscriptions, subscription_line
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ChannelPlan:
+    """What one channel gets: its daily summary, if any, and its alert rules."""
+
+    channel: str
+    daily: DailySubscriptionLine | None
+    rules: list[AlertRuleLine]
 
 
 @dataclass(frozen=True)
@@ -51,13 +63,13 @@ class Workspaces:
         self,
         redis_client: Callable[[], redis.Redis],
         keys: Keys,
-        alerts: AlertStore,
-        summaries: SummaryStore,
+        alerts: Alerts,
+        subscriptions: Subscriptions,
     ) -> None:
         self._redis = redis_client
         self.keys = keys
         self.alerts = alerts
-        self.summaries = summaries
+        self.summaries = subscriptions.store
 
     def channels(self, workspace: str) -> set[str]:
         """The channels the workspace gave rules or a summary (the built-in alerts included)."""
@@ -67,19 +79,36 @@ class Workspaces:
         )
         return {_text(m) for m in members}
 
-    def owns_channel(self, workspace: str, channel: str) -> bool:
-        return channel in self.channels(workspace)
+    def plans(self, workspace: str, member_of: Sequence[str]) -> list[ChannelPlan]:
+        """The channels of `workspace` among `member_of` (in that order) that have rules or a
+        summary; a channel found with neither any more leaves the index."""
+        owned = self.channels(workspace)
+        plans, gone = [], []
+        for channel in dict.fromkeys(member_of):
+            if channel not in owned:
+                continue
+            rules = self.alerts.listing(channel, workspace).rules
+            sub = self.summaries.subscription(channel)
+            if sub is not None and sub.workspace != workspace:
+                sub = None
+            if not rules and sub is None:
+                gone.append(channel)
+                continue
+            plans.append(ChannelPlan(channel, subscription_line(sub) if sub else None, rules))
+        if gone:
+            self._redis().srem(self.keys.workspace_channels(workspace), *gone)
+        return plans
 
     def forget(self, workspace: str, enterprise: str | None = None) -> Forgotten:
         """Deletes everything `workspace` owns, in one transaction; how much, for the log."""
         r = self._redis()
         keys = self.keys
-        with self.alerts.lock():
+        with self.alerts.store.lock():
             channels = sorted(self.channels(workspace))
             rules = [
                 rule
                 for channel in channels
-                for rule in self.alerts.channel_rules(channel)
+                for rule in self.alerts.store.channel_rules(channel)
                 if rule.owner.workspace == workspace
             ]
             subs = [
@@ -96,7 +125,7 @@ class Workspaces:
             claims += self._claims(keys.daily_sent_all(), days) if subs else []
             installs = list(r.scan_iter(keys.installations_of(enterprise or NONE, workspace)))
             pipe = r.pipeline(transaction=True)
-            self.alerts.queue_delete(pipe, rules)
+            self.alerts.store.queue_delete(pipe, rules)
             if waiting:
                 pipe.hdel(keys.alert_outbox(), *waiting)
             for sub in subs:

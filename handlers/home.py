@@ -19,7 +19,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.asker import Asker
-from bot.home import ChannelPlan
 from bot.reports import Answer
 from bot.services import Services
 from bot.slack.alert_form import AlertDraft
@@ -33,6 +32,7 @@ from bot.slack.home import (
     home_view,
 )
 from bot.slack.summary_form import SummaryDraft
+from bot.workspaces import ChannelPlan
 from handlers.forms import open_alert_form, open_summary_form
 from handlers.replies import Failure, answer_or_failure
 from handlers.slack_replies import acknowledge, post_change
@@ -180,7 +180,7 @@ def channel_plans(
         log.warning("could not list the channels of %s: %s", user, reason)
         return f"I could not list your channels ({reason})."
     try:
-        return services.workspace_channels.plans(workspace, member_of)
+        return services.workspaces.plans(workspace, member_of)
     except (redis.RedisError, OSError) as error:  # the Home still shows the market
         log.warning("could not read the channels' rules: %s", error)
         return "Your channels' rules and summaries cannot be read right now; try again soon."

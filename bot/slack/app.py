@@ -84,9 +84,8 @@ checks both against the Web API calls the code makes)."""
 def build_app(services: Services) -> App:
     settings = services.settings
     client = web_client(settings)
-    options: dict[str, Any] = {}
-    if settings.mode == "oauth":
-        options = many_workspaces(services, client)
+    store = installation_store(services) if settings.mode == "oauth" else None
+    options = many_workspaces(services, client, store) if store is not None else {}
     app = App(
         client=client,
         # Socket Mode requests carry no signature; HTTP requests are always verified (here and
@@ -99,19 +98,20 @@ def build_app(services: Services) -> App:
         listener_executor=ContextExecutor(max_workers=LISTENER_THREADS),
         **options,
     )
-    if settings.mode == "oauth":
-        app.use(_WorkspacesSeen(installation_store(services)))
+    if store is not None:
+        app.use(_WorkspacesSeen(store))
     register_listeners(app, services)
     return app
 
 
-def many_workspaces(services: Services, client: WebClient) -> dict[str, Any]:
+def many_workspaces(
+    services: Services, client: WebClient, store: RedisInstallationStore
+) -> dict[str, Any]:
     """Bolt's OAuth flow (`/slack/install`, `/slack/oauth_redirect`) and per-request tokens,
     on the installations and one-time states in Redis; tokens refreshed before they expire,
     through the same Web API address as every other call."""
     settings = services.settings
     assert settings.slack_client_id and settings.slack_client_secret
-    store = installation_store(services)
     return {
         "oauth_settings": OAuthSettings(
             client_id=settings.slack_client_id,

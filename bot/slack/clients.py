@@ -89,10 +89,6 @@ class InstalledClients:
             self._cache[workspace] = (now, client, bot.bot_token_expires_at)
         return client
 
-    def forget(self, workspace: str) -> None:
-        with self._lock:
-            self._cache.pop(workspace, None)
-
     def _rotated(self, bot: Bot) -> Bot:
         """`bot` with a fresh token when its own expires soon; one process refreshes it while
         the others wait and read the result (a refresh token is spent when used)."""

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.alerts.reports import AlertRuleLine
-from bot.home import ChannelPlan
 from bot.render.document import document
 from bot.render.layout import Document
 from bot.reports import Answer
@@ -23,6 +22,7 @@ from bot.slack.blocks import (
 )
 from bot.slack.buttons import button
 from bot.slack.forms import option, plain
+from bot.workspaces import ChannelPlan
 
 MAX_VIEW_BLOCKS = 100
 RULES_SHOWN = 10
