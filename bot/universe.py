@@ -1,4 +1,11 @@
-"""The market universe in one place: keys, names, aliases, Yahoo symbols and their fallbacks."""
+"""The market universe in one place: keys, names, aliases, Yahoo symbols, their proxies, and the
+sources each series is asked of, in order.
+
+A *series* is named by its first source's id: the Yahoo symbol (`^RUT`), or `fred:EFFR` for a
+series only FRED publishes. When the first source fails, the next one answers (see
+`bot/market/series.py`); a proxy symbol (MDY for the S&P 400) is a different series, used only
+when no source has the instrument's own.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +17,46 @@ from bot.errors import shown
 
 
 @dataclass(frozen=True)
+class Feed:
+    """One source's name for a series: `Feed("stooq", "^spx")` is the S&P 500 at Stooq."""
+
+    source: str
+    """`yahoo`, `stooq` or `fred`."""
+    code: str
+
+    @property
+    def id(self) -> str:
+        """The series id: a Yahoo symbol as it is, any other source's code after its name."""
+        return self.code if self.source == "yahoo" else f"{self.source}:{self.code}"
+
+
+def yahoo(code: str) -> Feed:
+    return Feed("yahoo", code)
+
+
+def stooq(code: str) -> Feed:
+    return Feed("stooq", code)
+
+
+def fred(code: str) -> Feed:
+    return Feed("fred", code)
+
+
+@dataclass(frozen=True)
 class Instrument:
     """Something with a price history: an index, an ETF, a yield, or any Yahoo symbol."""
 
     key: str
     name: str
     symbols: tuple[str, ...]
-    """Yahoo symbols, preferred first; later ones are fallbacks when the first has no data."""
+    """Series ids, preferred first; later ones are proxies used when no source has the first."""
     aliases: tuple[str, ...] = field(default=(), compare=False)
+    sources: tuple[Feed, ...] = field(default=(), compare=False)
+    """Where the first series is asked for, in order; Yahoo alone when not given."""
+
+    def __post_init__(self) -> None:
+        if not self.sources:
+            object.__setattr__(self, "sources", (yahoo(self.symbols[0]),))
 
     @property
     def symbol(self) -> str:
@@ -32,15 +71,40 @@ class SectorPair:
 
 
 def _etf(symbol: str, name: str, *aliases: str) -> Instrument:
-    return Instrument(symbol.lower(), name, (symbol,), aliases)
+    """A US-listed fund: Yahoo first, then Stooq (`iwm.us`)."""
+    return Instrument(
+        symbol.lower(), name, (symbol,), aliases, (yahoo(symbol), stooq(f"{symbol.lower()}.us"))
+    )
 
 
-RUT = Instrument("rut", "Russell 2000", ("^RUT",), ("r2k", "russell", "russell2000", "small"))
-SPX = Instrument("spx", "S&P 500", ("^GSPC",), ("sp500", "s&p", "s&p500", "gspc", "large"))
-NASDAQ = Instrument(
-    "nasdaq", "Nasdaq Composite", ("^IXIC",), ("ixic", "comp", "composite", "nasdaqcomposite")
+RUT = Instrument(
+    "rut",
+    "Russell 2000",
+    ("^RUT",),
+    ("r2k", "russell", "russell2000", "small"),
+    (yahoo("^RUT"), stooq("^rut")),
 )
-NDX = Instrument("ndx", "Nasdaq-100", ("^NDX",), ("nasdaq100", "nasdaq-100", "nq100"))
+SPX = Instrument(
+    "spx",
+    "S&P 500",
+    ("^GSPC",),
+    ("sp500", "s&p", "s&p500", "gspc", "large"),
+    (yahoo("^GSPC"), stooq("^spx")),
+)
+NASDAQ = Instrument(
+    "nasdaq",
+    "Nasdaq Composite",
+    ("^IXIC",),
+    ("ixic", "comp", "composite", "nasdaqcomposite"),
+    (yahoo("^IXIC"), stooq("^ndq")),
+)
+NDX = Instrument(
+    "ndx",
+    "Nasdaq-100",
+    ("^NDX",),
+    ("nasdaq100", "nasdaq-100", "nq100"),
+    (yahoo("^NDX"), stooq("^ndx")),
+)
 MID = Instrument("mid", "S&P MidCap 400", ("^SP400", "^MID", "MDY"), ("sp400", "s&p400", "midcap"))
 SML = Instrument("sml", "S&P SmallCap 600", ("^SP600", "IJR"), ("sp600", "s&p600"))
 MICRO = Instrument("micro", "Russell Microcap", ("^RUMIC", "IWC"), ("microcap", "rumic"))
@@ -55,6 +119,7 @@ ETFS = (
     _etf("IJR", "iShares Core S&P Small-Cap ETF"),
     _etf("VBR", "Vanguard Small-Cap Value ETF"),
     _etf("IWC", "iShares Micro-Cap ETF"),
+    _etf("IJH", "iShares Core S&P Mid-Cap ETF"),
 )
 
 SECTORS = tuple(
@@ -72,12 +137,44 @@ SECTORS = tuple(
     )
 )
 
-TEN_YEAR = Instrument("tnx", "10-year Treasury yield", ("^TNX",), ("10y", "tenyear"))
-BILL = Instrument("irx", "13-week Treasury bill", ("^IRX",), ("13w", "3mbill", "tbill"))
-VIX = Instrument("vix", "CBOE Volatility Index", ("^VIX",), ("volatility",))
+TEN_YEAR = Instrument(
+    "tnx", "10-year Treasury yield", ("^TNX",), ("10y", "tenyear"), (yahoo("^TNX"), fred("DGS10"))
+)
+BILL = Instrument(
+    "irx",
+    "13-week Treasury bill",
+    ("^IRX",),
+    ("13w", "3mbill", "tbill"),
+    (yahoo("^IRX"), fred("DTB3")),
+)
+VIX = Instrument(
+    "vix", "CBOE Volatility Index", ("^VIX",), ("volatility",), (yahoo("^VIX"), fred("VIXCLS"))
+)
 HIGH_YIELD = _etf("HYG", "iShares High Yield Corporate Bond ETF", "junk")
 TREASURIES = _etf("IEF", "iShares 7-10 Year Treasury ETF")
-MACRO = (TEN_YEAR, BILL, VIX, HIGH_YIELD, TREASURIES)
+HY_SPREAD = Instrument(
+    "hyoas",
+    "High-yield spread (ICE BofA OAS)",
+    ("fred:BAMLH0A0HYM2",),
+    ("hyspread", "junkspread", "oas"),
+    (fred("BAMLH0A0HYM2"),),
+)
+FED_FUNDS = Instrument(
+    "effr",
+    "Effective fed funds rate",
+    ("fred:EFFR",),
+    ("fedfunds", "fed-funds"),
+    (fred("EFFR"), fred("DFF")),
+)
+TARGET_LOW = Instrument(
+    "fedlow", "Fed funds target, lower bound", ("fred:DFEDTARL",), (), (fred("DFEDTARL"),)
+)
+TARGET_HIGH = Instrument(
+    "fedhigh", "Fed funds target, upper bound", ("fred:DFEDTARU",), (), (fred("DFEDTARU"),)
+)
+MACRO = (TEN_YEAR, BILL, VIX, HIGH_YIELD, TREASURIES, HY_SPREAD)
+FED = (FED_FUNDS, TARGET_LOW, TARGET_HIGH)
+"""What FRED says of the policy rate: the effective rate and the target range's bounds."""
 
 SIZE_LADDER = (
     ("Mega cap", MEGA),
@@ -94,11 +191,21 @@ FLOW_ETFS = (ETFS[0], ETFS[2], ETFS[3], ETFS[4])
 VALUATION_PAIR = (ETFS[0], ETFS[1])
 """Small caps and large caps as their fund data describes them: IWM vs SPY."""
 
+VALUATION_FUNDS = (
+    ("Small caps", ETFS[0]),
+    ("Small caps (S&P 600)", ETFS[3]),
+    ("Mid caps", ETFS[6]),
+    ("Micro caps", ETFS[5]),
+    ("Large caps", ETFS[1]),
+)
+"""The funds whose multiples are recorded daily and compared with SPY: IWM, IJR, IJH, IWC."""
+
 UNIVERSE: tuple[Instrument, ...] = (
     *INDICES,
     *ETFS,
     *(i for pair in SECTORS for i in (pair.small, pair.large)),
     *MACRO,
+    *FED,
 )
 
 
@@ -119,6 +226,21 @@ for _instrument in reversed(UNIVERSE):
     _BY_SYMBOL[_instrument.symbol] = _instrument
 
 _YAHOO_SYMBOL = re.compile(r"\^?[A-Z0-9][A-Z0-9.\-=]{0,14}")
+
+
+_SOURCES: dict[str, tuple[Feed, ...]] = {}
+for _instrument in reversed(UNIVERSE):
+    _SOURCES[_instrument.symbol] = _instrument.sources
+
+
+def sources_of(series: str) -> tuple[Feed, ...]:
+    """Where a series is asked for, in order: as the universe names it, else Yahoo alone (a
+    proxy, a futures contract, any symbol a user typed)."""
+    known = _SOURCES.get(series)
+    if known is not None:
+        return known
+    source, _, code = series.partition(":")
+    return (Feed(source, code),) if code else (yahoo(series),)
 
 
 class UnknownName(ValueError):
