@@ -48,6 +48,10 @@ class Settings:
     slack_client_secret: str | None = field(default=None, repr=False)
     token_key: str | None = field(default=None, repr=False)
     """The Fernet key Slack tokens are encrypted with in Redis (many-workspace mode)."""
+    fred_api_key: str | None = field(default=None, repr=False)
+    """FRED's API key: optional; without it FRED is read from its keyless CSV downloads."""
+    stooq_api_key: str | None = field(default=None, repr=False)
+    """Stooq's API key: without it Stooq, the second source of indices and funds, is not asked."""
     slack_api_url: str | None = None
     """Slack Web API base URL, e.g. a local stand-in; unset means Slack itself."""
     port: int = 3000
@@ -163,6 +167,8 @@ class Settings:
             slack_client_id=slack["SLACK_CLIENT_ID"],
             slack_client_secret=slack["SLACK_CLIENT_SECRET"],
             token_key=token_key,
+            fred_api_key=env.get("FRED_API_KEY") or None,
+            stooq_api_key=env.get("STOOQ_API_KEY") or None,
             slack_api_url=env.get("SLACK_API_URL") or None,
             port=int(port),
             metrics_port=int(metrics_port) if metrics_port else None,

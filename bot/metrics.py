@@ -7,7 +7,13 @@ come from small fixed sets (command names, job names), never from user text.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from bot.status import SeriesHealth
 
 COMMAND_SECONDS = Histogram(
     "smallcaps_command_seconds",
@@ -18,12 +24,15 @@ COMMAND_SECONDS = Histogram(
 JOB_RUNS = Counter("smallcaps_job_runs", "Clock job runs, by job.", ["job"])
 JOB_FAILURES = Counter("smallcaps_job_failures", "Clock job runs that failed, by job.", ["job"])
 UPSTREAM_FETCHES = Counter(
-    "smallcaps_upstream_fetches", "Requests to the market data source, by kind.", ["kind"]
+    "smallcaps_upstream_fetches",
+    "Requests to a market data source, by source (yahoo, stooq, fred) and kind (prices, funds).",
+    ["source", "kind"],
 )
 UPSTREAM_FAILURES = Counter(
     "smallcaps_upstream_failures",
-    "Requests to the market data source that brought nothing usable, by kind.",
-    ["kind"],
+    "Requests to a market data source that brought nothing usable for some series asked, by "
+    "source and kind.",
+    ["source", "kind"],
 )
 ALERTS_FIRED = Counter("smallcaps_alerts_fired", "Alert firings queued for posting.")
 POSTS = Counter(
@@ -39,6 +48,44 @@ REQUESTS_REFUSED = Counter(
     "HTTP requests refused before reaching a listener, by reason.",
     ["reason"],
 )
+
+
+class SourceHealthCollector(Collector):
+    """Each series' sources as gauges, read from Redis when scraped (every process shows the
+    shared record): last success, failures in a row, and which source answered last."""
+
+    def __init__(self) -> None:
+        self.read: Callable[[], list[SeriesHealth]] = list
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        success = GaugeMetricFamily(
+            "smallcaps_source_last_success_timestamp_seconds",
+            "When a source last gave a series (Unix time), by source and series.",
+            labels=["source", "series"],
+        )
+        failures = GaugeMetricFamily(
+            "smallcaps_source_failures_in_a_row",
+            "Refreshes of a series from a source that failed in a row, by source and series.",
+            labels=["source", "series"],
+        )
+        answered = GaugeMetricFamily(
+            "smallcaps_series_answered_by",
+            "1 for the source that answered a series last, by series and source.",
+            labels=["series", "source"],
+        )
+        for series in self.read():
+            for source in series.sources:
+                labels = [source.source, series.series]
+                if source.last_success is not None:
+                    success.add_metric(labels, source.last_success.timestamp())
+                failures.add_metric(labels, float(source.failures))
+            if series.answered_by:
+                answered.add_metric([series.series, series.answered_by], 1.0)
+        yield from (success, failures, answered)
+
+
+SOURCE_HEALTH = SourceHealthCollector()
+REGISTRY.register(SOURCE_HEALTH)
 
 
 def exposition() -> tuple[bytes, str]:

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from bot.config import ConfigError, Settings
 from bot.logs import configure
+from bot.metrics import SOURCE_HEALTH
 from bot.services import Services
 
 
@@ -29,6 +30,8 @@ def start(level: int, quieter: Mapping[str, int]) -> Services | None:
             settings.slack_bot_token,
             settings.slack_signing_secret,
             settings.slack_app_token,
+            settings.fred_api_key,
+            settings.stooq_api_key,
         ),
     )
     # A stop request (Heroku, systemd, a container) or a closed terminal (SIGHUP) exits
@@ -36,4 +39,6 @@ def start(level: int, quieter: Mapping[str, int]) -> Services | None:
     # process, and the console keeps its history.
     for stop in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(stop, lambda signum, frame: sys.exit(0))
-    return Services(settings)
+    services = Services(settings)
+    SOURCE_HEALTH.read = services.source_health
+    return services

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import TypeVar
@@ -20,14 +20,25 @@ from bot.job_records import JobRecords
 from bot.market.cache import CachedPrices, RecordedFunds
 from bot.market.csv_files import CsvDirectory
 from bot.market.data import MarketData
+from bot.market.fred import FredSeries
+from bot.market.prices import Upstream
+from bot.market.series import SeriesPrices
+from bot.market.stooq import StooqPrices
 from bot.market.yahoo import YahooFunds, YahooPrices
-from bot.status import AlertsStatus, ClockStatus, DataGroup, StatusReport, SummariesStatus
+from bot.status import (
+    AlertsStatus,
+    ClockStatus,
+    DataGroup,
+    SeriesHealth,
+    StatusReport,
+    SummariesStatus,
+)
 from bot.store.keys import Keys
 from bot.store.server import connect
 from bot.summaries.dispatch import Dispatcher, SummaryPoster
 from bot.summaries.store import SummaryStore
 from bot.summaries.subscriptions import Subscriptions
-from bot.universe import ETFS, INDICES, MACRO, RUT, SECTORS, SPX, VALUATION_PAIR
+from bot.universe import ETFS, FED, INDICES, MACRO, RUT, SECTORS, SPX, VALUATION_PAIR
 from bot.watched_levels import WatchedLevelsStore
 from bot.workspaces import Workspaces
 
@@ -38,7 +49,7 @@ STATUS_GROUPS = (
     ("Indices", tuple(i.symbol for i in INDICES)),
     ("ETFs", tuple(i.symbol for i in ETFS)),
     ("Sectors", tuple(i.symbol for pair in SECTORS for i in (pair.small, pair.large))),
-    ("Macro", tuple(i.symbol for i in MACRO)),
+    ("Macro", tuple(i.symbol for i in (*MACRO, *FED))),
 )
 """The symbol groups whose freshness `status` shows, by the first symbol of each instrument."""
 
@@ -52,6 +63,7 @@ class Services:
         yahoo_prices: YahooPrices | None = None,
         yahoo_funds: YahooFunds | None = None,
         market: MarketData | None = None,
+        second_sources: Sequence[Upstream] | None = None,
     ) -> None:
         self.settings = settings
         self.clock = clock or _clock_of(settings)
@@ -59,6 +71,11 @@ class Services:
         self._redis = redis_client
         self._yahoo_prices = yahoo_prices or YahooPrices()
         self._yahoo_funds = yahoo_funds or YahooFunds()
+        self._second_sources = (
+            second_sources
+            if second_sources is not None
+            else (StooqPrices(settings.stooq_api_key), FredSeries(settings.fred_api_key))
+        )
         if market is not None:
             self.__dict__["market"] = market  # given, not built: see `market` below
 
@@ -74,13 +91,12 @@ class Services:
         if csv_dir is not None:
             files = CsvDirectory(csv_dir, self.clock)
             return MarketData(files, files)
-        prices = CachedPrices(
-            self._yahoo_prices,
-            self.redis,
-            self.keys,
-            self.clock,
-            timedelta(seconds=self.settings.refresh_seconds),
-        )
+        interval = timedelta(seconds=self.settings.refresh_seconds)
+        caches = [
+            CachedPrices(upstream, self.redis, self.keys, self.clock, interval)
+            for upstream in (self._yahoo_prices, *self._second_sources)
+        ]
+        prices = SeriesPrices(caches, self.redis, self.keys, self.clock, interval)
         return MarketData(
             prices, RecordedFunds(self._yahoo_funds, self.redis, self.keys, self.clock)
         )
@@ -189,7 +205,18 @@ class Services:
             ],
             jobs=_unless_down(self.job_records.all),
             clock=_unless_down(self._clock_status),
+            sources=self.source_health(),
         )
+
+    def source_health(self) -> list[SeriesHealth]:
+        """Each series' sources and which answered last; empty on CSV files (one source)."""
+        prices = self.market.prices
+        if not isinstance(prices, SeriesPrices):
+            return []
+        try:
+            return prices.health([s for _, group in STATUS_GROUPS for s in group])
+        except (redis.RedisError, OSError):
+            return []
 
     @cached_property
     def job_records(self) -> JobRecords:

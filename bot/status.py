@@ -41,6 +41,29 @@ class DataGroup:
 
 
 @dataclass(frozen=True)
+class SourceHealth:
+    """One source's record for one series, for `status` and `/metrics`."""
+
+    source: str
+    """The source's label: "Yahoo Finance, delayed", "Stooq", "FRED"."""
+    code: str
+    last_success: datetime | None
+    failures: int
+    """Refreshes failed in a row."""
+    error: str | None
+    retry_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SeriesHealth:
+    series: str
+    sources: list[SourceHealth]
+    answered_by: str | None
+    """The source that answered last, by label; None before any answer was recorded."""
+    since: datetime | None
+
+
+@dataclass(frozen=True)
 class JobStatus:
     """One clock job's record."""
 
@@ -71,3 +94,5 @@ class StatusReport:
     jobs: list[JobStatus] | None = None
     """None when Redis, where they are recorded, is unavailable."""
     clock: ClockStatus | None = None
+    sources: list[SeriesHealth] = field(default_factory=list)
+    """Each series' sources and which answered last (live data only)."""

@@ -48,6 +48,14 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
         connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", local_only)
+    resolve = socket.getaddrinfo
+
+    def local_names_only(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host not in _LOCAL and host is not None:
+            raise socket.gaierror(f"tests never touch the network (tried to resolve {host})")
+        return resolve(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", local_names_only)
 
 
 @pytest.fixture(scope="session")

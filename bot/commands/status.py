@@ -15,6 +15,7 @@ from bot.status import (
     ClockStatus,
     DataGroup,
     JobStatus,
+    SeriesHealth,
     StatusReport,
     SummariesStatus,
 )
@@ -33,6 +34,11 @@ def headline(r: StatusReport) -> str:
     parts = [f"Data: {have} of {len(symbols)} symbols with prices"]
     if failing:
         parts[0] += f", {failing} failing"
+    elsewhere = sum(
+        1 for one in r.sources if one.answered_by and one.answered_by != one.sources[0].source
+    )
+    if elsewhere:
+        parts[0] += f", {elsewhere} from a second source"
     parts.append("Redis ok" if r.redis.startswith("ok") else "Redis UNREACHABLE")
     if r.alerts is not None:
         parts.append(f"{r.alerts.rules} alert rule{'s' if r.alerts.rules != 1 else ''}")
@@ -50,6 +56,7 @@ def document(r: StatusReport) -> Document:
             f"Data: {r.source}",
             f"Redis: {r.redis}",
             *_groups_status(r.groups),
+            *_sources_status(r.sources),
             *_alerts_status(r.alerts),
             _summaries_status(r.summaries),
             *_clock_status(r.clock, r.jobs),
@@ -80,6 +87,50 @@ def _groups_status(groups: Sequence[DataGroup]) -> list[Part]:
                 tries = f", {s.failures} failures in a row" if s.failures > 1 else ""
                 failing.append(f"{s.symbol} failing{tries}: {s.error}{retry}")
     return [table(["Data", "Symbols", "Last close", "Oldest fetch"], rows), *failing]
+
+
+def _sources_status(series: Sequence[SeriesHealth]) -> list[Part]:
+    """One row a source (how many series it answers of those it carries, its last success, how
+    many of its series fail), then a line for each series a later source answers, and for each
+    source that cannot be asked."""
+    if not series:
+        return []
+    carried: dict[str, list[tuple[SeriesHealth, int]]] = {}
+    for one in series:
+        for rank, source in enumerate(one.sources):
+            carried.setdefault(source.source, []).append((one, rank))
+    rows = []
+    notes: list[Part] = []
+    for label, entries in carried.items():
+        records = [one.sources[rank] for one, rank in entries]
+        answering = sum(1 for one, _ in entries if (one.answered_by or "").startswith(label))
+        successes = [r.last_success for r in records if r.last_success]
+        unavailable = next((r.error for r in records if r.error and not r.last_success), None)
+        failing = sum(1 for r in records if r.failures)
+        rows.append(
+            [
+                _short(label),
+                f"{answering}/{len(entries)}",
+                _fetched(max(successes, default=None)) or "never",
+                str(failing),
+            ]
+        )
+        if not successes and unavailable:
+            notes.append(f"{_short(label)} not asked: {unavailable}")
+    for one in series:
+        first = one.sources[0]
+        if one.answered_by and one.answered_by != first.source:
+            since = f" since {et(one.since)}" if one.since else ""
+            said = first.error or ""
+            why = f" ({said})" if said.startswith(_short(first.source)) else ""
+            why = why or (f" ({_short(first.source)}: {said})" if said else "")
+            notes.append(f"{one.series} answered by {one.answered_by}{since}{why}")
+    return [table(["Source", "Answers", "Last success", "Failing"], rows), *notes]
+
+
+def _short(label: str) -> str:
+    """ "Yahoo Finance" for "Yahoo Finance, delayed"."""
+    return label.split(",")[0]
 
 
 def _span(sessions: Sequence[date]) -> str:

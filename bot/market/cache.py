@@ -1,7 +1,9 @@
-"""Yahoo prices and fund multiples kept in Redis, so one refresh feeds every process.
+"""Prices and fund multiples kept in Redis, so one refresh feeds every process.
 
-Prices older than the refresh interval are fetched again, all due symbols in one download, by
-whichever process first takes the single-flight lock; the others wait for it and read what it
+One `CachedPrices` keeps one source's series (Yahoo's, Stooq's or FRED's), each under its own
+keys and lock, so a failing source never holds up another. Prices older than the refresh
+interval are fetched again, all due symbols in one call, by whichever process first takes the
+source's single-flight lock; the others wait for it and read what it
 wrote. A failed refresh never overwrites good data: new closes are merged into the cached ones,
 and a failure only records itself, to be retried after an exponential back-off (1, 2, 4, 8
 refresh intervals), so answers go on from the last good data, labelled stale with its age.
@@ -22,8 +24,8 @@ from redis.exceptions import LockError
 
 from bot.clock import Clock, exchange_today
 from bot.errors import UnreachableError, UpstreamError
-from bot.market.prices import FUND_FIELDS, PriceSet, SymbolFreshness, pack, unpack
-from bot.market.yahoo import YahooFunds, YahooPrices
+from bot.market.prices import FUND_FIELDS, PriceSet, SymbolFreshness, Upstream, pack, unpack
+from bot.market.yahoo import YahooFunds
 from bot.metrics import UPSTREAM_FAILURES, UPSTREAM_FETCHES
 from bot.store.keys import Keys
 
@@ -102,7 +104,8 @@ def _why_none(failure: Failure | None, symbol: str) -> str:
 
 
 class CachedPrices:
-    """A PriceSource that answers from Redis and refreshes from Yahoo when the data is due.
+    """A PriceSource that answers from Redis and refreshes from its upstream source when the
+    data is due.
 
     While Redis is unreachable it answers from this process's copy of what it last read,
     refreshing that copy from Yahoo itself: commands that need no state still answer.
@@ -110,7 +113,7 @@ class CachedPrices:
 
     def __init__(
         self,
-        upstream: YahooPrices,
+        upstream: Upstream,
         redis_client: redis.Redis,
         keys: Keys,
         clock: Clock,
@@ -124,6 +127,7 @@ class CachedPrices:
         self.max_age = max_age
         self.lock_wait_seconds = lock_wait_seconds
         self.label = upstream.label
+        self.source = upstream.name
         self._here: dict[str, Cached] = {}
         self._here_failures: dict[str, Failure] = {}
         self._here_lock = threading.Lock()
@@ -148,7 +152,7 @@ class CachedPrices:
         cached, failures = self._read(symbols)
         if self._due(symbols, cached, failures):
             lock = self.redis.lock(
-                self.keys.prices_refresh_lock(),
+                self.keys.prices_refresh_lock(self.source),
                 timeout=120,
                 blocking_timeout=self.lock_wait_seconds,
             )
@@ -191,8 +195,8 @@ class CachedPrices:
     def _read(self, symbols: Sequence[str]) -> tuple[dict[str, Cached], dict[str, Failure]]:
         pipe = self.redis.pipeline(transaction=False)
         for symbol in symbols:
-            pipe.hmget(self.keys.prices(symbol), ["closes", "fetched_at"])
-        pipe.hmget(self.keys.price_failures(), list(symbols))
+            pipe.hmget(self.keys.prices(symbol, self.source), ["closes", "fetched_at"])
+        pipe.hmget(self.keys.price_failures(self.source), list(symbols))
         *entries, failed = pipe.execute()
         cached = {
             symbol: Cached(unpack(closes), datetime.fromisoformat(_text(fetched_at)))
@@ -216,6 +220,8 @@ class CachedPrices:
     ) -> list[str]:
         """Symbols older than the refresh interval, unless their last failure's back-off
         has not run out."""
+        if self.upstream.unavailable:
+            return []
         now = self.clock.now()
         cutoff = now - self.max_age
         return [
@@ -233,7 +239,7 @@ class CachedPrices:
         if all(s in cached for s in due):
             start = min(cached[s].closes.index[-1] for s in due).date() - _OVERLAP
         now = self.clock.now()
-        UPSTREAM_FETCHES.labels("prices").inc()
+        UPSTREAM_FETCHES.labels(self.source, "prices").inc()
         unreachable = False
         try:
             fetched, missing = self.upstream.fetch(due, start)
@@ -241,8 +247,8 @@ class CachedPrices:
             missing, fetched = dict.fromkeys(due, error.message), {}
             unreachable = isinstance(error, UnreachableError)
         if missing:
-            UPSTREAM_FAILURES.labels("prices").inc()
-            log.warning("price refresh: no data for %s", ", ".join(missing))
+            UPSTREAM_FAILURES.labels(self.source, "prices").inc()
+            log.warning("%s refresh: no data for %s", self.source, ", ".join(missing))
         fresh = {
             symbol: Cached(
                 closes.combine_first(cached[symbol].closes) if symbol in cached else closes, now
@@ -261,7 +267,7 @@ class CachedPrices:
         pipe = self.redis.pipeline(transaction=True)
         for symbol, entry in fresh.items():
             pipe.hset(
-                self.keys.prices(symbol),
+                self.keys.prices(symbol, self.source),
                 mapping={
                     "closes": pack(entry.closes),
                     "fetched_at": entry.fetched_at.isoformat(),
@@ -269,10 +275,10 @@ class CachedPrices:
                 },
             )
         if fresh:
-            pipe.hdel(self.keys.price_failures(), *fresh)
+            pipe.hdel(self.keys.price_failures(self.source), *fresh)
         if failed:
             pipe.hset(
-                self.keys.price_failures(),
+                self.keys.price_failures(self.source),
                 mapping={s: failure.dump() for s, failure in failed.items()},
             )
         pipe.execute()
@@ -281,12 +287,15 @@ class CachedPrices:
         self, symbols: Sequence[str], cached: dict[str, Cached], failures: dict[str, Failure]
     ) -> PriceSet:
         found = {s: cached[s].closes for s in symbols if s in cached}
-        missing = {s: _why_none(failures.get(s), s) for s in symbols if s not in cached}
-        fetched = [cached[s].fetched_at for s in found]
-        oldest = min(fetched) if fetched else None
+        unavailable = self.upstream.unavailable
+        missing = {
+            s: unavailable or _why_none(failures.get(s), s) for s in symbols if s not in cached
+        }
+        fetched = {s: cached[s].fetched_at for s in found}
+        oldest = min(fetched.values()) if fetched else None
         now = self.clock.now()
         stale = oldest is not None and oldest < now - self.max_age
-        return PriceSet(found, missing, oldest, stale, now - oldest if oldest else None)
+        return PriceSet(found, missing, oldest, stale, now - oldest if oldest else None, fetched)
 
 
 class RecordedFunds:
@@ -311,11 +320,11 @@ class RecordedFunds:
         now = self.clock.now()
         failed = self._failed.get(symbol)
         if not self.redis.hexists(key, today) and (failed is None or now - failed > FUND_RETRY):
-            UPSTREAM_FETCHES.labels("funds").inc()
+            UPSTREAM_FETCHES.labels("yahoo", "funds").inc()
             try:
                 self.redis.hset(key, today, json.dumps(self.upstream.fetch(symbol)))
             except UpstreamError as error:
-                UPSTREAM_FAILURES.labels("funds").inc()
+                UPSTREAM_FAILURES.labels("yahoo", "funds").inc()
                 self._failed[symbol] = now
                 log.warning("fund data for %s not recorded today: %s", symbol, error.message)
         recorded = self.redis.hgetall(key)

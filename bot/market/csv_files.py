@@ -82,7 +82,8 @@ class CsvDirectory:
         self._parsed: dict[str, tuple[tuple[int, int], pd.Series]] = {}
 
     def _path(self, symbol: str) -> Path:
-        return self.directory / f"{symbol}.csv"
+        """`^RUT.csv`; a series only FRED publishes, `fred:EFFR`, is `fred_EFFR.csv`."""
+        return self.directory / f"{symbol.replace(':', '_')}.csv"
 
     def _read(self, symbol: str) -> pd.Series:
         path = self._path(symbol)
@@ -109,7 +110,7 @@ class CsvDirectory:
         for symbol in dict.fromkeys(symbols):
             if not self._path(symbol).is_file():
                 log.info("no file %s", self._path(symbol))
-                missing[symbol] = f"no data file for {symbol} ({symbol}.csv)"
+                missing[symbol] = f"no data file for {symbol} ({self._path(symbol).name})"
                 continue
             try:
                 closes = self._read(symbol)

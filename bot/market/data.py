@@ -25,11 +25,13 @@ class MarketData:
         """Each instrument's closes from its first symbol that has data, fetched in one batch.
 
         A fallback symbol is named with the instrument ("S&P MidCap 400 (MDY)"): the figures are
-        a proxy's, and the answer says so.
+        a proxy's, and the answer says so. A series answered by a second source is named in the
+        source line ("Yahoo Finance, delayed; Russell 2000 from Stooq after 2026-11-27").
         """
         symbols = [s for instrument in instruments for s in instrument.symbols]
         prices = self.prices.closes(symbols)
         histories = []
+        elsewhere: dict[str, list[str]] = {}
         for instrument in instruments:
             symbol = next((s for s in instrument.symbols if s in prices.closes), None)
             if symbol is not None:
@@ -37,6 +39,8 @@ class MarketData:
                 if symbol != instrument.symbol:
                     name = f"{name} ({symbol})"
                 histories.append(History(instrument.key, symbol, name, prices.closes[symbol]))
+                if symbol in prices.answered_by:
+                    elsewhere.setdefault(prices.answered_by[symbol], []).append(instrument.name)
                 continue
             reasons = "; ".join(
                 dict.fromkeys(prices.missing.get(s, "") for s in instrument.symbols)
@@ -48,7 +52,15 @@ class MarketData:
             histories.append(
                 History(instrument.key, instrument.symbol, instrument.name, None, note)
             )
-        return histories, Source(self.label, prices.fetched_at, prices.stale, prices.age)
+        label = "; ".join(
+            [self.label, *(f"{_listed(names)} from {by}" for by, names in elsewhere.items())]
+        )
+        return histories, Source(label, prices.fetched_at, prices.stale, prices.age)
 
     def fund_history(self, symbol: str) -> pd.DataFrame:
         return self.funds.fund_history(symbol)
+
+
+def _listed(names: list[str]) -> str:
+    """ "Russell 2000", "Russell 2000 and S&P 500", "A, B and C"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"

@@ -37,6 +37,32 @@ class PriceSet:
     stale: bool = False
     age: timedelta | None = None
     """How old the oldest of these prices was when they were read (cached sources)."""
+    fetched: dict[str, datetime] = field(default_factory=dict)
+    """When each symbol's closes were last fetched (cached sources)."""
+    answered_by: dict[str, str] = field(default_factory=dict)
+    """The source that answered a symbol, where it is not the first one asked: "Stooq", or
+    "Yahoo Finance, delayed to 2026-11-27, then Stooq" for a checked splice."""
+
+
+class Upstream(Protocol):
+    """A market data source asked over the network: Yahoo, Stooq, FRED."""
+
+    name: str
+    """`yahoo`, `stooq`, `fred`: how keys and metrics name it."""
+    label: str
+    """How answers name it."""
+
+    @property
+    def unavailable(self) -> str | None:
+        """Why it cannot be asked at all (no key), or None."""
+        ...
+
+    def fetch(
+        self, codes: Sequence[str], start: date | None = None
+    ) -> tuple[dict[str, pd.Series], dict[str, str]]:
+        """Values since `start` (all when None) by code, and why there are none for the rest;
+        raises UpstreamError when there are none at all."""
+        ...
 
 
 class PriceSource(Protocol):

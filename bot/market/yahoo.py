@@ -141,7 +141,9 @@ def parse_equity_holdings(frame: pd.DataFrame, symbol: str) -> dict[str, float |
 class YahooPrices:
     """Daily closes from Yahoo Finance (delayed), every symbol in one batched download."""
 
+    name = "yahoo"
     label = "Yahoo Finance, delayed"
+    unavailable: str | None = None
 
     def __init__(self, download: Download = _yf_download) -> None:
         self._download = download

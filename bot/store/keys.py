@@ -4,8 +4,12 @@ Layout (prefix default `smallcaps:`):
 
 - `prices:<SYMBOL>` (hash): `closes` (packed day/close records), `fetched_at` (ISO, UTC),
   `last_session` (ISO date of the newest close).
-- `prices:failures` (hash): `<SYMBOL>` -> JSON `{"at": ISO UTC, "error": text}`.
+- `prices:failures` (hash): `<SYMBOL>` -> JSON `{"at": ISO UTC, "error": text, "tries": n}`.
 - `lock:prices-refresh` (string): the single-flight lock held while Yahoo is being asked.
+- `prices:<SOURCE>:<CODE>`, `prices:failures:<SOURCE>`, `lock:prices-refresh:<SOURCE>`: the
+  same for a second source (`stooq`, `fred`), by that source's code (`^spx`, `DGS10`).
+- `sources:answered` (hash): `<SERIES>` -> JSON `{"source": name, "at": ISO UTC, "spliced":
+  ISO date or null}`: which source answered a series last.
 - `funds:<SYMBOL>` (hash): `<YYYY-MM-DD>` -> JSON fund data recorded that day (multiples and
   total assets).
 - `levels:<WORKSPACE>` (hash): the Russell 2000 levels a workspace watches, `<value>` -> label,
@@ -109,7 +113,23 @@ def checked_symbol(symbol: str) -> str:
     return symbol
 
 
-_FEED = re.compile(r"(close|intraday):[a-z0-9-]{1,20}:\^?[A-Z0-9][A-Z0-9.\-=^/]{0,31}")
+_SOURCE = re.compile(r"stooq|fred")
+_CODE = re.compile(r"\^?[A-Za-z0-9][A-Za-z0-9.\-_]{0,30}")
+
+
+def checked_source(source: str) -> str:
+    if not _SOURCE.fullmatch(source):
+        raise ValueError(f"not a second source: {source!r}")
+    return source
+
+
+def checked_code(code: str) -> str:
+    if not _CODE.fullmatch(code):
+        raise ValueError(f"not a source's series code: {code!r}")
+    return code
+
+
+_FEED = re.compile(r"(close|intraday):[a-z0-9-]{1,20}:(fred:)?\^?[A-Z0-9][A-Z0-9.\-=^/]{0,31}")
 
 
 def checked_feed(feed: str) -> str:
@@ -145,14 +165,23 @@ class Keys:
     def __init__(self, prefix: str = "smallcaps:") -> None:
         self.prefix = prefix
 
-    def prices(self, symbol: str) -> str:
-        return f"{self.prefix}prices:{checked_symbol(symbol)}"
+    def prices(self, symbol: str, source: str = "yahoo") -> str:
+        if source == "yahoo":
+            return f"{self.prefix}prices:{checked_symbol(symbol)}"
+        return f"{self.prefix}prices:{checked_source(source)}:{checked_code(symbol)}"
 
-    def price_failures(self) -> str:
-        return f"{self.prefix}prices:failures"
+    def price_failures(self, source: str = "yahoo") -> str:
+        if source == "yahoo":
+            return f"{self.prefix}prices:failures"
+        return f"{self.prefix}prices:failures:{checked_source(source)}"
 
-    def prices_refresh_lock(self) -> str:
-        return f"{self.prefix}lock:prices-refresh"
+    def prices_refresh_lock(self, source: str = "yahoo") -> str:
+        if source == "yahoo":
+            return f"{self.prefix}lock:prices-refresh"
+        return f"{self.prefix}lock:prices-refresh:{checked_source(source)}"
+
+    def series_answered(self) -> str:
+        return f"{self.prefix}sources:answered"
 
     def fund_snapshots(self, symbol: str) -> str:
         return f"{self.prefix}funds:{checked_symbol(symbol)}"

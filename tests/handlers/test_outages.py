@@ -61,7 +61,10 @@ def test_yahoo_down_with_nothing_cached_is_one_clear_line(
     services = Services(settings, clock=clock, redis_client=redis_server, yahoo_prices=yahoo(None))
     status, out, err = run_ask(services, "streak")
     assert status == 1 and out == ""
-    assert err.strip() == "smallcaps: Yahoo Finance returned no data for ^RUT, ^GSPC"
+    assert err.strip() == (
+        "smallcaps: Yahoo Finance returned no data for ^RUT, ^GSPC; Stooq needs STOOQ_API_KEY "
+        "(since March 2026 it sends prices only with a key)"
+    )
 
 
 def test_a_first_run_without_network_says_so_and_how_to_go_on(
