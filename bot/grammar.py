@@ -99,6 +99,11 @@ class MacroQuery:
 
 
 @dataclass(frozen=True)
+class FedQuery:
+    pass
+
+
+@dataclass(frozen=True)
 class StatusQuery:
     pass
 
@@ -120,6 +125,7 @@ Query = (
     | ValuationQuery
     | FlowsQuery
     | MacroQuery
+    | FedQuery
     | StatusQuery
     | HelpQuery
     | AlertQuery
@@ -164,6 +170,8 @@ _SYNONYMS = {
     "value": "valuation",
     "?": "help",
     "alerts": "alert",
+    "fomc": "fed",
+    "rates": "fed",
 }
 _VERSUS = {"vs", "vs.", "v", "versus", "against"}
 _AS_OF = re.compile(r"(?:^|\s)(?:--as-of(?:=|\s+)|as\s+of\s+)(\S*)", re.IGNORECASE)
@@ -389,6 +397,7 @@ _PARSERS: dict[str, Parser] = {
     "valuation": _no_arguments("valuation", ValuationQuery()),
     "flows": _no_arguments("flows", FlowsQuery()),
     "macro": _no_arguments("macro", MacroQuery()),
+    "fed": _no_arguments("fed", FedQuery()),
     "status": _no_arguments("status", StatusQuery()),
     "alert": parse_alert,
     "subscribe": parse_subscription(True),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.alerts.grammar import BANDS, COOLDOWNS, LEVELS, MOVES, SPREADS, STREAKS
+from bot.alerts.grammar import BANDS, COOLDOWNS, CUTS, LEVELS, MOVES, SPREADS, STREAKS
 from bot.analytics.returns import PERIODS
 from bot.names import RULE
 
@@ -52,7 +52,8 @@ class Topic:
 _ALERT_DETAILS = (
     f"Levels: above, below or crosses a price or a ratio such as iwm/spy ({LEVELS}).",
     f"move <pct>: the day's change either way ({MOVES}). spread <pts>: Russell 2000 minus "
-    f"S&P 500 daily return either way ({SPREADS}). streak <n>: {STREAKS}.",
+    f"S&P 500 daily return either way ({SPREADS}). streak <n>: {STREAKS}. rate cuts <n>: "
+    f"a day's change in the Fed cuts priced for the year, either way ({CUTS}).",
     "Options, in any order: close or intraday (levels default to close, moves and spreads to "
     "intraday); once or every (default every); "
     f"band <pct> ({BANDS}, default 0.5%, levels only); "
@@ -140,6 +141,17 @@ TOPICS: dict[str, Topic] = {
             (),
             "macro",
         ),
+        Topic(
+            "fed",
+            "the rate path fed funds futures price: each next meeting's odds, cuts by year end",
+            ("fed",),
+            (
+                "Read from the ZQ futures' closes and the FOMC's scheduled meetings the way "
+                "CME's FedWatch reads them (README: The rate path). Works as of any recorded "
+                "date: fed as of 2026-10-01.",
+            ),
+            "fed",
+        ),
         Topic("status", "where the data comes from and how fresh it is", ("status",), (), "status"),
         Topic(
             "alert",
@@ -149,6 +161,7 @@ TOPICS: dict[str, Topic] = {
                 "alert add <target> move <pct> [options]",
                 "alert add spread <pts> [options]",
                 "alert add streak <n> [options]",
+                "alert add rate cuts <n> [options]",
                 "alert list",
                 "alert pause|resume|remove <#>",
                 "alert test <# or rule> [since YYYY-MM-DD]",

@@ -20,8 +20,8 @@ def _words(text: str) -> frozenset[str]:
 GRAMMAR_WORDS = _words(
     """
     streak streaks returns return performance perf precedents precedent sizes size ladder levels
-    level technicals sectors sector chart valuation valuations value flows macro status alert
-    alerts subscribe unsubscribe subscriptions help
+    level technicals sectors sector chart valuation valuations value flows macro fed fomc rates
+    status alert alerts subscribe unsubscribe subscriptions help
     vs versus against as of since at set add remove list pause resume test mute unmute
     above below crosses cross move band cooldown once every close intraday daily summary
     """

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from bot.alerts.reports import AlertChangeReport, AlertListReport, AlertTestReport
+from bot.analytics.fedwatch import FedReport
 from bot.analytics.flows import FlowsReport
 from bot.analytics.levels import LevelsReport
 from bot.analytics.macro import MacroReport
@@ -113,6 +114,7 @@ Report = (
     | ValuationReport
     | FlowsReport
     | MacroReport
+    | FedReport
     | ChartReport
     | WatchedLevelsReport
     | HelpReport

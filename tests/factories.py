@@ -162,3 +162,36 @@ class RecordedSummaries:
 
     def attach_chart(self, to: Subscription, rendered: SummaryReport, thread: str) -> None:
         self.charts.append((to.channel, thread))
+
+
+FED_SESSION = pd.Timestamp("2026-12-01")
+FED_PRICES = {
+    "ZQZ26.CBT": 96.2065,
+    "ZQF27.CBT": 96.30,
+    "ZQG27.CBT": 96.40,
+    "ZQH27.CBT": 96.45,
+    "ZQJ27.CBT": 96.55,
+    "ZQK27.CBT": 96.58,
+    "ZQM27.CBT": 96.62,
+    "ZQN27.CBT": 96.68,
+    "ZQQ27.CBT": 96.70,
+    "ZQU27.CBT": 96.72,
+    "ZQV27.CBT": 96.75,
+    "ZQX27.CBT": 96.78,
+    "ZQZ27.CBT": 96.80,
+    "ZQF28.CBT": 96.82,
+}
+"""Fed funds futures closes on FED_SESSION: the worked example of tests/analytics/
+test_fedwatch.py for December and January, then a gently falling path."""
+
+
+def write_fed_market(directory: Path, prices: dict[str, float] = FED_PRICES) -> None:
+    """Fed funds futures (a month of closes to FED_SESSION, each a little lower before it) and
+    FRED's effective rate (3.88%) and target range (3.75-4.00%), as the bot reads them offline."""
+    sessions = pd.bdate_range(end=FED_SESSION, periods=20)
+    for symbol, price in prices.items():
+        drift = np.linspace(-0.05, 0.0, len(sessions))
+        write_flat_csv(directory / f"{symbol}.csv", pd.Series(price + drift, index=sessions))
+    for code, value in (("EFFR", 3.88), ("DFEDTARL", 3.75), ("DFEDTARU", 4.00)):
+        series = pd.Series(value, index=sessions[:-1])  # FRED publishes a day late
+        write_two_column_csv(directory / f"fred_{code}.csv", series, code)

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from bot.alerts.engine import Firing, value_range, walk
 from bot.alerts.machine import Observation, Side, State
-from bot.alerts.measures import observations
+from bot.alerts.measures import feed_symbols, observations
 from bot.alerts.reports import AlertMessage
 from bot.alerts.rules import AlertRule, Feed, Kind
 from bot.alerts.store import AlertStore, dump_message
@@ -30,6 +30,8 @@ from bot.watched_levels import EDITABLE_KEY, WatchedLevelsStore
 log = logging.getLogger(__name__)
 
 CONTEXT_SYMBOLS = (RUT.symbol, SPX.symbol)
+_LOOKBACK = timedelta(days=10)
+"""How far back the rate path's contracts are read for a live evaluation."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ class Evaluator:
         if not feeds:
             self.store.record_tick(now, "", 0)
             return Tick(0, [])
-        prices = self.fetch(feeds)
+        prices = self.fetch(feeds, now.date())
         held = self.held(prices, now)
         queued: list[AlertMessage] = []
         if held:
@@ -70,8 +72,8 @@ class Evaluator:
         self.store.record_tick(now, held, len(feeds))
         return Tick(len(feeds), queued, held)
 
-    def fetch(self, feeds: Sequence[Feed]) -> PriceSet:
-        symbols = [s for feed in feeds for s in feed.symbols]
+    def fetch(self, feeds: Sequence[Feed], today: date) -> PriceSet:
+        symbols = [s for feed in feeds for s in feed_symbols(feed, today - _LOOKBACK, today)]
         return self.prices.closes([*dict.fromkeys(symbols), *CONTEXT_SYMBOLS])
 
     def held(self, prices: PriceSet, now: datetime) -> str:

@@ -3,6 +3,7 @@
 alert add <target> above|below|crosses <level> [close|intraday] [once|every] [band 0.5%]
           [cooldown <sessions>]
 alert add <target> move <pct>%     alert add spread <pts>     alert add streak <n>
+alert add rate cuts <n>
 alert list | remove <id> | pause <id> | resume <id>
 alert test <id or rule> [since YYYY-MM-DD]
 """
@@ -15,6 +16,7 @@ from datetime import date
 
 from bot.alerts.machine import Repeat
 from bot.alerts.rules import (
+    RATE_PATH,
     SMALL_VS_LARGE,
     Basis,
     Direction,
@@ -71,6 +73,8 @@ MOVES = Bounds(0, 50, low_open=True, unit="%")
 SPREADS = Bounds(0, 25, low_open=True, unit=" pts")
 """Small minus large daily return, either way: more than 0 and at most 25 points."""
 STREAKS = Bounds(2, 250, whole=True, unit=" sessions")
+CUTS = Bounds(0, 8, low_open=True, unit=" cuts")
+"""A day's change in the Fed cuts priced for the year, either way: more than 0, at most 8."""
 BANDS = Bounds(0, 10, unit="%")
 """How far back past a level a fired level rule must go to re-arm."""
 COOLDOWNS = Bounds(0, 250, whole=True, unit=" sessions")
@@ -143,6 +147,18 @@ def parse_rule(words: list[str], example: str) -> RuleSpec:
         )
         spec = RuleSpec(Kind.SPREAD, SMALL_VS_LARGE, Direction.ABOVE, level, Basis.INTRADAY)
         return _settings(spec, words[2:], "alert add spread 1.5")
+    if first in ("rate", "cuts", "rate-cuts"):
+        at = 2 if first == "rate" else 1
+        if first == "rate" and _word([w.lower() for w in words], 1) != "cuts":
+            raise CommandError("say `rate cuts` and a number of cuts", "alert add rate cuts 0.5")
+        cuts = number(
+            _word(words, at),
+            "a change in cuts priced (either way)",
+            CUTS,
+            "alert add rate cuts 0.5",
+        )
+        spec = RuleSpec(Kind.RATE_CUTS, RATE_PATH, Direction.ABOVE, cuts, Basis.CLOSE)
+        return _settings(spec, words[at + 1 :], "alert add rate cuts 0.5")
     if first == "streak":
         length = whole_number(_word(words, 1), "a streak length", STREAKS, "alert add streak 10")
         spec = RuleSpec(Kind.STREAK, SMALL_VS_LARGE, Direction.CROSSES, length, Basis.CLOSE)
@@ -192,6 +208,8 @@ def _settings(spec: RuleSpec, words: list[str], example: str) -> RuleSpec:
         if word in ("close", "intraday"):
             if spec.kind is Kind.STREAK and word == "intraday":
                 raise CommandError("a streak counts sessions: it is checked at the close", example)
+            if spec.kind is Kind.RATE_CUTS and word == "intraday":
+                raise CommandError("the rate path is read from futures closes", example)
             changes["basis"] = Basis(word)
         elif word in ("once", "every"):
             changes["repeat"] = Repeat(word)

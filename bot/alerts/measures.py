@@ -15,9 +15,12 @@ import pandas as pd
 
 from bot.alerts.machine import Observation
 from bot.alerts.rules import Basis, Feed, Kind
+from bot.analytics.fedwatch import contract_month, contracts_between, priced_cuts
 from bot.analytics.streak import streak
 from bot.clock import EXCHANGE_TZ
+from bot.fomc import DECISIONS
 from bot.trading_calendar import close_of, is_open
+from bot.universe import FED_FUNDS
 
 WEEKS_52 = 252
 """Sessions in 52 weeks."""
@@ -34,8 +37,12 @@ def measure(feed: Feed, closes: Mapping[str, pd.Series], since: date | None = No
     - streak: sessions in a row the first beat the second (0 on a session it did not);
     - 52-week / all-time high: % above the highest close of the previous 252 / all sessions;
     - longest since: 1 on a session whose streak became the longest since a date at least a
-      year before, further back than the day before's record; else 0.
+      year before, further back than the day before's record; else 0;
+    - rate cuts: the absolute change since the session before of the Fed cuts the futures price
+      for the year (bot/analytics/fedwatch.py), read from the `ZQ` contracts in `closes`.
     """
+    if feed.kind is Kind.RATE_CUTS:
+        return _rate_cuts(closes, since)[1].abs()
     first = closes[feed.symbols[0]]
     if len(feed.symbols) == 2:
         pair = pd.concat([first, closes[feed.symbols[1]]], axis=1, join="inner").dropna()
@@ -81,11 +88,33 @@ def _new_records(a: pd.Series, b: pd.Series, since: date | None) -> pd.Series:
     return pd.Series(values, index=sessions, dtype=float)
 
 
-def price_of(feed: Feed, closes: Mapping[str, pd.Series]) -> pd.Series:
-    """What an alert calls "the price": the level itself, else the first symbol's close."""
+def price_of(feed: Feed, closes: Mapping[str, pd.Series], since: date | None = None) -> pd.Series:
+    """What an alert calls "the price": the level itself, the cuts priced for a rate-cuts rule,
+    else the first symbol's close."""
     if feed.kind is Kind.LEVEL:
         return measure(feed, closes)
+    if feed.kind is Kind.RATE_CUTS:
+        return _rate_cuts(closes, since)[0]
     return closes[feed.symbols[0]]
+
+
+def feed_symbols(feed: Feed, since: date, until: date) -> list[str]:
+    """The symbols a feed reads from `since` to `until`: its own, and for the rate path every
+    futures contract those days' paths need (to the end of the year after `until`)."""
+    if feed.kind is Kind.RATE_CUTS:
+        last = date(until.year + 2, 1, 31)
+        return [*feed.symbols, *contracts_between(since - timedelta(days=31), last)]
+    return list(feed.symbols)
+
+
+def _rate_cuts(closes: Mapping[str, pd.Series], since: date | None) -> tuple[pd.Series, pd.Series]:
+    contracts = {m: s for symbol, s in closes.items() if (m := contract_month(symbol))}
+    if not contracts:
+        return pd.Series(dtype=float), pd.Series(dtype=float)
+    traded = pd.DatetimeIndex(sorted(set().union(*(s.index for s in contracts.values()))))
+    first = traded.searchsorted(pd.Timestamp(since)) if since else len(traded) - 3
+    sessions = list(traded[max(first - 1, 0) :])
+    return priced_cuts(contracts, closes.get(FED_FUNDS.symbol), sessions, DECISIONS)
 
 
 def observations(
@@ -112,7 +141,7 @@ def observations(
     if feed.kind is Kind.LEVEL:
         prices = tail.to_numpy()
     else:
-        price = price_of(feed, closes)
+        price = price_of(feed, closes, since_day)
         prices = price.to_numpy()[price.index.get_indexer(tail.index)]
     seen_at = fetched_at or now
     today = now.astimezone(EXCHANGE_TZ).date()

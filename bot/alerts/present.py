@@ -64,6 +64,11 @@ def present_side(spec: RuleSpec, value: float, session: date) -> str:
                 "I will alert on each session the small-cap streak becomes the longest in more "
                 "than a year."
             )
+        case Kind.RATE_CUTS:
+            return (
+                f"The cuts priced for the year moved {value:.2f} on {when}: I will alert when a "
+                f"day's change reaches {threshold} either way (`fed` shows the path)."
+            )
     raise AssertionError(spec.kind)
 
 

@@ -46,7 +46,7 @@ def replay(
     if spec.basis is Basis.INTRADAY:
         note = "intraday rules replay on daily closes: the history has no intraday prices"
     feed = replace(spec, basis=Basis.CLOSE).feed
-    cut = {s: closes[s].loc[: pd.Timestamp(until)] for s in feed.symbols}
+    cut = {s: series.loc[: pd.Timestamp(until)] for s, series in closes.items()}
     day_before = datetime.combine(since - timedelta(days=1), time(23, 59), tzinfo=UTC)
     far = datetime.combine(until + timedelta(days=7), time(), tzinfo=UTC)
     path = observations(feed, cut, far, None, day_before)

@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from bot.alerts.machine import Leg, Repeat, Side
 from bot.render.numbers import as_typed
-from bot.universe import RUT, SPX, display_name
+from bot.universe import FED_FUNDS, RUT, SPX, display_name
 
 
 class Kind(StrEnum):
@@ -25,6 +25,7 @@ class Kind(StrEnum):
     HIGH_52W = "52-week-high"
     ALL_TIME_HIGH = "all-time-high"
     LONGEST_SINCE = "longest-since"
+    RATE_CUTS = "rate-cuts"
 
 
 class Basis(StrEnum):
@@ -58,10 +59,14 @@ MEASURES: dict[Kind, Measure] = {
     Kind.HIGH_52W: Measure("% above the prior high", daily=True, relative_band=False),
     Kind.ALL_TIME_HIGH: Measure("% above the prior high", daily=True, relative_band=False),
     Kind.LONGEST_SINCE: Measure("records", daily=True, relative_band=False),
+    Kind.RATE_CUTS: Measure("cuts", daily=True, relative_band=False),
 }
 
 DEFAULT_BAND_PCT = 0.5
 DEFAULT_COOLDOWN_SESSIONS = 1
+
+
+RATE_PATH_KEY = "fed"
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,8 @@ class Target:
 
     @property
     def name(self) -> str:
+        if self.key == RATE_PATH_KEY:
+            return "Fed rate path"
         if len(self.symbols) == 2:  # as typed: RUT/SPX, IWM/SPY
             return "/".join(part.lstrip("$^").upper() for part in self.key.split("/"))
         return display_name(self.key) if display_name(self.key) != self.key else self.symbols[0]
@@ -103,6 +110,8 @@ class Feed:
 
 
 SMALL_VS_LARGE = Target((RUT.symbol, SPX.symbol), "rut/spx")
+RATE_PATH = Target((FED_FUNDS.symbol,), RATE_PATH_KEY)
+"""The rate path: the effective rate names the feed; the futures are read with it."""
 RUSSELL = Target((RUT.symbol,), RUT.key)
 
 
@@ -177,6 +186,11 @@ class RuleSpec:
                 return f"{self.target.name} makes a new all-time closing high{suffix}"
             case Kind.LONGEST_SINCE:
                 return f"the streak becomes the longest in more than a year{suffix}"
+            case Kind.RATE_CUTS:
+                return (
+                    f"the Fed cuts priced for the year change by {self.level:g} or more in a "
+                    f"day{suffix}"
+                )
         raise AssertionError(self.kind)
 
 

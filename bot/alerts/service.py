@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from bot.alerts.evaluation import Evaluator
 from bot.alerts.grammar import AlertRuleQuery, AlertTestQuery
 from bot.alerts.machine import Pause, Resume, State, step
+from bot.alerts.measures import feed_symbols
 from bot.alerts.present import present_side
 from bot.alerts.replay import replay, rule_figures
 from bot.alerts.reports import AlertChangeReport, AlertListReport, AlertRuleLine, AlertTestReport
@@ -91,7 +92,7 @@ class Alerts:
     def add(self, spec: RuleSpec, owner: Owner) -> AlertChangeReport:
         """Adds a rule to the owner's channel; it fires on the next cross, never for now."""
         feed = spec.feed
-        prices = self.evaluator.fetch([feed])
+        prices = self.evaluator.fetch([feed], self.clock.now().date())
         missing = [
             prices.missing.get(s, f"no prices for {s}")
             for s in feed.symbols
@@ -183,7 +184,7 @@ class Alerts:
                 f"`since` must be before {day.isoformat()}",
                 f"alert test {spec.target.key} above {spec.level:g} since {day.year - 1}-01-01",
             )
-        prices = self.prices.closes(spec.target.symbols)
+        prices = self.prices.closes(feed_symbols(spec.feed, since, day))
         missing = [
             prices.missing.get(s, f"no prices for {s}")
             for s in spec.target.symbols

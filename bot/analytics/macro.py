@@ -8,6 +8,7 @@ from datetime import date
 
 import pandas as pd
 
+from bot.analytics.fedwatch import RatePath
 from bot.analytics.series import History, position_on_or_before
 
 
@@ -28,6 +29,10 @@ class MacroRow:
 class MacroReport:
     session: date
     rows: list[MacroRow]
+    rates: RatePath | None = None
+    """The rate path the futures price, when read."""
+    horizon: date | None = None
+    """The year end the cuts "priced for the year" count to."""
 
 
 _LOOKBACKS = {"1d": 1, "5d": 5}
@@ -59,10 +64,15 @@ def _changes(closes: pd.Series, unit: str) -> tuple[float | None, ...]:
 
 
 def macro(
-    yields: Sequence[History], vix: History, credit: tuple[History, History], as_of: date
+    yields: Sequence[History],
+    vix: History,
+    credit: tuple[History, History],
+    as_of: date,
+    spreads: Sequence[History] = (),
 ) -> MacroReport:
     """Each yield's level in % and changes in basis points; the VIX level and its change in points;
-    credit as the HYG/IEF price ratio and its change in % (falling: credit under stress).
+    credit as the HYG/IEF price ratio and its change in % (falling: credit under stress), and
+    credit spreads in % with changes in basis points (rising: stress).
     Changes are over 1 and 5 sessions and 1 calendar month.
     """
     stamp = pd.Timestamp(as_of)
@@ -93,5 +103,7 @@ def macro(
         ratio = (high_yield.closes / treasuries.closes).dropna()
     note = high_yield.note or treasuries.note
     add("credit", f"Credit ({high_yield.symbol}/{treasuries.symbol})", ratio, "ratio", "%", note)
+    for spread in spreads:
+        add(spread.key, spread.name, spread.closes, "%", "bp", spread.note)
     session = max(sessions).date() if sessions else as_of
     return MacroReport(session, rows)

@@ -8,6 +8,7 @@ from typing import Any
 from bot.commands import (
     alert,
     chart,
+    fed,
     flows,
     help,
     levels,
@@ -36,6 +37,7 @@ COMMANDS: tuple[Command, ...] = tuple(
         valuation,
         flows,
         macro,
+        fed,
         status,
         alert,
         subscriptions,

@@ -177,7 +177,8 @@ def alert_test_document(r: AlertTestReport) -> Document:
     parts: list[Part] = [title, summary]
     if r.firings:
         rows = [[day(f.date), price(f.price)] for f in r.firings]
-        parts.append(table(["Date", "Price"], rows))
+        column = "Cuts priced" if r.rule.kind == Kind.RATE_CUTS else "Price"
+        parts.append(table(["Date", column], rows))
     if r.note:
         parts.append(r.note)
     return from_lines(parts)
@@ -186,7 +187,10 @@ def alert_test_document(r: AlertTestReport) -> Document:
 def alert_document(m: AlertMessage) -> Document:
     """An alert as it is posted: what happened, when and from where, and its context."""
     parts: list[Part] = [_headline(m)]
-    if m.price is not None:
+    if m.kind == Kind.RATE_CUTS and m.price is not None:
+        before = f", from {m.previous_price:.2f} the session before" if m.previous_price else ""
+        parts.append(f"{m.price:.2f} cuts priced for the year at {et(m.at)}{before}.")
+    elif m.price is not None:
         line = f"{price(m.price)} at {et(m.at)}"
         if m.previous_price:
             change = signed_pct((m.price / m.previous_price - 1.0) * 100.0)
@@ -235,6 +239,10 @@ def _headline(m: AlertMessage) -> str:
             return f"{m.target} closed at a new 52-week high, {m.value:.2f}% above the last"
         case Kind.ALL_TIME_HIGH:
             return f"{m.target} closed at a new all-time high, {m.value:.2f}% above the last"
+        case Kind.RATE_CUTS:
+            now = f", {m.price:.2f} now" if m.price is not None else ""
+            change = (m.price or 0.0) - (m.previous_price or 0.0)
+            return f"Fed cuts priced for the year moved {change:+.2f} on the day{now}"
         case Kind.LONGEST_SINCE:
             run = f" ({sessions(m.streak)})" if m.streak else ""
             if m.longest_since is None:

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
+from bot.analytics.fedwatch import year_horizon
 from bot.analytics.macro import MacroReport, macro
 from bot.commands.base import Command, Computed, Context, Presenter
+from bot.commands.fed import cuts_line, next_meeting_line, read_rate_path
+from bot.fomc import DECISIONS
 from bot.grammar import MacroQuery
-from bot.render.layout import Document, footnotes, from_lines, table
+from bot.render.layout import Document, Part, footnotes, from_lines, table
 from bot.render.numbers import day
-from bot.universe import BILL, HIGH_YIELD, TEN_YEAR, TREASURIES, VIX
+from bot.universe import BILL, HIGH_YIELD, HY_SPREAD, TEN_YEAR, TREASURIES, VIX
 
 
 def compute(ctx: Context, query: MacroQuery, on: date) -> Computed:
-    histories, source = ctx.histories([TEN_YEAR, BILL, VIX, HIGH_YIELD, TREASURIES])
-    tnx, irx, vix, hyg, ief = histories
-    report = macro([tnx, irx], vix, (hyg, ief), on)
+    histories, source = ctx.histories([TEN_YEAR, BILL, VIX, HIGH_YIELD, TREASURIES, HY_SPREAD])
+    tnx, irx, vix, hyg, ief, oas = histories
+    report = macro([tnx, irx], vix, (hyg, ief), on, [oas])
+    rates, _ = read_rate_path(ctx, on)
+    report = replace(report, rates=rates, horizon=year_horizon(on, DECISIONS))
     return Computed(report, report.session, source)
 
 
@@ -55,9 +61,22 @@ def document(r: MacroReport) -> Document:
         for row in r.rows
     ]
     notes = footnotes([(row.name, row.note) for row in r.rows])
-    return from_lines(
-        [f"Macro, {day(r.session)}", table(["", "Level", "1d", "5d", "1m"], rows, notes)]
-    )
+    title = f"Macro, {day(r.session)}"
+    return from_lines([title, table(["", "Level", "1d", "5d", "1m"], rows, notes), *_fed_lines(r)])
+
+
+def _fed_lines(r: MacroReport) -> list[Part]:
+    """The next meeting's odds and the cuts priced for the year, from the futures (`fed`)."""
+    if r.rates is None or r.rates.session is None or r.horizon is None:
+        return ["Fed: no fed funds futures recorded (`fed` says which are missing)."]
+    lines: list[Part] = []
+    meeting = next_meeting_line(r.rates)
+    if meeting:
+        lines.append(f"Fed, next meeting {meeting} (futures, {day(r.rates.session)}).")
+    cuts = cuts_line(r.rates, r.horizon)
+    if cuts:
+        lines.append(f"{cuts}. More: `fed`.")
+    return lines
 
 
 COMMAND = Command((MacroQuery,), compute, {MacroReport: Presenter(headline, document)})

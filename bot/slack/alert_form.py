@@ -15,6 +15,7 @@ from typing import Any
 from bot.alerts.grammar import (
     BANDS,
     COOLDOWNS,
+    CUTS,
     LEVELS,
     MOVES,
     SPREADS,
@@ -61,6 +62,7 @@ CONDITIONS = {
     "move": "moves by a % in a day",
     "spread": "small minus large daily return (pts)",
     "streak": "small caps' winning streak (sessions)",
+    "rate cuts": "Fed cuts priced for the year move in a day",
 }
 ON_A_TARGET = ("above", "below", "crosses", "move")
 """Conditions on what the form's target names; the spread and the streak are always the
@@ -72,6 +74,7 @@ LEVEL_BOUNDS: dict[str, tuple[str, Bounds]] = {
     "move": ("a move (up or down) in %", MOVES),
     "spread": ("a spread in points (either way)", SPREADS),
     "streak": ("a streak length", STREAKS),
+    "rate cuts": ("a change in cuts priced (either way)", CUTS),
 }
 PREVIEW_HINT = (
     "Choose what to watch and a level: this shows what the rule would have done over the "
@@ -97,8 +100,8 @@ class AlertDraft:
 
     def words(self) -> list[str]:
         """The rule as `alert add` reads it."""
-        if self.condition in ("spread", "streak"):
-            words = [self.condition, self.level or ""]
+        if self.condition in ("spread", "streak", "rate cuts"):
+            words = [*self.condition.split(), self.level or ""]
         else:
             words = [self.target or "", self.condition, self.level or ""]
         if self.basis:
@@ -140,6 +143,8 @@ def field_errors(draft: AlertDraft) -> dict[str, str]:
         _check(errors, COOLDOWN, lambda: number(draft.cooldown, "a cooldown", COOLDOWNS, ""))
     if draft.condition == "streak" and draft.basis == "intraday":
         errors[BASIS] = "A streak counts sessions: it is checked at the close."
+    if draft.condition == "rate cuts" and draft.basis == "intraday":
+        errors[BASIS] = "The rate path is read from futures closes."
     if not errors:
         _check(errors, LEVEL, lambda: rule_of(draft))
     return errors

@@ -13,7 +13,16 @@ import pytest
 
 from bot.alerts.grammar import AlertRuleQuery
 from bot.alerts.replay import replay
-from bot.alerts.rules import RUSSELL, SMALL_VS_LARGE, Basis, Direction, Kind, Owner, RuleSpec
+from bot.alerts.rules import (
+    RATE_PATH,
+    RUSSELL,
+    SMALL_VS_LARGE,
+    Basis,
+    Direction,
+    Kind,
+    Owner,
+    RuleSpec,
+)
 from bot.alerts.store import load_message
 from bot.commands.alert import alert_document, alert_list_document
 from bot.errors import UserFacingError
@@ -255,3 +264,53 @@ def test_the_alert_and_the_list_say_the_same_about_re_arming(world: AlertsWorld)
     for words, spec in rules.items():
         assert words in posted[spec.describe()], spec
         assert words in listing, spec
+
+
+# --- the rate path ------------------------------------------------------------------------------
+
+
+def _fed_world(world: AlertsWorld, days: list, jan: list[float]) -> None:
+    """December meets on the 9th, January on the 27th, February not: the cuts priced for 2026
+    follow December's contract and January's (see tests/analytics/test_fedwatch.py)."""
+    world.prices.set("fred:EFFR", days, [3.88] * len(days))
+    world.prices.set("ZQZ26.CBT", days, [96.2065] * len(days))
+    world.prices.set("ZQF27.CBT", days, jan)
+    world.prices.set("ZQG27.CBT", days, [96.40] * len(days))
+    world.prices.set(RUT, days, [2500.0] * len(days))
+    world.prices.set(SPX, days, [6000.0] * len(days))
+    world.clock.at = after_close(days[-1])
+
+
+def test_a_rate_cuts_rule_fires_when_a_day_moves_the_cuts_priced_by_its_threshold(
+    world: AlertsWorld,
+) -> None:
+    """December's cuts priced (its end rate) follow its contract only: with January's price
+    moving, the year's cuts stay put, so the rule is silent; then December's contract jumps."""
+    days = trading_days("2026-11-23", 6)
+    _fed_world(world, days[:3], [96.30] * 3)
+    spec = RuleSpec(Kind.RATE_CUTS, RATE_PATH, Direction.ABOVE, 0.25, Basis.CLOSE)
+    added = world.alerts.add(spec, owner(world))
+    assert added.present is not None and "cuts priced for the year moved 0.00" in added.present
+
+    _fed_world(world, days[:4], [96.30, 96.30, 96.30, 96.60])
+    assert fired_values(world) == []  # January moved; the cuts priced for 2026 did not
+
+    _fed_world(world, days[:5], [96.30] * 5)
+    world.prices.set("ZQZ26.CBT", days[:5], [96.2065] * 4 + [96.30])
+    (fired,) = world.evaluator.tick(world.clock.now()).queued
+    # December's end rate from 96.30: (31 x 3.70 - 9 x 3.88) / 22 = 3.626364, against
+    # 3.758114 before: 0.527 more cuts priced (hand arithmetic, as in test_fedwatch.py).
+    assert fired.value == pytest.approx(0.527, abs=1e-3)
+    assert fired.price == pytest.approx((3.88 - 3.626364) / 0.25, abs=1e-4)
+    text = document_text(alert_document(fired))
+    assert text.startswith("Fed cuts priced for the year moved +0.53 on the day, 1.01 now")
+    assert "1.01 cuts priced for the year at" in text and "from 0.49 the session before" in text
+
+
+def test_a_rate_cuts_rule_replays_over_recorded_contracts(world: AlertsWorld) -> None:
+    days = trading_days("2026-11-23", 6)
+    _fed_world(world, days, [96.30] * 6)
+    world.prices.set("ZQZ26.CBT", days, [96.2065, 96.2065, 96.30, 96.30, 96.2065, 96.2065])
+    spec = RuleSpec(Kind.RATE_CUTS, RATE_PATH, Direction.ABOVE, 0.25, Basis.CLOSE)
+    report = replay(spec, world.prices.closes_by_symbol, days[0], days[-1])
+    assert [f.date for f in report.firings] == [days[2], days[4]]
