@@ -15,7 +15,7 @@ from bot.alerts.delivery import Poster, deliver
 from bot.alerts.evaluation import Tick
 from bot.services import Services
 from bot.trading_calendar import is_open, is_trading_day, last_close, session_close
-from bot.universe import FLOW_ETFS, VALUATION_PAIR
+from bot.universe import FLOW_ETFS, VALUATION_FUNDS
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +46,12 @@ def post_alerts(services: Services, poster: Poster, now: datetime) -> int:
 
 
 def record_funds(services: Services, now: datetime) -> int:
-    """Records today's fund data for the valuation and flows funds, on trading days."""
+    """Records today's fund data for the valuation and flows funds, each once, on trading days;
+    the number of funds."""
     if not is_trading_day(now.date()):
         return 0
-    symbols = [i.symbol for i in (*VALUATION_PAIR, *FLOW_ETFS)]
-    for symbol in dict.fromkeys(symbols):
+    funds = (*(fund for _, fund in VALUATION_FUNDS), *FLOW_ETFS)
+    symbols = list(dict.fromkeys(fund.symbol for fund in funds))
+    for symbol in symbols:
         services.market.fund_history(symbol)
     return len(symbols)

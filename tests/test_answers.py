@@ -26,6 +26,8 @@ from bot.errors import CommandError, NoDataError, UserFacingError
 from bot.render.json import render_json
 from bot.render.text import render_text
 from bot.services import Services
+from bot.slack.blocks import answer_blocks
+from bot.slack.tables import PHONE_WIDTH
 from bot.status import StatusReport
 from bot.universe import SECTORS
 from handlers.console import respond
@@ -71,10 +73,72 @@ def test_sectors_rank_small_cap_sectors(services: Services) -> None:
 def test_valuation_from_recorded_fund_data(services: Services) -> None:
     report = services.answerer.answer("valuation").report
     assert isinstance(report, ValuationReport)
-    pe = next(r for r in report.rows if r.metric == "P/E")
+    iwm = report.funds[0]
+    pe = next(r for r in iwm.rows if r.metric == "P/E")
     assert pe.small == pytest.approx(1 / 0.07)  # a reciprocal, turned back
     assert pe.discount_pct == pytest.approx((1 / 0.07 / 22 - 1) * 100)
-    assert report.recorded_days == 2
+    assert iwm.recorded_days == 2
+
+
+def test_valuation_compares_each_recorded_fund_with_spy(services: Services, csv_dir: Path) -> None:
+    (csv_dir / "funds.csv").write_text(
+        "date,symbol,pe,pb,ps,pcf,total_assets\n"
+        "2024-01-03,SPY,20,4,2.8,16,600e9\n2024-01-04,SPY,20,4,2.8,16,600e9\n"
+        "2024-01-05,SPY,25,4,2.8,16,600e9\n"
+        "2024-01-03,IWM,15,2,1.2,9,70e9\n2024-01-04,IWM,16,2,1.2,9,70e9\n"
+        "2024-01-05,IWM,15,2,1.2,9,70e9\n"
+        "2024-01-03,IJR,12,2,1.2,9,80e9\n2024-01-04,IJR,18,2,1.2,9,80e9\n"
+        "2024-01-05,IJR,17,2,1.2,9,80e9\n"
+        "2024-01-03,IJH,18,2,1.2,9,90e9\n2024-01-04,IJH,18,2,1.2,9,90e9\n"
+        "2024-01-03,IWC,26,2,1.2,9,1e9\n2024-01-04,IWC,24,2,1.2,9,1e9\n"
+        "2024-01-05,IWC,30,2,1.2,9,1e9\n"
+    )
+    answer = services.answerer.answer("valuation")
+    report = answer.report
+    assert isinstance(report, ValuationReport)
+    assert answer.as_of == report.session == date(2024, 1, 5)
+    # P/E gaps to SPY: IWM -25, -20, -40; IJR -40, -10, -32; IJH -10, -10 (no 2024-01-05);
+    # IWC +30, +20, +20
+    figures = {
+        f.symbol: (f.session, f.rows[0].discount_pct, f.rows[0].percentile, f.rows[0].days)
+        for f in report.funds
+    }
+    assert figures == {
+        "IWM": (date(2024, 1, 5), pytest.approx(-40.0), 100.0, 2),
+        "IJR": (date(2024, 1, 5), pytest.approx(-32.0), 50.0, 2),
+        "IJH": (date(2024, 1, 4), pytest.approx(-10.0), 0.0, 1),
+        "IWC": (date(2024, 1, 5), pytest.approx(20.0), 50.0, 2),
+    }
+    text = render_text(answer)
+    assert text.startswith(
+        "IWM trades at a -40% P/E gap to SPY (15.0x vs 25.0x), "
+        "deeper than on 100% of 2 recorded days\n"
+    )
+    lines = text.splitlines()
+    first = lines.index("Metric    IWM    SPY   Gap  Pctl  Days")
+    assert lines[first + 1] == "P/E     15.0x  25.0x  -40%   100     2"
+    by_fund = lines[lines.index("P/E by size against SPY, 2024-01-05:") + 1 :][:7]
+    assert by_fund == [
+        "Fund                   P/E   Gap  Pctl  Days",
+        "IWM Small            15.0x  -40%   100     2",
+        "IJR Small (S&P 600)  17.0x  -32%    50     2",
+        "IJH Mid              18.0x  -10%     0     1",
+        "  as of 2024-01-04",
+        "IWC Micro            30.0x  +20%    50     2",
+        "Pctl: the share of earlier recorded days whose gap was shallower than today's; "
+        "Days: how many earlier recorded days it rests on.",
+    ]
+    assert all(len(line) <= PHONE_WIDTH for line in by_fund[:-1])
+    blocks = answer_blocks(answer)
+    header = next(b for b in blocks if b["type"] == "table")["rows"][0]
+    assert [c["text"] for c in header[:3]] == ["Metric", "IWM", "SPY"]  # the first table
+    funds = render_json(answer)["figures"]["funds"]
+    assert [(f["symbol"], f["session"], f["rows"][0]["days"]) for f in funds] == [
+        ("IWM", "2024-01-05", 2),
+        ("IJR", "2024-01-05", 2),
+        ("IJH", "2024-01-04", 1),
+        ("IWC", "2024-01-05", 2),
+    ]
 
 
 def test_flows_from_recorded_assets(services: Services) -> None:
@@ -224,7 +288,7 @@ def test_valuation_without_fund_data_says_how_it_accrues(services: Services, csv
     (csv_dir / "funds.csv").unlink()
     answer = services.answerer.answer("valuation")
     assert isinstance(answer.report, ValuationReport)
-    assert answer.report.recorded_days == 0
+    assert answer.report.session is None
     text = render_text(answer)
     assert "No fund data recorded yet" in text and "once a trading day" in text
     assert "funds.csv (date,symbol,pe,pb,ps,pcf,total_assets)" in text

@@ -5,17 +5,19 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pandas as pd
 import redis
 
 from bot.alerts.reports import AlertMessage
 from bot.clock import FixedClock
 from bot.config import Settings
+from bot.market.yahoo import YahooFunds
 from bot.services import Services
 from bot.store.keys import Keys
 from jobs.clock import HEARTBEAT_SECONDS, Clock
 from jobs.lease import LEASE
-from jobs.market import market_hours
-from tests.factories import RecordedSummaries, closes, write_two_column_csv
+from jobs.market import market_hours, record_funds
+from tests.factories import RecordedSummaries, closes, equity_holdings, write_two_column_csv
 
 NOW = datetime(2026, 1, 22, 16, 0, tzinfo=UTC)  # 11:00 in New York, a Thursday
 
@@ -69,3 +71,27 @@ def test_market_hours_follow_the_nyse_calendar() -> None:
     assert not market_hours(NOW.replace(hour=3))  # 22:00 the evening before
     assert not market_hours(datetime(2026, 1, 19, 16, tzinfo=UTC))  # Martin Luther King Day
     assert not market_hours(datetime(2026, 1, 24, 16, tzinfo=UTC))  # a Saturday
+
+
+def test_fund_data_is_recorded_once_a_trading_day_for_every_valuation_and_flows_fund(
+    redis_server: redis.Redis, keys: Keys, tmp_path: Path
+) -> None:
+    asked: list[str] = []
+
+    def holdings(symbol: str) -> pd.DataFrame:
+        asked.append(symbol)
+        return equity_holdings(symbol, [0.05, 2.0, 1.25, 0.1, 3.1e9, 0.12])
+
+    services = Services(
+        Settings(key_prefix=keys.prefix, home=tmp_path),
+        clock=FixedClock(NOW),
+        redis_client=redis_server,
+        yahoo_funds=YahooFunds(holdings, lambda symbol: {}),
+    )
+    assert record_funds(services, NOW) == 7
+    # the valuation funds (IWM, IJR, IJH, IWC against SPY) and the flows funds, each once
+    assert sorted(asked) == ["IJH", "IJR", "IWC", "IWM", "SPY", "VB", "VBR"]
+    for symbol in asked:
+        assert redis_server.hexists(keys.fund_snapshots(symbol), "2026-01-22")
+    assert record_funds(services, datetime(2026, 1, 24, 16, tzinfo=UTC)) == 0  # a Saturday
+    assert len(asked) == 7
