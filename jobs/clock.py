@@ -30,7 +30,7 @@ from bot.metrics import ALERTS_FIRED, JOB_FAILURES, JOB_RUNS
 from bot.services import Services
 from bot.summaries.dispatch import SummaryPoster
 from jobs.lease import ClockLease
-from jobs.market import post_alerts, record_funds, watch_market
+from jobs.market import post_alerts, record_funds, record_rate_path, watch_market
 from jobs.summaries import dispatch_summaries
 
 log = logging.getLogger(__name__)
@@ -148,9 +148,12 @@ class Clock:
         )
 
     def funds(self) -> None:
-        self._when_active(
-            "record-funds", lambda: record_funds(self.services, self.services.clock.now())
-        )
+        def record() -> None:
+            now = self.services.clock.now()
+            record_funds(self.services, now)
+            record_rate_path(self.services, now)
+
+        self._when_active("record-funds", record)
 
     def _when_active(
         self, job: str, run: Callable[[], object], lock: threading.Lock | None = None

@@ -3,19 +3,22 @@
 - `watch_market`: during market hours, and for a while after each close, refresh prices and
   evaluate every alert rule on them (the refresh happens in the price cache, once for all);
 - `post_alerts`: post what fired, exactly once;
-- `record_funds`: once a trading day, record fund data (valuation and flows history).
+- `record_funds`: once a trading day, record fund data (valuation and flows history);
+- `record_rate_path`: with it, the fed funds futures and the policy rate, so the rate path of
+  a past date can still be read once Yahoo drops an expired contract.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.alerts.delivery import Poster, deliver
 from bot.alerts.evaluation import Tick
+from bot.analytics.fedwatch import contracts_between
 from bot.services import Services
 from bot.trading_calendar import is_open, is_trading_day, last_close, session_close
-from bot.universe import FLOW_ETFS, VALUATION_FUNDS
+from bot.universe import FED, FLOW_ETFS, VALUATION_FUNDS
 
 log = logging.getLogger(__name__)
 
@@ -55,3 +58,15 @@ def record_funds(services: Services, now: datetime) -> int:
     for symbol in symbols:
         services.market.fund_history(symbol)
     return len(symbols)
+
+
+def record_rate_path(services: Services, now: datetime) -> int:
+    """Refreshes every fed funds contract to the end of next year, and FRED's effective rate
+    and target range, into the price cache, on trading days. The cache keeps closes it has once
+    fetched, so each day's contracts stay recorded; the number of series with closes."""
+    if not is_trading_day(now.date()):
+        return 0
+    today = now.date()
+    contracts = contracts_between(today, date(today.year + 2, 1, 1))
+    prices = services.market.prices.closes([*contracts, *(i.symbol for i in FED)])
+    return len(prices.closes)

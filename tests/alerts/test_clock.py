@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import redis
@@ -11,13 +12,19 @@ import redis
 from bot.alerts.reports import AlertMessage
 from bot.clock import FixedClock
 from bot.config import Settings
-from bot.market.yahoo import YahooFunds
+from bot.market.yahoo import YahooFunds, YahooPrices
 from bot.services import Services
 from bot.store.keys import Keys
 from jobs.clock import HEARTBEAT_SECONDS, Clock
 from jobs.lease import LEASE
-from jobs.market import market_hours, record_funds
-from tests.factories import RecordedSummaries, closes, equity_holdings, write_two_column_csv
+from jobs.market import market_hours, record_funds, record_rate_path
+from tests.factories import (
+    RecordedSummaries,
+    closes,
+    equity_holdings,
+    write_two_column_csv,
+    yf_frame,
+)
 
 NOW = datetime(2026, 1, 22, 16, 0, tzinfo=UTC)  # 11:00 in New York, a Thursday
 
@@ -95,3 +102,39 @@ def test_fund_data_is_recorded_once_a_trading_day_for_every_valuation_and_flows_
         assert redis_server.hexists(keys.fund_snapshots(symbol), "2026-01-22")
     assert record_funds(services, datetime(2026, 1, 24, 16, tzinfo=UTC)) == 0  # a Saturday
     assert len(asked) == 7
+
+
+def test_the_rate_path_is_recorded_every_trading_day_and_kept_once_yahoo_drops_a_contract(
+    redis_server: redis.Redis, keys: Keys, tmp_path: Path
+) -> None:
+    """Yahoo lists a contract until it expires; the cache keeps what it fetched, so a past
+    date's path can still be read."""
+    day = pd.Timestamp(NOW.date())
+    listed = {"ZQF26.CBT": 96.37, "ZQG26.CBT": 96.40, "ZQH26.CBT": 96.45}
+    asked: list[list[str]] = []
+
+    def download(**kwargs: Any) -> pd.DataFrame | None:
+        asked.append(list(kwargs["tickers"]))
+        found = {
+            s: pd.Series([p], index=[day]) for s, p in listed.items() if s in kwargs["tickers"]
+        }
+        return yf_frame(found) if found else None
+
+    def services_at(moment: datetime) -> Services:
+        return Services(
+            Settings(key_prefix=keys.prefix, home=tmp_path),
+            clock=FixedClock(moment),
+            redis_client=redis_server,
+            yahoo_prices=YahooPrices(download),
+            second_sources=(),
+        )
+
+    assert record_rate_path(services_at(NOW), NOW) == 3
+    assert "ZQF26.CBT" in asked[0] and "ZQZ27.CBT" in asked[0]
+    assert "fred:EFFR" not in asked[0]  # FRED's, never Yahoo's
+    later = NOW + timedelta(days=20)
+    del listed["ZQF26.CBT"]  # expired: Yahoo has it no more
+    services_at(later).market.prices.closes(["ZQF26.CBT"])
+    kept = services_at(later).market.prices.closes(["ZQF26.CBT"]).closes["ZQF26.CBT"]
+    assert kept.loc[day] == 96.37
+    assert record_rate_path(services_at(NOW), datetime(2026, 1, 24, 16, tzinfo=UTC)) == 0
