@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from bot.alerts.engine import Firing, value_range, walk
@@ -24,7 +24,7 @@ from bot.analytics.streak import StreakReport, streak
 from bot.errors import UserFacingError
 from bot.market.prices import PriceSet, PriceSource
 from bot.trading_calendar import is_open, sessions_after
-from bot.universe import RUT, SPX
+from bot.universe import RUT, SPX, sources_of
 from bot.watched_levels import EDITABLE_KEY, WatchedLevelsStore
 
 log = logging.getLogger(__name__)
@@ -122,7 +122,13 @@ class Evaluator:
             changed.extend(rules.values())
             firings.extend(fired)
         streaks = {s: self._streak(prices, s) for s in {f.observation.session for f in firings}}
-        messages = [self.message(f, streaks[f.observation.session]) for f in firings]
+        messages = [
+            replace(
+                self.message(f, streaks[f.observation.session]),
+                source=_elsewhere(f.rule.spec.feed.symbols, prices),
+            )
+            for f in firings
+        ]
         self.store.save(changed, {m.firing: dump_message(m) for m in messages}, new_lasts)
         return messages
 
@@ -175,3 +181,13 @@ class Evaluator:
         if firing.side is Side.UP:
             return next((w for w in watched if w.value > price), None)
         return next((w for w in reversed(watched) if w.value < price), None)
+
+
+def _elsewhere(symbols: Sequence[str], prices: PriceSet) -> str:
+    """ "^RUT from Stooq after 2026-11-27" for the symbols a second source answered because
+    Yahoo, their first, failed."""
+    return "; ".join(
+        f"{symbol} from {prices.answered_by[symbol]}"
+        for symbol in symbols
+        if symbol in prices.answered_by and sources_of(symbol)[0].source == "yahoo"
+    )

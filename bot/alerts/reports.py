@@ -111,3 +111,6 @@ class AlertMessage:
     """For a longest-since alert: the earlier run the streak beat (None: longest on record)."""
     workspace: str = ""
     """The workspace of the rule's channel: whose token posts it."""
+    source: str = ""
+    """Where the prices came from when not from the first source ("Russell 2000 from Stooq
+    after 2026-11-27"), else empty."""

@@ -199,6 +199,8 @@ def alert_document(m: AlertMessage) -> Document:
         parts.append(line + ".")
     if m.late:
         parts.append("Detected late: I was not watching when this happened.")
+    if m.source:
+        parts.append(f"Prices: {m.source}, Yahoo having failed.")
     context = []
     if m.streak is not None:
         context.append(

@@ -40,6 +40,8 @@ class FramePrices:
     closes_by_symbol: dict[str, pd.Series] = field(default_factory=dict)
     fetched_at: datetime | None = None
     label: str = "test prices"
+    answered_by: dict[str, str] = field(default_factory=dict)
+    """Symbols a second source answers, as `SeriesPrices` says so."""
 
     def set(self, symbol: str, days: Sequence[date], values: Sequence[float]) -> None:
         index = pd.DatetimeIndex([pd.Timestamp(d) for d in days]).astype("datetime64[ns]")
@@ -48,7 +50,8 @@ class FramePrices:
     def closes(self, symbols: Sequence[str]) -> PriceSet:
         found = {s: self.closes_by_symbol[s] for s in symbols if s in self.closes_by_symbol}
         missing = {s: f"no data for {s}" for s in symbols if s not in found}
-        return PriceSet(found, missing, self.fetched_at)
+        by = {s: self.answered_by[s] for s in found if s in self.answered_by}
+        return PriceSet(found, missing, self.fetched_at, answered_by=by)
 
     def freshness(self, symbols: Sequence[str]) -> list[SymbolFreshness]:
         return [SymbolFreshness(s, None, self.fetched_at) for s in symbols]

@@ -314,3 +314,27 @@ def test_a_rate_cuts_rule_replays_over_recorded_contracts(world: AlertsWorld) ->
     spec = RuleSpec(Kind.RATE_CUTS, RATE_PATH, Direction.ABOVE, 0.25, Basis.CLOSE)
     report = replay(spec, world.prices.closes_by_symbol, days[0], days[-1])
     assert [f.date for f in report.firings] == [days[2], days[4]]
+
+
+def test_an_alert_on_a_second_source_s_prices_says_so_and_reads_back_from_the_outbox(
+    world: AlertsWorld,
+) -> None:
+    closes_until(world, [2700, 2740])
+    world.alerts.add(ABOVE_2750, owner(world))
+    closes_until(world, [2700, 2740, 2760])
+    world.prices.answered_by = {RUT: "Stooq after 2026-01-05"}
+    (fired,) = world.evaluator.tick(world.clock.now()).queued
+    assert fired.source == "^RUT from Stooq after 2026-01-05"
+    (stored,) = world.store.outbox().values()
+    assert load_message(stored).source == fired.source
+    text = document_text(alert_document(fired))
+    assert "Prices: ^RUT from Stooq after 2026-01-05, Yahoo having failed." in text
+
+
+def test_an_alert_on_yahoo_s_own_prices_names_no_other_source(world: AlertsWorld) -> None:
+    closes_until(world, [2700, 2740])
+    world.alerts.add(ABOVE_2750, owner(world))
+    closes_until(world, [2700, 2740, 2760])
+    (fired,) = world.evaluator.tick(world.clock.now()).queued
+    assert fired.source == ""
+    assert "Prices:" not in document_text(alert_document(fired))
