@@ -1,4 +1,4 @@
-"""What every answer shares: its source, its dating, the answer itself and the daily summary.
+"""What every answer shares: its source, its dating and the answer itself.
 
 Each command's own figures (`StreakReport`, `LevelsReport`, ...) are plain data defined beside
 what computes them (`bot/analytics/`, `bot/alerts/reports.py`, ...); `Report` is any of them.
@@ -81,27 +81,6 @@ class Answer:
     """How the session answered relates to the date asked (None for answers about no session)."""
     chart: ChartReport | None = None
     """The picture that goes with the figures (small vs large rebased), where there is one."""
-
-
-@dataclass(frozen=True)
-class SummaryPart:
-    """One section of a daily summary: its answer, or why it is missing."""
-
-    name: str
-    answer: Answer | None
-    missing: str | None = None
-
-
-@dataclass(frozen=True)
-class SummaryReport:
-    """The daily summary of one session: the same for every channel of a workspace."""
-
-    session: date
-    early_close: datetime | None
-    """When the session closed, if early (13:00 New York on half days)."""
-    parts: list[SummaryPart]
-    chart: Answer | None
-    """The chart answer (a ChartReport), drawn once and attached to every channel's summary."""
 
 
 Report = (

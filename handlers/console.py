@@ -21,7 +21,8 @@ from bot.answers import Answerer
 from bot.commands.alert import alert_document
 from bot.render.summary import summary_document, summary_text
 from bot.render.text import document_text, render_text
-from bot.reports import Answer, SummaryReport
+from bot.reports import Answer
+from bot.summaries.compose import SummaryReport
 from bot.summaries.store import Subscription
 from handlers.charts import save_chart
 from handlers.replies import TERMINAL, Failure, answer_or_failure

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from bot.clock import FixedClock
-from bot.reports import SummaryReport
+from bot.summaries.compose import SummaryReport
 from bot.summaries.store import Subscription
 
 

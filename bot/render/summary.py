@@ -12,7 +12,7 @@ from bot.clock import EXCHANGE_TZ
 from bot.render.document import document, headline, source_line
 from bot.render.layout import Document
 from bot.render.text import document_text
-from bot.reports import SummaryReport
+from bot.summaries.compose import SummaryReport
 
 
 @dataclass(frozen=True)

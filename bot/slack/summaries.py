@@ -13,11 +13,11 @@ from slack_sdk.errors import SlackApiError
 from bot.analytics.relative import ChartReport
 from bot.render.chart import answer_png
 from bot.render.summary import SummaryDocument, summary_document
-from bot.reports import SummaryReport
 from bot.slack.alerts import posting
 from bot.slack.blocks import Block, summary_blocks, summary_fallback
 from bot.slack.charts import has_charts, rebased_chart, without_charts
 from bot.slack.clients import WorkspaceClients
+from bot.summaries.compose import SummaryReport
 from bot.summaries.store import Subscription
 
 log = logging.getLogger(__name__)

@@ -7,12 +7,35 @@ and the commands never disagree. A section whose data is missing says why; the r
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from bot.asker import Asker
 from bot.errors import UserFacingError
-from bot.reports import Answer, SummaryPart, SummaryReport
+from bot.reports import Answer
 from bot.summaries.schedule import early_close
+
+
+@dataclass(frozen=True)
+class SummaryPart:
+    """One section of a daily summary: its answer, or why it is missing."""
+
+    name: str
+    answer: Answer | None
+    missing: str | None = None
+
+
+@dataclass(frozen=True)
+class SummaryReport:
+    """The daily summary of one session: the same for every channel of a workspace."""
+
+    session: date
+    early_close: datetime | None
+    """When the session closed, if early (13:00 New York on half days)."""
+    parts: list[SummaryPart]
+    chart: Answer | None
+    """The chart answer (a ChartReport), drawn once and attached to every channel's summary."""
+
 
 Ask = Callable[[str, date, Asker], Answer]
 """`Answerer.answer`, as the summary uses it."""

@@ -28,8 +28,7 @@ from bot.alerts.delivery import PostFailed, process_name
 from bot.asker import Asker
 from bot.metrics import POSTS
 from bot.render.summary import late_note
-from bot.reports import SummaryReport
-from bot.summaries.compose import Ask, compose, newest_session
+from bot.summaries.compose import Ask, SummaryReport, compose, newest_session
 from bot.summaries.schedule import local, next_due, session_at
 from bot.summaries.store import Claim, Subscription, SummaryStore
 from bot.watched_levels import WatchedLevelsStore

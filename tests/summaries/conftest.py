@@ -14,9 +14,9 @@ import redis
 from bot.asker import Asker
 from bot.clock import FixedClock
 from bot.config import Settings
-from bot.reports import SummaryReport
 from bot.services import Services
 from bot.store.keys import Keys
+from bot.summaries.compose import SummaryReport
 from bot.summaries.dispatch import Dispatcher
 from bot.summaries.store import Subscription
 from bot.trading_calendar import nyse

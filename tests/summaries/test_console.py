@@ -8,7 +8,8 @@ from pathlib import Path
 
 from bot.help import HelpReport
 from bot.render.summary import summary_document, summary_text
-from bot.reports import Answer, Dating, ShortSeries, SummaryPart, SummaryReport
+from bot.reports import Answer, Dating, ShortSeries
+from bot.summaries.compose import SummaryPart, SummaryReport
 from handlers.console import ConsoleSummaryPoster, run_console
 from tests.summaries.conftest import Desk
 

@@ -11,8 +11,8 @@ import pytest
 import redis
 
 from bot.alerts.delivery import PostFailed
-from bot.reports import SummaryReport
 from bot.store.keys import Keys
+from bot.summaries.compose import SummaryReport
 from bot.summaries.dispatch import Dispatcher
 from bot.summaries.store import Subscription
 from tests.factories import RecordedSummaries
