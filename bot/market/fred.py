@@ -36,8 +36,7 @@ import requests
 from pandas_datareader._utils import RemoteDataError
 from pandas_datareader.fred import FredReader
 
-from bot.clock import Clock, SystemClock
-from bot.market.one_by_one import Failed, ask_each, unreachable_cause
+from bot.market.one_by_one import Failed, KeyedSource, ask_each, unreachable_cause
 from bot.market.prices import as_sessions
 
 log = logging.getLogger(__name__)
@@ -92,23 +91,11 @@ def values_series(dates: Sequence[Any] | pd.Index, values: Sequence[Any] | pd.Se
     return series
 
 
-class FredSeries:
+class FredSeries(KeyedSource):
     """Daily (or weekly, monthly) values of FRED series, one request per series."""
 
     name = "fred"
     label = "FRED"
-
-    def __init__(
-        self,
-        api_key: str | None = None,
-        session: requests.Session | None = None,
-        timeout: float = 20.0,
-        clock: Clock | None = None,
-    ) -> None:
-        self._api_key = api_key or None
-        self._session = session or requests.Session()
-        self._timeout = timeout
-        self._clock = clock or SystemClock()
 
     @property
     def unavailable(self) -> str | None:
@@ -135,9 +122,6 @@ class FredSeries:
         if self._api_key:
             return self._read_api(code, start)
         return self._read_graph(code, start)
-
-    def _hide_key(self, text: str) -> str:
-        return text.replace(self._api_key, "***") if self._api_key else text
 
     def _read_graph(self, code: str, start: date | None) -> pd.Series:
         """The keyless graph CSV through pandas-datareader (the whole history, cut locally)."""

@@ -8,7 +8,9 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 import pandas as pd
+import requests
 
+from bot.clock import Clock, SystemClock
 from bot.errors import UnreachableError, UpstreamError
 
 log = logging.getLogger(__name__)
@@ -23,6 +25,26 @@ class Failed(Exception):
         self.reason = reason
         self.stop = stop or unreachable
         self.unreachable = unreachable
+
+
+class KeyedSource:
+    """A source asked over HTTP with an optional key, through a `requests` session (tests
+    give one that answers from recordings), dated by a clock."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        session: requests.Session | None = None,
+        timeout: float = 20.0,
+        clock: Clock | None = None,
+    ) -> None:
+        self._api_key = api_key or None
+        self._session = session or requests.Session()
+        self._timeout = timeout
+        self._clock = clock or SystemClock()
+
+    def _hide_key(self, text: str) -> str:
+        return text.replace(self._api_key, "***") if self._api_key else text
 
 
 def unreachable_cause(text: str) -> str:

@@ -18,9 +18,8 @@ from datetime import UTC, date
 import pandas as pd
 import requests
 
-from bot.clock import Clock, SystemClock
 from bot.errors import UpstreamError
-from bot.market.one_by_one import Failed, ask_each, unreachable_cause
+from bot.market.one_by_one import Failed, KeyedSource, ask_each, unreachable_cause
 from bot.market.prices import as_sessions, clean_closes
 
 log = logging.getLogger(__name__)
@@ -45,23 +44,11 @@ def parse_csv(text: str, code: str) -> pd.Series:
     return clean_closes(as_sessions(frame[columns["date"]]), frame[columns["close"]])
 
 
-class StooqPrices:
+class StooqPrices(KeyedSource):
     """Daily closes from Stooq's CSV endpoint, one request per code, with an API key."""
 
     name = "stooq"
     label = "Stooq"
-
-    def __init__(
-        self,
-        api_key: str | None = None,
-        session: requests.Session | None = None,
-        timeout: float = 20.0,
-        clock: Clock | None = None,
-    ) -> None:
-        self._api_key = api_key or None
-        self._session = session or requests.Session()
-        self._timeout = timeout
-        self._clock = clock or SystemClock()
 
     @property
     def unavailable(self) -> str | None:
@@ -83,9 +70,6 @@ class StooqPrices:
         return ask_each(
             "Stooq", codes, start, self._read, lambda code: f"Stooq sent no valid prices for {code}"
         )
-
-    def _hide_key(self, text: str) -> str:
-        return text.replace(self._api_key, "***") if self._api_key else text
 
     def _read(self, code: str, start: date | None) -> pd.Series:
         params = {"s": code, "i": "d", "apikey": self._api_key or ""}
