@@ -247,10 +247,16 @@ def priced_cuts(
     Sessions where either cannot be read are left out."""
     levels: dict[pd.Timestamp, float] = {}
     changes: dict[pd.Timestamp, float] = {}
+    paths: dict[tuple[date, date], RatePath] = {}
+
+    def path(day: date, horizon: date) -> RatePath:
+        if (day, horizon) not in paths:
+            paths[(day, horizon)] = rate_path(contracts, effr, (None, None), meetings, day, horizon)
+        return paths[(day, horizon)]
+
     for before, session in pairwise(sessions):
         horizon = year_horizon(session.date(), meetings)
-        now = rate_path(contracts, effr, (None, None), meetings, session.date(), horizon)
-        then = rate_path(contracts, effr, (None, None), meetings, before.date(), horizon)
+        now, then = path(session.date(), horizon), path(before.date(), horizon)
         level, earlier = now.cuts_priced(horizon), then.cuts_priced(horizon)
         if level is None or earlier is None or now.session != session.date():
             continue
