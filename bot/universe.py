@@ -52,7 +52,8 @@ class Instrument:
     """Series ids, preferred first; later ones are proxies used when no source has the first."""
     aliases: tuple[str, ...] = field(default=(), compare=False)
     sources: tuple[Feed, ...] = field(default=(), compare=False)
-    """Where the first series is asked for, in order; Yahoo alone when not given."""
+    """Where the first series is asked for, in order (every instrument below names them; one
+    built for a symbol a user typed is Yahoo alone)."""
 
     def __post_init__(self) -> None:
         if not self.sources:
@@ -105,10 +106,26 @@ NDX = Instrument(
     ("nasdaq100", "nasdaq-100", "nq100"),
     (yahoo("^NDX"), stooq("^ndx")),
 )
-MID = Instrument("mid", "S&P MidCap 400", ("^SP400", "^MID", "MDY"), ("sp400", "s&p400", "midcap"))
-SML = Instrument("sml", "S&P SmallCap 600", ("^SP600", "IJR"), ("sp600", "s&p600"))
-MICRO = Instrument("micro", "Russell Microcap", ("^RUMIC", "IWC"), ("microcap", "rumic"))
-MEGA = Instrument("mega", "Mega caps (S&P top names)", ("XLG", "MGK"), ("megacap", "megacaps"))
+MID = Instrument(
+    "mid",
+    "S&P MidCap 400",
+    ("^SP400", "^MID", "MDY"),
+    ("sp400", "s&p400", "midcap"),
+    (yahoo("^SP400"),),
+)
+SML = Instrument(
+    "sml", "S&P SmallCap 600", ("^SP600", "IJR"), ("sp600", "s&p600"), (yahoo("^SP600"),)
+)
+MICRO = Instrument(
+    "micro", "Russell Microcap", ("^RUMIC", "IWC"), ("microcap", "rumic"), (yahoo("^RUMIC"),)
+)
+MEGA = Instrument(
+    "mega",
+    "Mega caps (S&P top names)",
+    ("XLG", "MGK"),
+    ("megacap", "megacaps"),
+    (yahoo("XLG"), stooq("xlg.us")),
+)
 
 INDICES = (RUT, SPX, NASDAQ, NDX, MID, SML, MICRO, MEGA)
 

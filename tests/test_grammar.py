@@ -283,3 +283,15 @@ def test_any_text_parses_or_fails_clearly(text: str) -> None:
         assert error.message and error.example
     else:
         assert command.name in TOPICS
+
+
+def test_every_series_of_the_universe_names_its_sources_yahoo_or_fred_first() -> None:
+    from bot.universe import UNIVERSE, sources_of
+
+    for instrument in UNIVERSE:
+        assert instrument.sources, instrument.key
+        assert instrument.sources[0].id == instrument.symbol, instrument.key
+        assert sources_of(instrument.symbol) == instrument.sources
+        assert len({f.source for f in instrument.sources}) == len(instrument.sources) or all(
+            f.source == "fred" for f in instrument.sources
+        ), instrument.key
