@@ -184,10 +184,10 @@ FED_FUNDS = Instrument(
     (fred("EFFR"), fred("DFF")),
 )
 TARGET_LOW = Instrument(
-    "fedlow", "Fed funds target, lower bound", ("fred:DFEDTARL",), (), (fred("DFEDTARL"),)
+    "fedlow", "Fed funds target (low)", ("fred:DFEDTARL",), (), (fred("DFEDTARL"),)
 )
 TARGET_HIGH = Instrument(
-    "fedhigh", "Fed funds target, upper bound", ("fred:DFEDTARU",), (), (fred("DFEDTARU"),)
+    "fedhigh", "Fed funds target (high)", ("fred:DFEDTARU",), (), (fred("DFEDTARU"),)
 )
 MACRO = (TEN_YEAR, BILL, VIX, HIGH_YIELD, TREASURIES, HY_SPREAD)
 FED = (FED_FUNDS, TARGET_LOW, TARGET_HIGH)

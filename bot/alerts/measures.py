@@ -88,14 +88,16 @@ def _new_records(a: pd.Series, b: pd.Series, since: date | None) -> pd.Series:
     return pd.Series(values, index=sessions, dtype=float)
 
 
-def price_of(feed: Feed, closes: Mapping[str, pd.Series], since: date | None = None) -> pd.Series:
-    """What an alert calls "the price": the level itself, the cuts priced for a rate-cuts rule,
-    else the first symbol's close."""
-    if feed.kind is Kind.LEVEL:
-        return measure(feed, closes)
+def measured(
+    feed: Feed, closes: Mapping[str, pd.Series], since: date | None = None
+) -> tuple[pd.Series, pd.Series]:
+    """The feed's measure and what an alert calls "the price", each computed once: the level
+    itself, the cuts priced for a rate-cuts rule, else the first symbol's close."""
     if feed.kind is Kind.RATE_CUTS:
-        return _rate_cuts(closes, since)[0]
-    return closes[feed.symbols[0]]
+        levels, changes = _rate_cuts(closes, since)
+        return changes.abs(), levels
+    values = measure(feed, closes, since)
+    return values, values if feed.kind is Kind.LEVEL else closes[feed.symbols[0]]
 
 
 def feed_symbols(feed: Feed, since: date, until: date) -> list[str]:
@@ -131,18 +133,14 @@ def observations(
     `now` for files, which have no fetch time).
     """
     since_day = since.astimezone(EXCHANGE_TZ).date() if since else None
-    values = measure(feed, closes, since_day)
+    values, price = measured(feed, closes, since_day)
     first = (
         int(values.index.searchsorted(pd.Timestamp(since_day)))
         if since_day is not None
         else max(len(values) - 2, 0)
     )
     tail = values.iloc[first:]
-    if feed.kind is Kind.LEVEL:
-        prices = tail.to_numpy()
-    else:
-        price = price_of(feed, closes, since_day)
-        prices = price.to_numpy()[price.index.get_indexer(tail.index)]
+    prices = price.to_numpy()[price.index.get_indexer(tail.index)]
     seen_at = fetched_at or now
     today = now.astimezone(EXCHANGE_TZ).date()
     live = feed.basis is Basis.INTRADAY and fetched_at is not None and is_open(now)

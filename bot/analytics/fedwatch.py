@@ -77,10 +77,6 @@ class MeetingOdds:
     after: dict[int, float]
     """The target range after this meeting, in 25 bp steps from today's -> probability."""
 
-    @property
-    def expected_steps(self) -> float:
-        return (self.end - self.start) / STEP
-
 
 @dataclass(frozen=True)
 class RatePath:

@@ -14,7 +14,7 @@ from bot.analytics.fedwatch import (
     year_horizon,
 )
 from bot.commands.base import Command, Computed, Context, Presenter
-from bot.fomc import DECISIONS
+from bot.fomc import DECISIONS, after
 from bot.grammar import FedQuery
 from bot.render.layout import Document, Part, from_lines, table
 from bot.render.numbers import day
@@ -29,17 +29,17 @@ def read_rate_path(ctx: Context, on: date) -> tuple[RatePath, Source]:
     """The rate path on `on`, from the futures (Yahoo) and the effective rate and target range
     (FRED), for every meeting to the end of next year."""
     until = date(on.year + 1, 12, 31)
-    months = months_needed([m for m in DECISIONS if on <= m <= until])
+    months = months_needed([m for m in after(on) if m <= until])
     contracts = [
         Instrument(
             contract_symbol(m).lower(), f"Fed funds futures {m:%b %Y}", (contract_symbol(m),)
         )
         for m in months
     ]
-    futures, source = ctx.market.histories(contracts)
+    histories, source = ctx.market.histories([*contracts, *FED])
+    *futures, effr, low, high = histories
     if futures:
         ctx.used.append(futures[0])  # the front contract dates the answer
-    (effr, low, high), rates_source = ctx.market.histories(FED)
     path = rate_path(
         {m: h.closes for m, h in zip(months, futures, strict=True) if h.closes is not None},
         effr.closes,
@@ -48,10 +48,7 @@ def read_rate_path(ctx: Context, on: date) -> tuple[RatePath, Source]:
         on,
         until,
     )
-    rates = rates_source.label.split("; ", 1)[-1]
-    label = source.label if rates == source.label else f"{source.label} (futures); {rates}"
-    stale = source.stale or rates_source.stale
-    return path, Source(label, source.fetched_at, stale, source.age)
+    return path, source
 
 
 def compute(ctx: Context, query: FedQuery, on: date) -> Computed:
@@ -116,9 +113,8 @@ def headline(r: FedReport) -> str:
     meeting = next_meeting_line(path)
     if path.session is None or meeting is None:
         return "No fed funds futures recorded for the next meeting"
-    cuts = cuts_line(path, r.horizons[0])
     priced = path.cuts_priced(r.horizons[0])
-    tail = f"; {priced:.1f} cuts priced by end-{r.horizons[0].year}" if cuts and priced else ""
+    tail = f"; {priced:.1f} cuts priced by end-{r.horizons[0].year}" if priced else ""
     return f"Fed funds futures, {day(path.session)}: {meeting}{tail}"
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -209,17 +209,8 @@ class SeriesPrices:
 
     def freshness(self, symbols: Sequence[str]) -> list[SymbolFreshness]:
         """Each series' freshness at its first source (what `status` has always shown)."""
-        symbols = list(dict.fromkeys(symbols))
-        firsts = {s: sources_of(s)[0] for s in symbols}
-        by_source: dict[str, list[str]] = defaultdict(list)
-        for feed in firsts.values():
-            by_source[feed.source].append(feed.code)
-        records: dict[tuple[str, str], SymbolFreshness] = {}
-        for source, codes in by_source.items():
-            cache = self.caches.get(source)
-            if cache is not None:
-                for one in cache.freshness(codes):
-                    records[(source, one.symbol)] = one
+        firsts = {s: sources_of(s)[0] for s in dict.fromkeys(symbols)}
+        records = self._records(firsts.values())
         return [
             replace(records[(f.source, f.code)], symbol=s)
             if (f.source, f.code) in records
@@ -227,22 +218,25 @@ class SeriesPrices:
             for s, f in firsts.items()
         ]
 
+    def _records(self, feeds: Iterable[Feed]) -> dict[tuple[str, str], SymbolFreshness]:
+        """Each feed's record at its source's cache, by (source, code): one read a source."""
+        by_source: dict[str, list[str]] = defaultdict(list)
+        for feed in feeds:
+            by_source[feed.source].append(feed.code)
+        records: dict[tuple[str, str], SymbolFreshness] = {}
+        for source, codes in by_source.items():
+            cache = self.caches.get(source)
+            if cache is not None:
+                for one in cache.freshness(codes):
+                    records[(source, one.symbol)] = one
+        return records
+
     def health(self, symbols: Sequence[str]) -> list[SeriesHealth]:
         """Per series, each source's last success and failures in a row, and which source
         answered last."""
         symbols = list(dict.fromkeys(symbols))
         chains = {s: sources_of(s) for s in symbols}
-        by_source: dict[str, list[str]] = defaultdict(list)
-        for chain in chains.values():
-            for feed in chain:
-                by_source[feed.source].append(feed.code)
-        records: dict[tuple[str, str], SymbolFreshness] = {}
-        for source, codes in by_source.items():
-            cache = self.caches.get(source)
-            if cache is None:
-                continue
-            for one in cache.freshness(codes):
-                records[(source, one.symbol)] = one
+        records = self._records(feed for chain in chains.values() for feed in chain)
         try:
             raw = self.redis.hmget(self.keys.series_answered(), symbols)
         except (redis.RedisError, OSError):

@@ -163,14 +163,16 @@ def test_metrics_show_each_source_s_record(
     assert float(line.split()[-1]) == NOW.at.timestamp()
 
 
+def _on_files(directory: Path, redis_server: redis.Redis) -> Services:
+    """The bot on the CSV files in `directory`, on 2026-12-02 after the close."""
+    clock = FixedClock(pd.Timestamp("2026-12-02 20:00", tz="UTC").to_pydatetime())
+    settings = Settings(data=f"csv:{directory}", home=directory / "home")
+    return Services(settings, clock=clock, redis_client=redis_server)
+
+
 def test_fed_answers_on_recorded_contracts(tmp_path: Path, redis_server: redis.Redis) -> None:
     write_fed_market(tmp_path)
-    clock = FixedClock(pd.Timestamp("2026-12-02 20:00", tz="UTC").to_pydatetime())
-    services = Services(
-        Settings(data=f"csv:{tmp_path}", home=tmp_path / "home"),
-        clock=clock,
-        redis_client=redis_server,
-    )
+    services = _on_files(tmp_path, redis_server)
 
     answer = services.answerer.answer("fed")
 
@@ -193,12 +195,7 @@ def test_fed_answers_on_recorded_contracts(tmp_path: Path, redis_server: redis.R
 def test_fed_without_contracts_says_what_is_missing(
     tmp_path: Path, redis_server: redis.Redis
 ) -> None:
-    clock = FixedClock(pd.Timestamp("2026-12-02 20:00", tz="UTC").to_pydatetime())
-    services = Services(
-        Settings(data=f"csv:{tmp_path}", home=tmp_path / "home"),
-        clock=clock,
-        redis_client=redis_server,
-    )
+    services = _on_files(tmp_path, redis_server)
     answer = services.answerer.answer("fed")
     assert headline(answer) == "No fed funds futures recorded for the next meeting"
     assert "ZQZ26.CBT" in render_text(answer)

@@ -77,6 +77,22 @@ def _prices(
     return SeriesPrices(caches, redis_server, keys, clock, MAX_AGE)
 
 
+def _yahoo_fails_after_answering(
+    yahoo: FakeYahoo,
+    redis_server: redis.Redis,
+    keys: Keys,
+    clock: FixedClock,
+    stooq: FakeSource,
+    symbols: list[str],
+    before: timedelta = timedelta(days=2),
+) -> FixedClock:
+    """Yahoo answers `symbols` `before` ahead of `clock`, then fails; the earlier clock."""
+    early = FixedClock(clock.at - before)
+    _prices(yahoo, redis_server, keys, early, stooq).closes(symbols)
+    yahoo.failure = RuntimeError("Yahoo is down")
+    return early
+
+
 def test_a_healthy_first_source_answers_and_the_second_is_never_asked(
     yahoo: FakeYahoo, stooq: FakeSource, redis_server: redis.Redis, keys: Keys, clock: FixedClock
 ) -> None:
@@ -94,9 +110,7 @@ def test_when_yahoo_fails_the_second_source_answers_spliced_where_they_agree(
     keys: Keys,
     clock: FixedClock,
 ) -> None:
-    early = FixedClock(clock.at - timedelta(days=2))
-    _prices(yahoo, redis_server, keys, early, stooq).closes(["^RUT", "^GSPC"])
-    yahoo.failure = RuntimeError("Yahoo is down")
+    _yahoo_fails_after_answering(yahoo, redis_server, keys, clock, stooq, ["^RUT", "^GSPC"])
     prices = _prices(yahoo, redis_server, keys, clock, stooq)
 
     got = prices.closes(["^RUT", "^GSPC"])
@@ -111,9 +125,7 @@ def test_when_yahoo_fails_the_second_source_answers_spliced_where_they_agree(
 def test_a_source_that_disagrees_is_never_spliced_it_answers_alone(
     yahoo: FakeYahoo, stooq: FakeSource, redis_server: redis.Redis, keys: Keys, clock: FixedClock
 ) -> None:
-    early = FixedClock(clock.at - timedelta(days=2))
-    _prices(yahoo, redis_server, keys, early, stooq).closes(["^RUT"])
-    yahoo.failure = RuntimeError("Yahoo is down")
+    _yahoo_fails_after_answering(yahoo, redis_server, keys, clock, stooq, ["^RUT"])
     stooq.truth["^rut"] = (RUT * 0.99).round(2)  # e.g. a dividend-adjusted history
 
     got = _prices(yahoo, redis_server, keys, clock, stooq).closes(["^RUT"])
@@ -137,9 +149,9 @@ def test_agreement_needs_enough_shared_sessions_each_within_a_tenth_of_a_percent
 def test_when_every_source_fails_the_last_good_data_answers_stale(
     yahoo: FakeYahoo, stooq: FakeSource, redis_server: redis.Redis, keys: Keys, clock: FixedClock
 ) -> None:
-    early = FixedClock(clock.at - timedelta(hours=3))
-    _prices(yahoo, redis_server, keys, early, stooq).closes(["^RUT"])
-    yahoo.failure = RuntimeError("Yahoo is down")
+    _yahoo_fails_after_answering(
+        yahoo, redis_server, keys, clock, stooq, ["^RUT"], timedelta(hours=3)
+    )
     stooq.failure = "Stooq could not be reached (DNS)"
 
     got = _prices(yahoo, redis_server, keys, clock, stooq).closes(["^RUT"])
@@ -176,9 +188,7 @@ def test_health_tells_which_source_answered_and_each_source_s_failures_in_a_row(
     keys: Keys,
     clock: FixedClock,
 ) -> None:
-    early = FixedClock(clock.at - timedelta(days=2))
-    _prices(yahoo, redis_server, keys, early, stooq).closes(["^RUT"])
-    yahoo.failure = RuntimeError("Yahoo is down")
+    early = _yahoo_fails_after_answering(yahoo, redis_server, keys, clock, stooq, ["^RUT"])
     prices = _prices(yahoo, redis_server, keys, clock, stooq)
     prices.closes(["^RUT"])
     later = FixedClock(clock.at + 2 * MAX_AGE)  # Yahoo's back-off has run out: asked again
