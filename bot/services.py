@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from functools import cached_property
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -34,6 +34,7 @@ from bot.status import (
     SummariesStatus,
 )
 from bot.store.keys import Keys
+from bot.store.lease import lease_holder
 from bot.store.server import connect
 from bot.summaries.dispatch import Dispatcher, SummaryPoster
 from bot.summaries.store import SummaryStore
@@ -223,12 +224,8 @@ class Services:
         return JobRecords(lambda: self.redis, self.keys)
 
     def _clock_status(self) -> ClockStatus:
-        lease = self.redis.hgetall(self.keys.clock_lease())
-        fields = {_text(k): _text(v) for k, v in lease.items()}
-        until = fields.get("until")
-        return ClockStatus(
-            fields.get("owner"), datetime.fromtimestamp(float(until), UTC) if until else None
-        )
+        holder, left = lease_holder(self.redis, self.keys.clock_lease())
+        return ClockStatus(holder, self.clock.now() + left if left is not None else None)
 
     def summaries_status(self) -> SummariesStatus | None:
         return _unless_down(self.summary_store.status)

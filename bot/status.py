@@ -20,6 +20,8 @@ class AlertsStatus:
     """Why the last evaluation could fire nothing (stale data), or empty."""
     waiting: int
     """Firings not yet posted."""
+    holds: dict[str, str] = field(default_factory=dict)
+    """The feeds the last evaluation held (their own prices missing or stale), and why."""
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import redis
+from redis.client import Pipeline
 
 from bot.alerts.reports import AlertRuleLine
 from bot.alerts.service import Alerts
@@ -103,7 +104,7 @@ class Workspaces:
         """Deletes everything `workspace` owns, in one transaction; how much, for the log."""
         r = self._redis()
         keys = self.keys
-        with self.alerts.store.lock():
+        with self.alerts.store.lock() as lock:
             channels = sorted(self.channels(workspace))
             rules = [
                 rule
@@ -124,23 +125,25 @@ class Workspaces:
             days = tuple(f"{sub.channel}:" for sub in subs)
             claims += self._claims(keys.daily_sent_all(), days) if subs else []
             installs = list(r.scan_iter(keys.installations_of(enterprise or NONE, workspace)))
-            pipe = r.pipeline(transaction=True)
-            self.alerts.store.queue_delete(pipe, rules)
-            if waiting:
-                pipe.hdel(keys.alert_outbox(), *waiting)
-            for sub in subs:
-                pipe.delete(keys.daily_subscription(sub.channel))
-                pipe.zrem(keys.daily_due(), sub.channel)
-            for doomed in (claims, installs):
-                if doomed:
-                    pipe.delete(*doomed)
-            pipe.delete(
-                keys.watched_levels(workspace),
-                keys.alert_subscribers(workspace),
-                keys.workspace_channels(workspace),
-            )
-            pipe.hdel(keys.installed_workspaces(), workspace)
-            pipe.execute()
+
+            def queue(pipe: Pipeline) -> None:
+                self.alerts.store.queue_delete(pipe, rules)
+                if waiting:
+                    pipe.hdel(keys.alert_outbox(), *waiting)
+                for sub in subs:
+                    pipe.delete(keys.daily_subscription(sub.channel))
+                    pipe.zrem(keys.daily_due(), sub.channel)
+                for doomed in (claims, installs):
+                    if doomed:
+                        pipe.delete(*doomed)
+                pipe.delete(
+                    keys.watched_levels(workspace),
+                    keys.alert_subscribers(workspace),
+                    keys.workspace_channels(workspace),
+                )
+                pipe.hdel(keys.installed_workspaces(), workspace)
+
+            self.alerts.store.transaction(lock, queue)
         forgotten = Forgotten(
             len(rules), len(subs), len(channels), len(claims) + len(waiting), len(installs)
         )

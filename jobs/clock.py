@@ -15,7 +15,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import redis
@@ -28,8 +28,8 @@ from bot.job_records import JOBS
 from bot.logs import new_request_id, request_id
 from bot.metrics import ALERTS_FIRED, JOB_FAILURES, JOB_RUNS
 from bot.services import Services
+from bot.store.lease import LEASE, ClockLease
 from bot.summaries.dispatch import SummaryPoster
-from jobs.lease import ClockLease
 from jobs.market import post_alerts, record_funds, record_rate_path, watch_market
 from jobs.summaries import dispatch_summaries
 
@@ -77,11 +77,12 @@ class Clock:
         poster: Poster,
         summary_poster: SummaryPoster[Any],
         owner: str | None = None,
+        lease: timedelta = LEASE,
     ) -> None:
         self.services = services
         self.poster = poster
         self.dispatcher = services.dispatcher(summary_poster)
-        self.lease = ClockLease(services.redis, services.keys, owner or process_name())
+        self.lease = ClockLease(services.redis, services.keys, owner or process_name(), lease)
         self.records = services.job_records
         self.active = False
         self._busy = threading.Lock()
@@ -99,7 +100,7 @@ class Clock:
         request_id.set(f"heartbeat-{new_request_id()}")
         now = self.services.clock.now()
         try:
-            active = self.lease.hold(now)
+            active = self.lease.hold()
         except (redis.RedisError, OSError) as error:
             wait = backoff.failed()
             JOB_RUNS.labels("heartbeat").inc()

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+
+from redis.lock import Lock
 
 from bot.alerts.engine import Firing, value_range, walk
 from bot.alerts.machine import Observation, Side, State
@@ -39,7 +41,10 @@ class Tick:
     feeds: int
     queued: list[AlertMessage]
     held: str = ""
-    """Why nothing could fire (stale data), or empty."""
+    """Why nothing at all could fire (every feed's prices stale), or empty."""
+    holds: dict[str, str] = field(default_factory=dict)
+    """Each feed that fired nothing, keyed by feed, and why: its own prices are missing or
+    stale. Every other feed was evaluated."""
 
 
 class Evaluator:
@@ -54,23 +59,42 @@ class Evaluator:
         self.prices = prices
         self.watched = watched
         self.freshness = freshness
+        self._indexed = False
+        """Whether every rule is known to have its place in its feed's live rules."""
 
     def tick(self, now: datetime) -> Tick:
-        """Evaluates every feed that has rules; stale prices during market hours fire nothing."""
+        """Evaluates every feed that has live rules. A feed whose own prices are missing, or
+        stale during market hours, fires nothing and waits; the others are evaluated."""
+        self.index_once()
         feeds = self.store.feeds()
         if not feeds:
-            self.store.record_tick(now, "", 0)
+            self.store.record_tick(now, "", {}, 0)
             return Tick(0, [])
         prices = self.fetch(feeds, now.date())
-        held = self.held(prices, now)
+        holds = self.holds(feeds, prices, now)
+        ready = [feed for feed in feeds if feed.key not in holds]
+        held = "" if ready else self.held(prices, now)
+        if holds:
+            log.warning(
+                "alerts held on %d of %d feeds: %s",
+                len(holds),
+                len(feeds),
+                "; ".join(f"{feed}: {why}" for feed, why in holds.items()),
+            )
         queued: list[AlertMessage] = []
-        if held:
-            log.warning("alerts held: %s", held)
-        else:
+        if ready:
+            with self.store.lock() as lock:
+                queued = self.advance(ready, prices, now, fence=lock)
+        self.store.record_tick(now, held, holds, len(feeds))
+        return Tick(len(feeds), queued, held, holds)
+
+    def index_once(self) -> None:
+        """Makes sure, once a process, that every rule has its place among its feed's live
+        rules (after an upgrade), so feeds can be pruned."""
+        if not self._indexed:
             with self.store.lock():
-                queued = self.advance(feeds, prices, now)
-        self.store.record_tick(now, held, len(feeds))
-        return Tick(len(feeds), queued, held)
+                self.store.index_live_rules()
+            self._indexed = True
 
     def fetch(self, feeds: Sequence[Feed], today: date) -> PriceSet:
         symbols = [s for feed in feeds for s in feed_symbols(feed, today - _LOOKBACK, today)]
@@ -78,23 +102,44 @@ class Evaluator:
 
     def held(self, prices: PriceSet, now: datetime) -> str:
         """Why these prices must fire nothing: fetched too long ago while the market trades."""
-        fetched = prices.fetched_at
+        return self._stale(prices.fetched_at, now)
+
+    def holds(self, feeds: Sequence[Feed], prices: PriceSet, now: datetime) -> dict[str, str]:
+        """The feeds that must fire nothing now, and why: no prices for one of the symbols the
+        feed reads, or that symbol's prices fetched too long ago while the market trades. Only
+        a feed's own symbols count, so one dead symbol holds only the rules that read it."""
+        holds = {}
+        for feed in feeds:
+            missing = [s for s in feed.symbols if s not in prices.closes]
+            if missing:
+                holds[feed.key] = "; ".join(
+                    prices.missing.get(s, f"no prices for {s}") for s in missing
+                )
+                continue
+            times = [prices.fetched.get(s, prices.fetched_at) for s in feed.symbols]
+            known = [t for t in times if t is not None]
+            stale = self._stale(min(known), now) if known else ""
+            if stale:
+                holds[feed.key] = f"{', '.join(feed.symbols)} {stale}"
+        return holds
+
+    def _stale(self, fetched: datetime | None, now: datetime) -> str:
         if fetched is not None and is_open(now) and now - fetched > self.freshness:
             age = int((now - fetched).total_seconds() // 60)
             limit = int(self.freshness.total_seconds() // 60)
             return f"prices are {age} min old during market hours (limit {limit} min)"
         return ""
 
-    def advance(self, feeds: Sequence[Feed], prices: PriceSet, now: datetime) -> list[AlertMessage]:
-        """Walks each feed from its last observation to the newest; the caller holds the lock."""
+    def advance(
+        self, feeds: Sequence[Feed], prices: PriceSet, now: datetime, fence: Lock
+    ) -> list[AlertMessage]:
+        """Walks each feed from its last observation to the newest. The caller holds `fence`,
+        the alerts lock: if it was lost meanwhile (a tick slower than the lock's life),
+        nothing is written (`LockLost`)."""
         lasts = self.store.lasts(feeds)
         walks: dict[str, tuple[Feed, Observation, list[Observation]]] = {}
         new_lasts: dict[str, Observation] = {}
         for feed in feeds:
-            missing = [s for s in feed.symbols if s not in prices.closes]
-            if missing:
-                log.warning("alerts on %s wait: no prices for %s", feed.key, ", ".join(missing))
-                continue
             last = lasts[feed.key]
             path = observations(
                 feed, prices.closes, now, prices.fetched_at, last.at if last else None
@@ -129,7 +174,9 @@ class Evaluator:
             )
             for f in firings
         ]
-        self.store.save(changed, {m.firing: dump_message(m) for m in messages}, new_lasts)
+        self.store.save(
+            changed, {m.firing: dump_message(m) for m in messages}, new_lasts, fence=fence
+        )
         return messages
 
     def message(self, firing: Firing, streak: StreakReport | None) -> AlertMessage:

@@ -44,6 +44,9 @@ class AlertRuleLine:
     quiet_until: date | None = None
     """The first session it may fire in again, when a cooldown of more than a session (or a
     band reached early) holds it."""
+    held: str | None = None
+    """Why the last evaluation held this rule's feed (its prices missing or stale), if it
+    did: the rule fires nothing until they are fresh."""
 
 
 @dataclass(frozen=True)

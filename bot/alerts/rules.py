@@ -99,6 +99,12 @@ class Feed:
         """`close:level:^RUT`, `intraday:move:^GSPC`, `close:level:IWM/SPY`."""
         return f"{self.basis}:{self.kind}:{'/'.join(self.symbols)}"
 
+    @property
+    def words(self) -> str:
+        """How status names it: "^RUT level, on closes", "^GSPC move, intraday"."""
+        basis = "on closes" if self.basis is Basis.CLOSE else "intraday"
+        return f"{'/'.join(self.symbols)} {str(self.kind).replace('-', ' ')}, {basis}"
+
     @classmethod
     def parse(cls, key: str) -> Feed:
         basis, kind, symbols = key.split(":", 2)

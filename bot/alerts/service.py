@@ -40,7 +40,7 @@ MAX_RULES_PER_CHANNEL = 50
 STREAK_MILESTONES = (5, 10)
 
 
-def rule_line(rule: AlertRule) -> AlertRuleLine:
+def rule_line(rule: AlertRule, held: str | None = None) -> AlertRuleLine:
     states = {leg.state for leg in rule.legs}
     order = (State.FIRED, State.REARMING, State.ARMED, State.PAUSED, State.RETIRED)
     state = next(s for s in order if s in states)
@@ -61,6 +61,7 @@ def rule_line(rule: AlertRule) -> AlertRuleLine:
         builtin=rule.owner.builtin,
         rearm_side=str(fired_legs[0].side) if fired_legs else None,
         quiet_until=quiet,
+        held=held if state is not State.RETIRED else None,
     )
 
 
@@ -103,18 +104,19 @@ class Alerts:
                 f"I cannot watch that: {'; '.join(missing)}", "alert add rut above 2750"
             )
         now = self.clock.now()
-        with self.store.lock():
+        self.evaluator.index_once()
+        with self.store.lock() as lock:
             self.check_new(spec, owner.channel, owner.workspace, owner.builtin)
-            held = self.evaluator.held(prices, now)
+            held = self.evaluator.holds([feed], prices, now).get(feed.key, "")
             if not held or self.store.lasts([feed])[feed.key] is None:
                 # A feed's first observation fires nothing, so even held prices may set where
                 # a new rule starts from; later ones wait for fresh prices.
-                self.evaluator.advance([feed], prices, now)
+                self.evaluator.advance([feed], prices, now, fence=lock)
             present = self.store.lasts([feed])[feed.key]
             if present is None:
                 raise NoDataError(f"no confirmed prices yet for {spec.target.name}", "alert list")
             rule = AlertRule(self.store.next_id(), spec, owner, fresh_legs(spec))
-            self.store.save([rule], new=True)
+            self.store.save([rule], new=True, fence=lock)
         note = present_side(spec, present.value, present.session)
         if held:
             note += f" Nothing fires for now: {held}."
@@ -143,21 +145,23 @@ class Alerts:
         """The channel's rules that its workspace made (a channel shared between workspaces
         shows each its own)."""
         rules = [r for r in self.store.channel_rules(channel) if r.owner.workspace == workspace]
-        return AlertListReport(channel, [rule_line(r) for r in rules], self.limit)
+        holds = self.store.holds() if rules else {}
+        lines = [rule_line(r, holds.get(r.spec.feed.key)) for r in rules]
+        return AlertListReport(channel, lines, self.limit)
 
     def change(self, query: AlertRuleQuery, channel: str, workspace: str) -> AlertChangeReport:
-        with self.store.lock():
+        with self.store.lock() as lock:
             example = f"alert {query.action} {query.rule_id}"
             rule = self._own_rule(query.rule_id, channel, workspace, example)
             if query.action == "remove":
-                self.store.delete([rule])
+                self.store.delete([rule], fence=lock)
                 return AlertChangeReport("removed", [rule_line(rule)])
             event = Pause() if query.action == "pause" else Resume()
             if query.action == "resume" and all(leg.state is not State.PAUSED for leg in rule.legs):
                 raise UserFacingError(f"rule {rule.id} is not paused", "alert list")
             legs = tuple(step(leg, event, sessions_after).leg for leg in rule.legs)
             rule = replace(rule, legs=legs)
-            self.store.save([rule])
+            self.store.save([rule], fence=lock)
         return AlertChangeReport(
             "paused" if query.action == "pause" else "resumed", [rule_line(rule)]
         )
@@ -216,9 +220,9 @@ class Alerts:
             raise UserFacingError(
                 "this channel does not get the built-in alerts", "subscribe alerts"
             )
-        with self.store.lock():
+        with self.store.lock() as lock:
             builtin = [r for r in self.store.channel_rules(channel) if r.owner.builtin]
-            self.store.delete(builtin)
+            self.store.delete(builtin, fence=lock)
             self.store.redis.srem(self.store.keys.alert_subscribers(workspace), channel)
         return AlertChangeReport("unsubscribed", [rule_line(r) for r in builtin])
 
@@ -250,8 +254,8 @@ class Alerts:
             ]
             gone = [r for r in levels if r.spec.level not in watched]
             if gone:
-                with self.store.lock():
-                    self.store.delete(gone)
+                with self.store.lock() as lock:
+                    self.store.delete(gone, fence=lock)
             have = {r.spec.level for r in levels}
             for value in sorted(watched - have):
                 owner = Owner(channel, workspace, "levels", self.clock.now(), builtin=True)

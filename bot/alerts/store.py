@@ -10,13 +10,16 @@ last observation is written in one MULTI/EXEC, so a crash never leaves half of o
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import logging
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import is_dataclass
 from datetime import date, datetime
 from typing import Any
 
 import redis
 from redis.client import Pipeline
+from redis.exceptions import LockError, LockNotOwnedError, WatchError
 from redis.lock import Lock
 
 from bot.alerts.machine import Leg, Observation, Repeat, Side, State
@@ -27,7 +30,30 @@ from bot.analytics.streak import LongestSince
 from bot.status import AlertsStatus
 from bot.store.keys import Keys, checked_feed
 
+log = logging.getLogger(__name__)
+
 SIDES = (Side.UP, Side.DOWN)
+LOCK_SECONDS = 60
+"""The alerts lock's life: a holder slower than this loses it, and its writes are refused."""
+
+_PRUNE = """
+if redis.call('EXISTS', KEYS[4]) == 1 and redis.call('SCARD', KEYS[1]) == 0 then
+  redis.call('SREM', KEYS[2], ARGV[1])
+  redis.call('HDEL', KEYS[3], ARGV[1])
+end
+"""
+"""Drops a feed with no live rule left from the watched feeds, with its last observation."""
+
+
+class LockLost(Exception):
+    """The alerts lock ran out (or was taken) before its holder wrote: nothing was written."""
+
+
+def is_live(rule: AlertRule) -> bool:
+    """A rule that can still fire, now or once resumed: any leg not retired."""
+    return any(leg.state is not State.RETIRED for leg in rule.legs)
+
+
 SENT_CLAIM_SECONDS = 30 * 24 * 3600
 """How long a firing's claim is kept: far longer than any retry or restart."""
 
@@ -116,13 +142,74 @@ class AlertStore:
     def redis(self) -> redis.Redis:
         return self._redis()
 
-    def lock(self, wait_seconds: float = 10.0) -> Lock:
+    @contextmanager
+    def lock(self, wait_seconds: float = 10.0) -> Iterator[Lock]:
         """Held while rules are evaluated or changed: a rule is never added halfway through a
-        tick of its feed, and two evaluators never walk the same observations."""
+        tick of its feed, and two evaluators never walk the same observations. It runs out
+        after LOCK_SECONDS; writes made under it pass it as their `fence`, so a holder that
+        outlived it writes nothing."""
         lock: Lock = self.redis.lock(
-            self.keys.alerts_lock(), timeout=60, blocking_timeout=wait_seconds
+            self.keys.alerts_lock(), timeout=LOCK_SECONDS, blocking_timeout=wait_seconds
         )
-        return lock
+        if not lock.acquire():
+            raise LockError(f"the alerts lock was busy for {wait_seconds:g} s")
+        try:
+            yield lock
+        finally:
+            try:
+                lock.release()
+            except LockNotOwnedError:
+                log.warning("the alerts lock ran out before its holder was done")
+
+    def transaction(self, fence: Lock | None, queue: Callable[[Pipeline], None]) -> None:
+        """Runs what `queue` adds to a transaction; with a `fence`, only while that lock is
+        still its holder's (Redis's own expiry decides, not any process's clock): a holder
+        that lost it writes nothing and gets `LockLost`."""
+        name = fence.name if fence is not None else None
+        with self.redis.pipeline(transaction=True) as pipe:
+            if fence is not None:
+                pipe.watch(fence.name)  # type: ignore[no-untyped-call]
+                token = getattr(fence.local, "token", None)
+                held = pipe.get(fence.name)
+                if token is None or held is None or _text(held) != _text(token):
+                    raise LockLost(f"the lock {fence.name} is no longer held")
+                pipe.multi()
+            queue(pipe)
+            try:
+                pipe.execute()
+            except WatchError as error:
+                raise LockLost(f"the lock {name} changed hands") from error
+
+    def _queue_prune(self, pipe: Pipeline, feed: str) -> None:
+        pipe.eval(
+            _PRUNE,
+            4,
+            self.keys.alert_live(feed),
+            self.keys.alert_feeds(),
+            self.keys.alert_lasts(),
+            self.keys.alert_feeds_indexed(),
+            feed,
+        )
+
+    def index_live_rules(self) -> int:
+        """Gives every live rule its place in `alerts:live:<FEED>`, once (after an upgrade from
+        a version without them), then lets feeds be pruned; feeds left without a live rule go.
+        The caller holds the lock. Returns how many rules were indexed."""
+        r = self.redis
+        if r.exists(self.keys.alert_feeds_indexed()):
+            return 0
+        ids = [int(_text(k).rsplit(":", 1)[1]) for k in r.scan_iter(self.keys.alert_rule_all())]
+        rules = self.rules(ids)
+        live = [rule for rule in rules if is_live(rule)]
+        pipe = r.pipeline(transaction=True)
+        for rule in live:
+            pipe.sadd(self.keys.alert_live(rule.spec.feed.key), rule.id)
+            pipe.sadd(self.keys.alert_feeds(), rule.spec.feed.key)
+        pipe.set(self.keys.alert_feeds_indexed(), "1")
+        for feed in {_text(f) for f in r.smembers(self.keys.alert_feeds())}:
+            self._queue_prune(pipe, feed)
+        pipe.execute()
+        return len(live)
 
     def next_id(self) -> int:
         return int(self.redis.incr(self.keys.alert_next_id()))
@@ -182,50 +269,67 @@ class AlertStore:
         outbox: Mapping[str, str] | None = None,
         lasts: Mapping[str, Observation] | None = None,
         new: bool = False,
+        fence: Lock | None = None,
     ) -> None:
         """Writes rules and their places in the index, outbox entries and feeds' last
-        observations in one transaction; `new` rules also join their channel and feed."""
+        observations in one transaction (refused if `fence`, the lock held, was lost); `new`
+        rules also join their channel. A live rule's feed is watched; a feed whose last live
+        rule retired is not."""
         rules = list(rules)
-        pipe = self.redis.pipeline(transaction=True)
-        if rules:
-            pipe.mset({self.keys.alert_rule(r.id): dump_rule(r) for r in rules})
-        removals: dict[str, list[str]] = {}
-        additions: dict[str, dict[str, float]] = {}
-        for rule in rules:
-            feed, member = rule.spec.feed.key, str(rule.id)
-            if new:
-                pipe.sadd(self.keys.alert_channel(rule.owner.channel), rule.id)
-                pipe.sadd(self.keys.workspace_channels(rule.owner.workspace), rule.owner.channel)
-                pipe.sadd(self.keys.alert_feeds(), feed)
-                pipe.incr(self.keys.alert_count())
-            for leg in rule.legs:
-                score = {"cross": leg.threshold, "band": leg.rearm_at}
-                for watching in ("cross", "band"):
-                    key = self.keys.alert_index(watching, leg.side, feed)
-                    if leg.watching == watching:
-                        additions.setdefault(key, {})[member] = score[watching]
-                    else:
-                        removals.setdefault(key, []).append(member)
-        for key, members in removals.items():
-            pipe.zrem(key, *members)
-        for key, mapping in additions.items():
-            pipe.zadd(key, mapping)
-        if outbox:
-            pipe.hset(self.keys.alert_outbox(), mapping={k: v for k, v in outbox.items()})
-        if lasts:
-            pipe.hset(
-                self.keys.alert_lasts(),
-                mapping={checked_feed(k): _dump_observation(o) for k, o in lasts.items()},
-            )
-        pipe.execute()
 
-    def delete(self, rules: Iterable[AlertRule]) -> None:
-        pipe = self.redis.pipeline(transaction=True)
-        self.queue_delete(pipe, rules)
-        pipe.execute()
+        def queue(pipe: Pipeline) -> None:
+            if rules:
+                pipe.mset({self.keys.alert_rule(r.id): dump_rule(r) for r in rules})
+            removals: dict[str, list[str]] = {}
+            additions: dict[str, dict[str, float]] = {}
+            retired: set[str] = set()
+            for rule in rules:
+                feed, member = rule.spec.feed.key, str(rule.id)
+                if new:
+                    pipe.sadd(self.keys.alert_channel(rule.owner.channel), rule.id)
+                    pipe.sadd(
+                        self.keys.workspace_channels(rule.owner.workspace), rule.owner.channel
+                    )
+                    pipe.incr(self.keys.alert_count())
+                if is_live(rule):
+                    pipe.sadd(self.keys.alert_live(feed), rule.id)
+                    pipe.sadd(self.keys.alert_feeds(), feed)
+                else:
+                    pipe.srem(self.keys.alert_live(feed), rule.id)
+                    retired.add(feed)
+                for leg in rule.legs:
+                    score = {"cross": leg.threshold, "band": leg.rearm_at}
+                    for watching in ("cross", "band"):
+                        key = self.keys.alert_index(watching, leg.side, feed)
+                        if leg.watching == watching:
+                            additions.setdefault(key, {})[member] = score[watching]
+                        else:
+                            removals.setdefault(key, []).append(member)
+            for key, members in removals.items():
+                pipe.zrem(key, *members)
+            for key, mapping in additions.items():
+                pipe.zadd(key, mapping)
+            if outbox:
+                pipe.hset(self.keys.alert_outbox(), mapping={k: v for k, v in outbox.items()})
+            if lasts:
+                pipe.hset(
+                    self.keys.alert_lasts(),
+                    mapping={checked_feed(k): _dump_observation(o) for k, o in lasts.items()},
+                )
+            for feed in sorted(retired):
+                self._queue_prune(pipe, feed)
+
+        self.transaction(fence, queue)
+
+    def delete(self, rules: Iterable[AlertRule], fence: Lock | None = None) -> None:
+        """Deletes `rules` in one transaction (refused if `fence`, the lock held, was lost)."""
+        rules = list(rules)
+        self.transaction(fence, lambda pipe: self.queue_delete(pipe, rules))
 
     def queue_delete(self, pipe: Pipeline, rules: Iterable[AlertRule]) -> None:
-        """Queues the deletion of `rules` and their places in every index on `pipe`."""
+        """Queues the deletion of `rules` and their places in every index on `pipe`; a feed
+        left without a live rule is no longer watched."""
+        feeds = set()
         for rule in rules:
             feed = rule.spec.feed.key
             for watching in ("cross", "band"):
@@ -233,7 +337,11 @@ class AlertStore:
                     pipe.zrem(self.keys.alert_index(watching, side, feed), rule.id)
             pipe.delete(self.keys.alert_rule(rule.id))
             pipe.srem(self.keys.alert_channel(rule.owner.channel), rule.id)
+            pipe.srem(self.keys.alert_live(feed), rule.id)
             pipe.decr(self.keys.alert_count())
+            feeds.add(feed)
+        for feed in sorted(feeds):
+            self._queue_prune(pipe, feed)
 
     def outbox(self) -> dict[str, str]:
         return {_text(k): _text(v) for k, v in self.redis.hgetall(self.keys.alert_outbox()).items()}
@@ -261,11 +369,21 @@ class AlertStore:
     def subscribers(self, workspace: str) -> set[str]:
         return {_text(c) for c in self.redis.smembers(self.keys.alert_subscribers(workspace))}
 
-    def record_tick(self, at: datetime, held: str, feeds: int) -> None:
+    def record_tick(self, at: datetime, held: str, holds: Mapping[str, str], feeds: int) -> None:
         self.redis.hset(
             self.keys.alert_ticks(),
-            mapping={"at": at.isoformat(), "held": held, "feeds": str(feeds)},
+            mapping={
+                "at": at.isoformat(),
+                "held": held,
+                "holds": _dump(dict(holds)),
+                "feeds": str(feeds),
+            },
         )
+
+    def holds(self) -> dict[str, str]:
+        """The feeds the last tick held, and why."""
+        raw = self.redis.hget(self.keys.alert_ticks(), "holds")
+        return _holds(raw)
 
     def status(self) -> AlertsStatus:
         feeds = self.feeds()
@@ -286,7 +404,14 @@ class AlertStore:
             last_tick=datetime.fromisoformat(at) if at else None,
             held=fields.get("held", ""),
             waiting=int(waiting),
+            holds=_holds(fields.get("holds")),
         )
+
+
+def _holds(raw: bytes | str | None) -> dict[str, str]:
+    if not raw:
+        return {}
+    return {str(k): str(v) for k, v in json.loads(raw).items()}
 
 
 def dump_message(message: AlertMessage) -> str:

@@ -83,6 +83,8 @@ def _rule_state(line: AlertRuleLine) -> str:
         state += _quiet(line.quiet_until)
     elif line.state == "re-arming" and line.quiet_until:
         state = f"re-arming: may fire again from {day(line.quiet_until)}"
+    if line.held:
+        state += f"; held: {line.held}"
     if line.fired:
         state += f" · fired {line.fired}x, last {day(line.last_fired)}"
     return state
@@ -100,6 +102,9 @@ def list_headline(r: AlertListReport) -> str:
         for state in ("fired", "re-arming", "paused")
         if any(line.state == state for line in r.rules)
     ]
+    held = sum(1 for line in r.rules if line.held)
+    if held:
+        counts.append(f"{held} held for lack of fresh prices")
     return f"{text}: {', '.join(counts)}" if counts else text
 
 

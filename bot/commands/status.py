@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from bot.alerts.rules import Feed
 from bot.clock import EXCHANGE_TZ
 from bot.commands.base import Command, Computed, Context, Presenter
 from bot.grammar import StatusQuery
@@ -44,6 +45,8 @@ def headline(r: StatusReport) -> str:
         parts.append(f"{r.alerts.rules} alert rule{'s' if r.alerts.rules != 1 else ''}")
         if r.alerts.held:
             parts.append("alerts HELD")
+        elif r.alerts.holds:
+            parts.append(f"alerts held on {len(r.alerts.holds)} feeds")
     if r.clock is not None:
         parts.append(f"clock {r.clock.holder}" if r.clock.holder else "no clock running")
     return "; ".join(parts)
@@ -177,6 +180,12 @@ def _alerts_status(a: AlertsStatus | None) -> list[Part]:
     parts: list[Part] = [line + "."]
     if a.held:
         parts.append(f"Alerts held: {a.held}. Nothing fires until prices are fresh.")
+    elif a.holds:
+        parts.append(
+            f"Alerts held on {len(a.holds)} of their feeds (every other feed is evaluated): "
+            + "; ".join(f"{Feed.parse(feed).words}: {why}" for feed, why in sorted(a.holds.items()))
+            + "."
+        )
     return parts
 
 

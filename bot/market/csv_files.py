@@ -106,7 +106,7 @@ class CsvDirectory:
         cutoff = pd.Timestamp(closed) if closed else pd.Timestamp(now.date())
         found: dict[str, pd.Series] = {}
         missing: dict[str, str] = {}
-        fetched: list[datetime] = []
+        fetched: dict[str, datetime] = {}
         for symbol in dict.fromkeys(symbols):
             if not self._path(symbol).is_file():
                 log.info("no file %s", self._path(symbol))
@@ -127,9 +127,11 @@ class CsvDirectory:
                 missing[symbol] = f"{symbol}.csv has no prices on or before {cutoff.date()}"
             else:
                 found[symbol] = closes
-                fetched.append(self._fetched_at(symbol, now))
-        oldest = min(fetched) if fetched else None
-        return PriceSet(found, missing, oldest, age=now - oldest if oldest else None)
+                fetched[symbol] = self._fetched_at(symbol, now)
+        oldest = min(fetched.values()) if fetched else None
+        return PriceSet(
+            found, missing, oldest, age=now - oldest if oldest else None, fetched=fetched
+        )
 
     def freshness(self, symbols: Sequence[str]) -> list[SymbolFreshness]:
         prices = self.closes(symbols)

@@ -127,7 +127,8 @@ def rule_block(channel: str, line: AlertRuleLine) -> Block:
         times = "once" if line.fired == 1 else f"{line.fired} times"
         fired = f" · fired {times}{last}"
     built_in = " · built in" if line.builtin else ""
-    text = f"`#{line.id}` {escape(line.rule.text)} · *{line.state}*{fired}{built_in}"
+    held = f" · held: {escape(line.held)}" if line.held else ""
+    text = f"`#{line.id}` {escape(line.rule.text)} · *{line.state}*{held}{fired}{built_in}"
     choices = {}
     if line.state != "retired":
         choices["resume" if line.state == "paused" else "pause"] = (

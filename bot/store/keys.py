@@ -26,15 +26,22 @@ Alerts (see `bot/alerts/store.py`):
 - `alerts:channel:<CHANNEL>` (set): ids of the rules that belong to a channel.
 - `alerts:cross:<up|down>:<FEED>` (sorted set): `<ID>` of armed legs, scored by threshold.
 - `alerts:band:<up|down>:<FEED>` (sorted set): `<ID>` of fired legs, scored by re-arm level.
-- `alerts:feeds` (set): the feeds (`close:level:^RUT`, ...) that have rules.
+- `alerts:feeds` (set): the feeds (`close:level:^RUT`, ...) that have live rules: the feeds the
+  clock fetches and evaluates. A feed leaves it, with its `alerts:last` entry, when its last live
+  rule is removed or retires (once `alerts:feeds:indexed` is set).
+- `alerts:live:<FEED>` (set): ids of the feed's live rules (any leg not retired).
+- `alerts:feeds:indexed` (string): set once every rule has its place in `alerts:live:*`
+  (written by the first tick after an upgrade); until then no feed is pruned.
 - `alerts:last` (hash): `<FEED>` -> the newest observation walked (JSON: at, session, value,
   price).
 - `alerts:outbox` (hash): `<FIRING>` -> the alert message (JSON) waiting to be posted.
 - `alerts:sent:<FIRING>` (string, expires): the claim taken before posting a firing.
 - `alerts:subscribed:<WORKSPACE>` (set): channels that get the built-in alerts.
-- `alerts:ticks` (hash): the last evaluation: `at`, `held` (why nothing could fire), `feeds`.
+- `alerts:ticks` (hash): the last evaluation: `at`, `held` (why nothing could fire), `holds`
+  (JSON: each held feed and why), `feeds`.
 - `lock:alerts` (string): held while rules are evaluated or changed.
-- `lock:clock` (hash): the active clock's lease: `owner`, `until` (ISO UTC).
+- `lock:clock` (string, expires): the active clock's lease: the owner's name, expired by Redis
+  unless renewed (see `bot/store/lease.py`).
 
 Slack installations (many-workspace mode; see `bot/slack/installations.py`), each value
 encrypted with SMALLCAPS_TOKEN_KEY; `<ENTERPRISE>` and `<TEAM>` are `-` where there is none (an
@@ -91,6 +98,8 @@ STATE = (
     "alerts:cross:*",
     "alerts:band:*",
     "alerts:feeds",
+    "alerts:feeds:indexed",
+    "alerts:live:*",
     "alerts:last",
     "alerts:outbox",
     "alerts:sent:*",
@@ -211,6 +220,16 @@ class Keys:
 
     def alert_feeds(self) -> str:
         return f"{self.prefix}alerts:feeds"
+
+    def alert_live(self, feed: str) -> str:
+        return f"{self.prefix}alerts:live:{checked_feed(feed)}"
+
+    def alert_feeds_indexed(self) -> str:
+        return f"{self.prefix}alerts:feeds:indexed"
+
+    def alert_rule_all(self) -> str:
+        """The pattern of every rule's key (`alerts:rule:<ID>`)."""
+        return f"{self.prefix}alerts:rule:*"
 
     def alert_lasts(self) -> str:
         return f"{self.prefix}alerts:last"

@@ -11,8 +11,10 @@ import redis
 
 from bot.alerts.reports import AlertChangeReport
 from bot.analytics.streak import StreakReport
+from bot.asker import Asker
 from bot.clock import FixedClock
 from bot.config import Settings
+from bot.market.csv_files import read_closes
 from bot.render.text import render_text
 from bot.services import Services
 from bot.store.keys import Keys
@@ -87,5 +89,70 @@ def test_a_rule_made_while_prices_are_held_starts_from_the_last_close_and_says_s
     added = services.answerer.answer("alert add rut above 2750", asker=TERMINAL).report
     assert isinstance(added, AlertChangeReport) and added.action == "added"
     assert added.present is not None and "on 2026-01-20" in added.present
-    assert "Nothing fires for now: prices are 120 min old during market hours" in added.present
+    assert "Nothing fires for now: ^RUT prices are 120 min old during market hours" in added.present
     assert services.evaluator.tick(WEDNESDAY_MORNING).held  # still held, nothing fired
+
+
+THURSDAY_MORNING = datetime(2026, 1, 22, 15, 0, tzinfo=UTC)  # 10:00 New York, market open
+DESK_A = Asker(workspace="TDESKA", channel="CDESKA", user="UA")
+DESK_B = Asker(workspace="TDESKB", channel="CDESKB", user="UB")
+
+
+def test_a_stale_feed_holds_only_the_rules_that_read_it(
+    files: Path, redis_server: redis.Redis, keys: Keys
+) -> None:
+    """Desk A watches a symbol whose file stopped being fetched four hours ago; desk B watches
+    the Russell 2000, whose file is fresh. B's rule fires; A's waits and says why."""
+    rut = read_closes(files / "^RUT.csv", "^RUT")
+    tuesday, wednesday = (rut.loc[str(d)] for d in ("2026-01-20", "2026-01-21"))
+    level = (tuesday + wednesday) / 2
+    write_two_column_csv(files / "XYZ.csv", rut / 10, "XYZ")
+    tuesday_evening = datetime(2026, 1, 20, 23, 0, tzinfo=UTC)
+    services = services_at(files, tuesday_evening, redis_server, keys)
+    a = services.answerer.answer("alert add XYZ above 1", asker=DESK_A).report
+    b = services.answerer.answer(f"alert add rut above {level:.2f}", asker=DESK_B).report
+    assert isinstance(a, AlertChangeReport) and isinstance(b, AlertChangeReport)
+    aged = (THURSDAY_MORNING - timedelta(hours=4)).timestamp()
+    os.utime(files / "XYZ.csv", (aged, aged))
+
+    services = services_at(files, THURSDAY_MORNING, redis_server, keys)
+    tick = services.evaluator.tick(THURSDAY_MORNING)
+    assert [m.channel for m in tick.queued] == [DESK_B.channel]  # B fired on Wednesday's close
+    assert tick.held == ""  # not everything is held
+    assert list(tick.holds) == ["close:level:XYZ"]
+    assert tick.holds["close:level:XYZ"].startswith("XYZ prices are 240 min old")
+
+    listing = render_text(services.answerer.answer("alert list", asker=DESK_A))
+    assert "held: XYZ prices are 240 min old during market hours" in listing
+    assert "1 held for lack of fresh prices" in listing
+    assert "held" not in render_text(services.answerer.answer("alert list", asker=DESK_B))
+    status = render_text(services.answerer.answer("status", asker=TERMINAL))
+    assert "Alerts held on 1 of their feeds" in status
+    assert "XYZ level, on closes: XYZ prices are 240 min old" in status
+
+    # Every file stale still holds everything, as before.
+    for path in files.glob("*.csv"):
+        os.utime(path, (aged, aged))
+    tick = services.evaluator.tick(THURSDAY_MORNING)
+    assert tick.held.startswith("prices are 240 min old during market hours")
+    assert len(tick.holds) == 2
+
+
+def test_a_symbol_with_no_prices_holds_only_its_own_rules(
+    files: Path, redis_server: redis.Redis, keys: Keys
+) -> None:
+    """A symbol that answered once and then disappeared (delisted, a file removed)."""
+    rut = read_closes(files / "^RUT.csv", "^RUT")
+    write_two_column_csv(files / "XYZ.csv", rut / 10, "XYZ")
+    tuesday_evening = datetime(2026, 1, 20, 23, 0, tzinfo=UTC)
+    services = services_at(files, tuesday_evening, redis_server, keys)
+    services.answerer.answer("alert add XYZ above 1", asker=DESK_A)
+    level = (rut.loc["2026-01-20"] + rut.loc["2026-01-21"]) / 2
+    services.answerer.answer(f"alert add rut above {level:.2f}", asker=DESK_B)
+    (files / "XYZ.csv").unlink()
+    services = services_at(files, THURSDAY_MORNING, redis_server, keys)
+    tick = services.evaluator.tick(THURSDAY_MORNING)
+    assert [m.channel for m in tick.queued] == [DESK_B.channel]
+    assert tick.holds == {"close:level:XYZ": "no data file for XYZ (XYZ.csv)"}
+    listing = render_text(services.answerer.answer("alert list", asker=DESK_A))
+    assert "held: no data file for XYZ (XYZ.csv)" in listing

@@ -20,6 +20,7 @@ import redis
 
 from bot.clock import EXCHANGE_TZ
 from bot.store.keys import Keys
+from bot.store.lease import lease_holder as holder_of
 from tests.ops.conftest import make_desk, offset_to, wait_until
 from tests.slack.processes import Desk, redis_url_of
 from tests.slack.standin import Call, SlackStandIn
@@ -56,8 +57,8 @@ def posts_to(stand_in: SlackStandIn, channel: str) -> list[Call]:
 
 
 def lease_holder(client: redis.Redis, keys: Keys) -> int | None:
-    owner = client.hget(keys.clock_lease(), "owner")
-    return int(owner.decode().rsplit(":", 1)[1]) if owner else None
+    owner = holder_of(client, keys.clock_lease())[0]
+    return int(owner.rsplit(":", 1)[1]) if owner else None
 
 
 def test_two_webs_and_three_clocks_post_each_alert_and_summary_once(
