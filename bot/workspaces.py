@@ -128,6 +128,7 @@ class Workspaces:
             self.alerts.store.queue_delete(pipe, rules)
             if waiting:
                 pipe.hdel(keys.alert_outbox(), *waiting)
+                pipe.hdel(keys.alert_retries(), *waiting)
             for sub in subs:
                 pipe.delete(keys.daily_subscription(sub.channel))
                 pipe.zrem(keys.daily_due(), sub.channel)
@@ -138,7 +139,9 @@ class Workspaces:
                 keys.watched_levels(workspace),
                 keys.alert_subscribers(workspace),
                 keys.workspace_channels(workspace),
+                keys.failed_posts(workspace),
             )
+            pipe.hdel(keys.failed_counts(), workspace)
             pipe.hdel(keys.installed_workspaces(), workspace)
             pipe.execute()
         forgotten = Forgotten(
