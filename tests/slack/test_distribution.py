@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -347,3 +348,49 @@ def test_a_throttled_workspace_slows_only_its_own_summaries(desk: Desk) -> None:
     )
     assert overlap == 2
     assert max(healthy) < max(max(tries) for tries in spans.values())
+
+
+def test_two_web_processes_refresh_an_expiring_token_once(
+    desk: Desk, redis_server: redis.Redis
+) -> None:
+    """Two app instances (their own clients and connections, one Redis) and the clock, all
+    needing the same expiring token at once: one refresh, and every one uses the new token."""
+    desk.install(A, expires_in=600)  # within the two hours ahead that a token is refreshed
+    first = desk.stand_in.token_of(A)
+    pool = redis_server.connection_pool
+    own = redis.Redis(
+        connection_pool=redis.ConnectionPool(
+            connection_class=pool.connection_class, **pool.connection_kwargs
+        )
+    )
+    other = Services(desk.services.settings, clock=desk.clock, redis_client=own)
+    server = RunningServer(http_front(other))
+    try:
+        desk.stand_in.slow("oauth.v2.access", 1.0)  # both are inside authorize at once
+        bots = [desk.bot, Bot(server.url, desk.stand_in, other)]
+        start = threading.Barrier(3)
+        clock_clients = []
+
+        def command(n: int) -> None:
+            start.wait()
+            bots[n].command("chart 1m", response=f"chart-{n}", team_id=A, channel_id=CHANNEL[A])
+
+        def clock() -> None:
+            start.wait()
+            clock_clients.append(workspace_clients(desk.services).for_workspace(A))
+
+        threads = [threading.Thread(target=command, args=(n,)) for n in (0, 1)]
+        threads.append(threading.Thread(target=clock))
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        uploads = desk.stand_in.wait_for("files.completeUploadExternal", 2, timeout=30)
+    finally:
+        server.close()
+    refreshes = [c for c in desk.stand_in.calls_to("oauth.v2.access") if c.body.get("grant_type")]
+    assert len(refreshes) == 1
+    new = desk.stand_in.token_of(A)
+    assert new != first
+    assert [bearer(c) for c in uploads] == [new, new]
+    assert [c.token for c in clock_clients] == [new]
