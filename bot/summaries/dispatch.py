@@ -303,15 +303,18 @@ class Dispatcher(Generic[R]):
                 if taken is None
                 else self._attach(sub, session, rendered, taken, now)
             )
-        if claim.step in ("posting", "charting") and now - claim.at > STUCK_AFTER:
-            log.warning(
-                "daily summary to %s of %s: %s stopped while %s it; it may be in, doing it again",
-                sub.channel, session, claim.by, claim.step,
-            )  # fmt: skip
-            back = replace(claim, step="posted") if claim.step == "charting" else None
-            if self.store.settle(sub.channel, session, claim, back) is not None:
-                return Outcome.RETRY
-        return Outcome.ALREADY
+        if claim.step not in ("posting", "charting"):
+            return Outcome.ALREADY
+        if now - claim.at <= STUCK_AFTER:
+            return Outcome.RETRY  # its dispatcher is at it: see later whether it finished
+        log.warning(
+            "daily summary to %s of %s: %s stopped while %s it; it may be in, doing it again",
+            sub.channel, session, claim.by, claim.step,
+        )  # fmt: skip
+        back = replace(claim, step="posted") if claim.step == "charting" else None
+        if self.store.settle(sub.channel, session, claim, back) is None:
+            return Outcome.RETRY  # someone else moved it first: see later where it stands
+        return self._deliver(sub, session, rendered, now)
 
     def _attach(
         self, sub: Subscription, session: date, rendered: R, claim: Claim, now: datetime
