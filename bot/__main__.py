@@ -6,7 +6,8 @@ The console and Socket Mode run the clock (alerts) in this process; HTTP mode le
 `python -m bot ask "<command>"` prints one answer; `python -m bot console` forces the console.
 `python -m bot state export > backup.json` and `python -m bot state import backup.json` back up
 and restore every rule, subscription, watched level and alert state. `python -m bot
-new-token-key` prints a key to encrypt Slack tokens with (many-workspace mode).
+new-token-key` prints a key to encrypt Slack tokens with (many-workspace mode); `python -m bot
+rotate-token-key` re-encrypts every installation with SMALLCAPS_TOKEN_KEY's first key.
 """
 
 from __future__ import annotations
@@ -55,6 +56,10 @@ def run(argv: list[str] | None) -> int:
     commands.add_parser(
         "new-token-key", help="print a new SMALLCAPS_TOKEN_KEY (many-workspace mode)"
     )
+    commands.add_parser(
+        "rotate-token-key",
+        help="re-encrypt every Slack installation with the first key of SMALLCAPS_TOKEN_KEY",
+    )
     state = commands.add_parser("state", help="back up or restore the state in Redis")
     action = state.add_subparsers(dest="action", required=True)
     export = action.add_parser("export", help="print every rule, subscription and level as JSON")
@@ -78,11 +83,14 @@ def run(argv: list[str] | None) -> int:
 
     # `ask` prints one line on failure; the other modes also show warnings as they happen.
     # yfinance logs every failed symbol itself; the bot reports those failures in its own words.
-    level = logging.ERROR if args.mode in ("ask", "state") else logging.WARNING
+    quiet = ("ask", "state", "rotate-token-key")
+    level = logging.ERROR if args.mode in quiet else logging.WARNING
     services = start(level, {"yfinance": logging.CRITICAL})
     if services is None:
         return 2
     settings = services.settings
+    if args.mode == "rotate-token-key":
+        return rotate_token_key(services)
     if args.mode == "state":
         return state_command(
             services,
@@ -161,6 +169,25 @@ def state_command(
     else:
         dropped = f", after dropping {restored.replaced} present keys" if restored.replaced else ""
         print(f"restored {restored.keys} keys from {file}{dropped}")
+    return 0
+
+
+def rotate_token_key(services: Services) -> int:
+    """Every installation re-encrypted with the first key; 1 when some no key opens."""
+    from bot.slack.app import installation_store
+
+    if not services.settings.token_key:
+        print("smallcaps: rotate-token-key: set SMALLCAPS_TOKEN_KEY", file=sys.stderr)
+        return 2
+    done = installation_store(services).rotate_token_key()
+    print(f"re-encrypted {done.rotated} installations with the first key of SMALLCAPS_TOKEN_KEY")
+    if done.unreadable:
+        print(
+            f"smallcaps: {len(done.unreadable)} installations open with no key of "
+            f"SMALLCAPS_TOKEN_KEY (add the key they were made with): {', '.join(done.unreadable)}",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -47,7 +47,8 @@ class Settings:
     slack_client_id: str | None = None
     slack_client_secret: str | None = field(default=None, repr=False)
     token_key: str | None = field(default=None, repr=False)
-    """The Fernet key Slack tokens are encrypted with in Redis (many-workspace mode)."""
+    """The Fernet keys Slack tokens are encrypted with in Redis (many-workspace mode), comma
+    separated: the first encrypts, every one decrypts (a key being rotated out)."""
     fred_api_key: str | None = field(default=None, repr=False)
     """FRED's API key: optional; without it FRED is read from its keyless CSV downloads."""
     stooq_api_key: str | None = field(default=None, repr=False)
@@ -195,10 +196,12 @@ def _check_many_workspaces(slack: Mapping[str, str | None], token_key: str | Non
     from cryptography.fernet import Fernet
 
     try:
-        Fernet(token_key.encode())
+        for key in token_key.split(","):  # the first encrypts, all decrypt
+            Fernet(key.strip().encode())
     except ValueError:
         raise ConfigError(
-            "SMALLCAPS_TOKEN_KEY is not a Fernet key: make one with `python -m bot new-token-key`"
+            "SMALLCAPS_TOKEN_KEY is not a Fernet key, or a comma-separated list of them (the "
+            "first encrypts): make one with `python -m bot new-token-key`"
         ) from None
 
 

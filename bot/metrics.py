@@ -40,6 +40,16 @@ POSTS = Counter(
     "Messages posted to Slack channels, by kind (alert, summary) and outcome.",
     ["kind", "outcome"],
 )
+POSTS_FAILED = Counter(
+    "smallcaps_posts_failed",
+    "Posts given up for good (never to be posted), by kind (alert, summary).",
+    ["kind"],
+)
+UNREADABLE_INSTALLATIONS = Counter(
+    "smallcaps_installations_unreadable",
+    "Reads of a Slack installation that no key of SMALLCAPS_TOKEN_KEY decrypts (an operator "
+    "error: the key was rotated or mistyped; posts wait for it).",
+)
 RATE_LIMITED = Counter(
     "smallcaps_slack_rate_limited", "Slack Web API answers of 429 (rate limited)."
 )

@@ -16,6 +16,7 @@ from bot.alerts.store import AlertStore
 from bot.answers import Answerer
 from bot.clock import Clock, FixedClock, ShiftedClock, SystemClock
 from bot.config import Settings
+from bot.failed_posts import FailedPosts
 from bot.job_records import JobRecords
 from bot.market.cache import CachedPrices, RecordedFunds
 from bot.market.csv_files import CsvDirectory
@@ -207,6 +208,7 @@ class Services:
             jobs=_unless_down(self.job_records.all),
             clock=_unless_down(self._clock_status),
             sources=self.source_health(),
+            failed_posts=_unless_down(FailedPosts(lambda: self.redis, self.keys).status),
         )
 
     def source_health(self) -> list[SeriesHealth]:

@@ -25,6 +25,39 @@ class AlertsStatus:
 
 
 @dataclass(frozen=True)
+class FailedPost:
+    """A post given up for good: an alert or a daily summary that will not be posted."""
+
+    kind: str
+    """alert or summary."""
+    workspace: str
+    channel: str
+    at: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
+class FailedPostsStatus:
+    by_workspace: dict[str, int]
+    """Posts given up for good, by workspace, since the record began."""
+    recent: list[FailedPost]
+    """The newest of them, newest first."""
+    unreadable_installations: int = 0
+    """Installations no key of SMALLCAPS_TOKEN_KEY opens: their posts wait for the key."""
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_workspace.values())
+
+    def of(self, workspace: str) -> FailedPostsStatus:
+        """What one workspace may see: its own failed posts only."""
+        return FailedPostsStatus(
+            {w: n for w, n in self.by_workspace.items() if w == workspace},
+            [post for post in self.recent if post.workspace == workspace],
+        )
+
+
+@dataclass(frozen=True)
 class SummariesStatus:
     subscribed: int
     """Channels with a daily summary."""
@@ -98,3 +131,5 @@ class StatusReport:
     clock: ClockStatus | None = None
     sources: list[SeriesHealth] = field(default_factory=list)
     """Each series' sources and which answered last (live data only)."""
+    failed_posts: FailedPostsStatus | None = None
+    """None when Redis, where they are recorded, is unavailable."""

@@ -130,6 +130,7 @@ class Workspaces:
                 self.alerts.store.queue_delete(pipe, rules)
                 if waiting:
                     pipe.hdel(keys.alert_outbox(), *waiting)
+                    pipe.hdel(keys.alert_retries(), *waiting)
                 for sub in subs:
                     pipe.delete(keys.daily_subscription(sub.channel))
                     pipe.zrem(keys.daily_due(), sub.channel)
@@ -140,7 +141,9 @@ class Workspaces:
                     keys.watched_levels(workspace),
                     keys.alert_subscribers(workspace),
                     keys.workspace_channels(workspace),
+                    keys.failed_posts(workspace),
                 )
+                pipe.hdel(keys.failed_counts(), workspace)
                 pipe.hdel(keys.installed_workspaces(), workspace)
 
             self.alerts.store.transaction(lock, queue)

@@ -13,7 +13,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import is_dataclass
+from dataclasses import dataclass, is_dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -131,6 +131,29 @@ def _observation(raw: bytes | str | None) -> Observation | None:
         data["value"],
         data["price"],
     )
+
+
+@dataclass(frozen=True)
+class Retry:
+    """A firing whose post failed for a passing reason: tries so far, since when, next try."""
+
+    tries: int
+    since: datetime
+    next: datetime
+    reason: str
+
+    def dump(self) -> str:
+        return _dump(self)
+
+    @classmethod
+    def load(cls, raw: bytes | str) -> Retry:
+        data = json.loads(raw)
+        return cls(
+            data["tries"],
+            datetime.fromisoformat(data["since"]),
+            datetime.fromisoformat(data["next"]),
+            data["reason"],
+        )
 
 
 class AlertStore:
@@ -347,7 +370,7 @@ class AlertStore:
         return {_text(k): _text(v) for k, v in self.redis.hgetall(self.keys.alert_outbox()).items()}
 
     def claim(self, firing: str, owner: str) -> bool:
-        """Takes the right to post `firing`; False when someone already has (exactly once)."""
+        """Takes the right to post `firing`; False when someone already has."""
         return bool(
             self.redis.set(self.keys.alert_sent(firing), owner, nx=True, ex=SENT_CLAIM_SECONDS)
         )
@@ -356,14 +379,41 @@ class AlertStore:
         raw = self.redis.get(self.keys.alert_sent(firing))
         return _text(raw) if raw else None
 
-    def release(self, firing: str) -> None:
-        """Gives a claim back after a post that failed for a passing reason."""
-        self.redis.delete(self.keys.alert_sent(firing))
+    def take_over(self, firing: str, old: str, new: str) -> bool:
+        """Moves the claim of `firing` from `old` (a poster that stopped) to `new`, only if it
+        is still `old`: of two processes taking it over, one does."""
+        key = self.keys.alert_sent(firing)
+        with self.redis.pipeline(transaction=True) as pipe:
+            try:
+                pipe.watch(key)  # type: ignore[no-untyped-call]
+                raw = pipe.get(key)
+                if raw is None or _text(raw) != old:
+                    return False
+                pipe.multi()
+                pipe.set(key, new, ex=SENT_CLAIM_SECONDS)
+                pipe.execute()
+            except redis.WatchError:
+                return False
+        return True
+
+    def retries(self) -> dict[str, Retry]:
+        """Firings whose post failed for a passing reason, and when each is tried again."""
+        raws = self.redis.hgetall(self.keys.alert_retries())
+        return {_text(firing): Retry.load(raw) for firing, raw in raws.items()}
+
+    def release(self, firing: str, retry: Retry) -> None:
+        """Gives a claim back after a post that surely did not go out, to be tried again at
+        `retry.next`."""
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.delete(self.keys.alert_sent(firing))
+        pipe.hset(self.keys.alert_retries(), firing, retry.dump())
+        pipe.execute()
 
     def mark_sent(self, firing: str, outcome: str) -> None:
         pipe = self.redis.pipeline(transaction=True)
         pipe.set(self.keys.alert_sent(firing), outcome, ex=SENT_CLAIM_SECONDS)
         pipe.hdel(self.keys.alert_outbox(), firing)
+        pipe.hdel(self.keys.alert_retries(), firing)
         pipe.execute()
 
     def subscribers(self, workspace: str) -> set[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
 from bot.alerts.rules import Feed
@@ -15,6 +16,7 @@ from bot.status import (
     AlertsStatus,
     ClockStatus,
     DataGroup,
+    FailedPostsStatus,
     JobStatus,
     SeriesHealth,
     StatusReport,
@@ -23,7 +25,11 @@ from bot.status import (
 
 
 def compute(ctx: Context, query: StatusQuery, on: date) -> Computed:
-    return Computed(ctx.status())
+    report = ctx.status()
+    if ctx.workspace is not None and report.failed_posts is not None:
+        # a workspace sees its own failed posts; the operator (no asker: `ask`) sees all
+        report = replace(report, failed_posts=report.failed_posts.of(ctx.workspace))
+    return Computed(report)
 
 
 def headline(r: StatusReport) -> str:
@@ -61,6 +67,7 @@ def document(r: StatusReport) -> Document:
             *_groups_status(r.groups),
             *_sources_status(r.sources),
             *_alerts_status(r.alerts),
+            *_failed_posts_status(r.failed_posts),
             _summaries_status(r.summaries),
             *_clock_status(r.clock, r.jobs),
         ]
@@ -186,6 +193,22 @@ def _alerts_status(a: AlertsStatus | None) -> list[Part]:
             + "; ".join(f"{Feed.parse(feed).words}: {why}" for feed, why in sorted(a.holds.items()))
             + "."
         )
+    return parts
+
+
+def _failed_posts_status(f: FailedPostsStatus | None) -> list[Part]:
+    if f is None:
+        return ["Failed posts: unknown (Redis unavailable)"]
+    parts: list[Part] = []
+    if f.unreadable_installations:
+        parts.append(
+            f"Tokens: {f.unreadable_installations} installation(s) open with no key of "
+            "SMALLCAPS_TOKEN_KEY; their posts wait (add the old key, then `python -m bot "
+            "rotate-token-key`)."
+        )
+    if f.total:
+        recent = "; ".join(f"{p.kind} to {p.channel} {et(p.at)}: {p.reason}" for p in f.recent[:3])
+        parts.append(f"Failed posts (given up for good): {f.total}. Newest: {recent}.")
     return parts
 
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.error import URLError
 
+import redis
 from slack_sdk.errors import SlackApiError
 
 from bot.alerts.delivery import PostFailed
 from bot.alerts.reports import AlertMessage
 from bot.slack.blocks import alert_blocks, alert_text
 from bot.slack.clients import NotInstalled, WorkspaceClients
+from bot.slack.installations import UnreadableInstallation
 
 GONE = frozenset(
     {
@@ -45,8 +48,11 @@ class SlackPoster:
 
 @contextmanager
 def posting() -> Iterator[None]:
-    """Slack's answers as PostFailed: lasting (GONE) or passing (anything else, a lost
-    connection), once slack-sdk's retry handlers have given up."""
+    """What went wrong as PostFailed, once slack-sdk's retry handlers have given up: lasting
+    (an error in GONE, no installation) or passing; and passing with an unknown outcome when
+    the request left and its answer did not come (urllib raises a refused or failed connection
+    as URLError, before the request is sent; a timeout or a dropped connection while waiting
+    for the answer as the bare OSError)."""
     try:
         yield
     except SlackApiError as error:
@@ -54,5 +60,11 @@ def posting() -> Iterator[None]:
         raise PostFailed(reason, permanent=reason in GONE) from None
     except NotInstalled:
         raise PostFailed("not_installed", permanent=True) from None
+    except UnreadableInstallation:
+        raise PostFailed("token_key_cannot_read_installation", permanent=False) from None
+    except redis.RedisError as error:
+        raise PostFailed(f"Redis unavailable: {error}", permanent=False) from None
+    except URLError as error:
+        raise PostFailed(f"Slack unreachable: {error.reason}", permanent=False) from None
     except OSError as error:
-        raise PostFailed(f"Slack unreachable: {error}", permanent=False) from None
+        raise PostFailed(f"no answer from Slack: {error!r}", False, unknown=True) from None

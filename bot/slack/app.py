@@ -23,6 +23,7 @@ from bot.services import Services
 from bot.slack.clients import ROTATE_BEFORE_MINUTES, InstalledClients, OneClient, WorkspaceClients
 from bot.slack.guard import SeenDeliveries, WsgiApp
 from bot.slack.installations import RedisInstallationStore, RedisOAuthStateStore
+from bot.slack.token_rotation import LockedTokenRotator
 from handlers import register_listeners
 
 LISTENER_THREADS = 8
@@ -121,16 +122,28 @@ def many_workspaces(
             state_store=RedisOAuthStateStore(lambda: services.redis, services.keys),
             token_rotation_expiration_minutes=ROTATE_BEFORE_MINUTES,
         ),
-        "authorize": InstallationStoreAuthorize(
-            logger=logging.getLogger("slack_bolt.authorize"),
-            installation_store=store,
-            client_id=settings.slack_client_id,
-            client_secret=settings.slack_client_secret,
-            token_rotation_expiration_minutes=ROTATE_BEFORE_MINUTES,
-            client=client,
-            cache_enabled=True,
+        "authorize": authorize(
+            store, settings.slack_client_id, settings.slack_client_secret, client
         ),
     }
+
+
+def authorize(
+    store: RedisInstallationStore, client_id: str, client_secret: str, client: WebClient
+) -> InstallationStoreAuthorize:
+    """Bolt's own authorize on the installations, its token rotation done under the lock every
+    process refreshes a workspace's token under (`bot.slack.token_rotation`)."""
+    found = InstallationStoreAuthorize(
+        logger=logging.getLogger("slack_bolt.authorize"),
+        installation_store=store,
+        client_id=client_id,
+        client_secret=client_secret,
+        token_rotation_expiration_minutes=ROTATE_BEFORE_MINUTES,
+        client=client,
+        cache_enabled=True,
+    )
+    found.token_rotator = LockedTokenRotator(store, client_id, client_secret, client)
+    return found
 
 
 class _WorkspacesSeen(Middleware):

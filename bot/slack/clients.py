@@ -14,10 +14,9 @@ import time
 from typing import Protocol
 
 from slack_sdk import WebClient
-from slack_sdk.oauth.installation_store import Bot
-from slack_sdk.oauth.token_rotation import TokenRotator
 
 from bot.slack.installations import RedisInstallationStore
+from bot.slack.token_rotation import LockedTokenRotator
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +59,7 @@ class InstalledClients:
     ) -> None:
         self.store = store
         self.base = base
-        self.rotator = TokenRotator(client_id=client_id, client_secret=client_secret, client=base)
+        self.rotator = LockedTokenRotator(store, client_id, client_secret, base)
         self._cache: dict[str, tuple[float, WebClient, int | None]] = {}
         self._lock = threading.Lock()
 
@@ -78,7 +77,12 @@ class InstalledClients:
             with self._lock:
                 self._cache.pop(workspace, None)
             raise NotInstalled(workspace)
-        bot = self._rotated(bot)
+        refreshed = self.rotator.perform_bot_token_rotation(
+            bot=bot, minutes_before_expiration=ROTATE_BEFORE_MINUTES
+        )
+        if refreshed is not None:
+            log.info("refreshed the bot token of %s", bot.team_id or bot.enterprise_id)
+            bot = refreshed
         client = WebClient(
             token=bot.bot_token,
             base_url=self.base.base_url,
@@ -88,28 +92,3 @@ class InstalledClients:
         with self._lock:
             self._cache[workspace] = (now, client, bot.bot_token_expires_at)
         return client
-
-    def _rotated(self, bot: Bot) -> Bot:
-        """`bot` with a fresh token when its own expires soon; one process refreshes it while
-        the others wait and read the result (a refresh token is spent when used)."""
-        if bot.bot_refresh_token is None or bot.bot_token_expires_at is None:
-            return bot
-        if bot.bot_token_expires_at - time.time() > ROTATE_BEFORE_MINUTES * 60:
-            return bot
-        with self.store.rotation_lock(bot):
-            current = (
-                self.store.find_bot(
-                    enterprise_id=bot.enterprise_id,
-                    team_id=bot.team_id,
-                    is_enterprise_install=bot.is_enterprise_install,
-                )
-                or bot
-            )
-            refreshed = self.rotator.perform_bot_token_rotation(
-                bot=current, minutes_before_expiration=ROTATE_BEFORE_MINUTES
-            )
-            if refreshed is None:
-                return current
-            self.store.save_bot(refreshed)
-            log.info("refreshed the bot token of %s", bot.team_id or bot.enterprise_id)
-            return refreshed

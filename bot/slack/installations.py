@@ -3,7 +3,12 @@
 
 Every installation is kept as JSON encrypted with Fernet (`SMALLCAPS_TOKEN_KEY`): bot and user
 tokens, refresh tokens and their expiry never rest in Redis in clear, and nothing here logs
-them. OAuth state values are single use (`GETDEL`) and expire (`SET ... EX`).
+them. SMALLCAPS_TOKEN_KEY is a comma-separated list (cryptography's `MultiFernet`): the first
+key encrypts, every key decrypts, and `rotate_token_key` re-encrypts every installation with
+the first. An installation no key opens is an operator's error (a key rotated away or
+mistyped), never an uninstall: it raises `UnreadableInstallation`, is logged, counted and
+recorded for `status`, and whatever needed it waits for the key. OAuth state values are single
+use (`GETDEL`) and expire (`SET ... EX`).
 """
 
 from __future__ import annotations
@@ -12,14 +17,17 @@ import json
 import logging
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import redis
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from redis.lock import Lock
 from slack_sdk.oauth.installation_store import Bot, Installation, InstallationStore
 from slack_sdk.oauth.state_store import OAuthStateStore
 
+from bot.metrics import UNREADABLE_INSTALLATIONS
 from bot.store.keys import Keys
 
 log = logging.getLogger(__name__)
@@ -34,6 +42,26 @@ def new_token_key() -> str:
     return Fernet.generate_key().decode()
 
 
+def token_keys(token_key: str) -> MultiFernet:
+    """SMALLCAPS_TOKEN_KEY's keys, the first encrypting; ValueError if one is not a key."""
+    keys = [part.strip() for part in token_key.split(",") if part.strip()]
+    if not keys:
+        raise ValueError("no key")
+    return MultiFernet([Fernet(key.encode()) for key in keys])
+
+
+class UnreadableInstallation(Exception):
+    """An installation that no key of SMALLCAPS_TOKEN_KEY decrypts."""
+
+
+@dataclass(frozen=True)
+class Rotated:
+    """What `rotate_token_key` did: installations re-encrypted, and those no key opens."""
+
+    rotated: int
+    unreadable: list[str]
+
+
 def _ids(
     enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool | None
 ) -> tuple[str, str]:
@@ -45,7 +73,7 @@ class RedisInstallationStore(InstallationStore):
     def __init__(self, redis_client: Callable[[], redis.Redis], keys: Keys, token_key: str) -> None:
         self._redis = redis_client
         self.keys = keys
-        self._fernet = Fernet(token_key.encode())
+        self._fernet = token_keys(token_key)
         self._logger = log
 
     @property
@@ -55,15 +83,57 @@ class RedisInstallationStore(InstallationStore):
     def _seal(self, fields: dict[str, Any]) -> bytes:
         return self._fernet.encrypt(json.dumps(fields).encode())
 
-    def _open(self, raw: bytes | str | None) -> dict[str, Any] | None:
+    def _open(self, raw: bytes | str | None, where: str) -> dict[str, Any] | None:
+        """The installation's fields; None when there is none; UnreadableInstallation when
+        no key opens it (`where` names it, `<ENTERPRISE>:<TEAM>`)."""
         if raw is None:
             return None
+        unreadable = self.keys.unreadable_installations()
         try:
             opened: dict[str, Any] = json.loads(self._fernet.decrypt(raw))
         except InvalidToken:
-            log.error("an installation cannot be read with this SMALLCAPS_TOKEN_KEY")
-            return None
+            log.error(
+                "the installation of %s cannot be read with any key of SMALLCAPS_TOKEN_KEY: "
+                "was the key changed without `python -m bot rotate-token-key`? Its posts wait",
+                where,
+            )
+            UNREADABLE_INSTALLATIONS.inc()
+            self._redis().hset(unreadable, where, datetime.now(UTC).isoformat())
+            raise UnreadableInstallation(where) from None
+        self._redis().hdel(unreadable, where)
         return opened
+
+    def rotate_token_key(self) -> Rotated:
+        """Re-encrypts every installation with SMALLCAPS_TOKEN_KEY's first key (`MultiFernet.
+        rotate`), each under WATCH so a token refreshed meanwhile is never written back old."""
+        r = self._redis()
+        found = r.scan_iter(match=self.keys.installations_all(), count=500)
+        rotated, unreadable = 0, []
+        for key in sorted(_text(k) for k in found):
+            if key == self.keys.installed_workspaces():
+                continue
+            while True:
+                with r.pipeline(transaction=True) as pipe:
+                    try:
+                        pipe.watch(key)  # type: ignore[no-untyped-call]
+                        raw = pipe.get(key)
+                        if raw is None:
+                            break
+                        try:
+                            sealed = self._fernet.rotate(raw)
+                        except InvalidToken:
+                            unreadable.append(key.removeprefix(self.keys.prefix))
+                            break
+                        pipe.multi()
+                        pipe.set(key, sealed)
+                        pipe.execute()
+                        rotated += 1
+                        break
+                    except redis.WatchError:
+                        continue
+        if not unreadable:
+            r.delete(self.keys.unreadable_installations())
+        return Rotated(rotated, unreadable)
 
     def save(self, installation: Installation) -> None:
         e, t = _ids(
@@ -93,7 +163,7 @@ class RedisInstallationStore(InstallationStore):
         is_enterprise_install: bool | None = False,
     ) -> Bot | None:
         e, t = _ids(enterprise_id, team_id, is_enterprise_install)
-        fields = self._open(self._redis().get(self.keys.installation(e, t, "bot")))
+        fields = self._open(self._redis().get(self.keys.installation(e, t, "bot")), f"{e}:{t}")
         return None if fields is None else Bot(**fields)
 
     def find_installation(
@@ -105,7 +175,8 @@ class RedisInstallationStore(InstallationStore):
         is_enterprise_install: bool | None = False,
     ) -> Installation | None:
         e, t = _ids(enterprise_id, team_id, is_enterprise_install)
-        fields = self._open(self._redis().get(self.keys.installation(e, t, "installer", user_id)))
+        raw = self._redis().get(self.keys.installation(e, t, "installer", user_id))
+        fields = self._open(raw, f"{e}:{t}")
         if fields is None:
             return None
         installation = Installation(**fields)
@@ -174,6 +245,10 @@ class RedisInstallationStore(InstallationStore):
             team_id=team_id,
             is_enterprise_install=org == "org",
         )
+
+
+def _text(raw: bytes | str) -> str:
+    return raw.decode() if isinstance(raw, bytes) else raw
 
 
 class RedisOAuthStateStore(OAuthStateStore):

@@ -36,6 +36,8 @@ Alerts (see `bot/alerts/store.py`):
   price).
 - `alerts:outbox` (hash): `<FIRING>` -> the alert message (JSON) waiting to be posted.
 - `alerts:sent:<FIRING>` (string, expires): the claim taken before posting a firing.
+- `alerts:retries` (hash): `<FIRING>` -> JSON `{"tries": n, "since": ISO, "next": ISO,
+  "reason": text}`: a firing whose post failed for a passing reason, and when it is tried again.
 - `alerts:subscribed:<WORKSPACE>` (set): channels that get the built-in alerts.
 - `alerts:ticks` (hash): the last evaluation: `at`, `held` (why nothing could fire), `holds`
   (JSON: each held feed and why), `feeds`.
@@ -54,12 +56,18 @@ org-wide install has no team):
 - `installs:workspaces` (hash): `<WORKSPACE>` -> `<ENTERPRISE>` or `<ENTERPRISE>:org`, how the
   clock finds a workspace's installation.
 - `oauth-state:<STATE>` (string, expires): a one-time OAuth state value.
-- `lock:token-rotation:<ENTERPRISE>:<TEAM>` (string): held while a bot token is refreshed.
+- `lock:token-rotation:<ENTERPRISE>:<TEAM>` (string): held while a token is refreshed, by
+  every process (Bolt's authorize in `web`, the clock's clients).
+- `tokens:unreadable` (hash): `<ENTERPRISE>:<TEAM>` -> ISO UTC time an installation was last
+  found that no key of SMALLCAPS_TOKEN_KEY decrypts (an operator error, cleared once read).
 
 Operations:
 
 - `seen:<SHA256>` (string, expires): a Slack delivery already let in (see
   `bot/slack/guard.py`), so a retry or a replay never runs a command twice.
+- `posts:failed:<WORKSPACE>` (list): the workspace's newest posts given up for good (at most 50,
+  newest first), each JSON `{"kind": alert|summary, "channel", "at": ISO UTC, "reason"}`.
+- `posts:failed` (hash): `<WORKSPACE>` -> how many posts were given up for good.
 - `jobs:<JOB>` (hash): the clock's record of one job: `runs`, `failures`, `last_success`,
   `last_error_at`, `last_error`.
 
@@ -246,6 +254,9 @@ class Keys:
         """The pattern of every firing's claim (`alerts:sent:<RULE>-<SIDE>-<N>`)."""
         return f"{self.prefix}alerts:sent:*"
 
+    def alert_retries(self) -> str:
+        return f"{self.prefix}alerts:retries"
+
     def alert_subscribers(self, workspace: str) -> str:
         return f"{self.prefix}alerts:subscribed:{checked_workspace(workspace)}"
 
@@ -282,6 +293,10 @@ class Keys:
         """The pattern of every installation key of one workspace (or org)."""
         return f"{self.prefix}installs:{checked_workspace(enterprise)}:{checked_workspace(team)}:*"
 
+    def installations_all(self) -> str:
+        """The pattern of every installation key (and `installs:workspaces`)."""
+        return f"{self.prefix}installs:*"
+
     def installed_workspaces(self) -> str:
         return f"{self.prefix}installs:workspaces"
 
@@ -295,6 +310,15 @@ class Keys:
             f"{self.prefix}lock:token-rotation:{checked_workspace(enterprise)}:"
             f"{checked_workspace(team)}"
         )
+
+    def unreadable_installations(self) -> str:
+        return f"{self.prefix}tokens:unreadable"
+
+    def failed_posts(self, workspace: str) -> str:
+        return f"{self.prefix}posts:failed:{checked_workspace(workspace)}"
+
+    def failed_counts(self) -> str:
+        return f"{self.prefix}posts:failed"
 
     def daily_subscription(self, channel: str) -> str:
         return f"{self.prefix}daily:channel:{checked_channel(channel)}"

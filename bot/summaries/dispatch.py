@@ -7,9 +7,13 @@
    and only once its prices are in.
 4. Post with bounded concurrency, each workspace in at most two lanes so one whose Slack
    throttles never holds every worker. Each post first claims its (channel, session) key, so
-   nothing is posted twice. 429s wait out their Retry-After in slack-sdk's handler; a channel
-   the bot left or that was archived is unsubscribed; other passing failures are retried with
-   backoff.
+   it is not posted twice side by side. 429s wait out their Retry-After in slack-sdk's
+   handler; a channel the bot left or that was archived is unsubscribed; any other failure that
+   surely sent nothing (a Slack error, Redis or an unreadable token while loading the client, a
+   bug) is retried with backoff until the next due time, then failed for good. A post whose
+   outcome is unknown (no answer came, or its dispatcher stopped mid-post `STUCK_AFTER` ago) is
+   posted again: at least once, as alerts are. What is failed for good is recorded for
+   `status`, logged and counted (`bot.failed_posts`).
 5. Write each subscription back with its next due time, in the subscriber's own zone.
 """
 
@@ -24,10 +28,12 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Generic, Protocol, TypeVar
 
-from bot.alerts.delivery import PostFailed, process_name
+from bot.alerts.delivery import PostFailed, backoff, process_name
 from bot.asker import Asker
+from bot.failed_posts import FailedPosts
 from bot.metrics import POSTS
 from bot.render.summary import late_note
+from bot.status import FailedPost
 from bot.summaries.compose import Ask, SummaryReport, compose, newest_session
 from bot.summaries.schedule import local, next_due, session_at
 from bot.summaries.store import Claim, Subscription, SummaryStore
@@ -48,7 +54,6 @@ STUCK_AFTER = timedelta(minutes=10)
 LATE_AFTER = timedelta(minutes=10)
 """A summary posted this long after its time says it is late, and why."""
 WAIT_FOR_PRICES = timedelta(minutes=1)
-MAX_BACKOFF = timedelta(minutes=30)
 BATCH = 500
 PER_WORKSPACE = 2
 """Lanes a workspace's summaries are posted in at once: Slack limits each workspace on its
@@ -100,11 +105,6 @@ class NotReady:
         self.newest = newest
 
 
-def backoff(attempts: int) -> timedelta:
-    """30 s, 1 min, 2 min, ... up to 30 min."""
-    return min(timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
-
-
 class Dispatcher(Generic[R]):
     def __init__(
         self,
@@ -127,6 +127,7 @@ class Dispatcher(Generic[R]):
         self.owner = owner or process_name()
         self.batch = batch
         self.lanes = lanes
+        self.failed = FailedPosts(lambda: store.redis, store.keys)
         self._rendered: dict[RenderKey, R] = {}
         self._not_ready: dict[RenderKey, NotReady] = {}
         """Summaries whose prices were not in, in this run: composed once a run, not once a
@@ -227,10 +228,9 @@ class Dispatcher(Generic[R]):
         """Past every due time that a later one has superseded: each is logged, none posted."""
         while (following := next_due(sub.when, sub.due)) <= now:
             if sub.attempts:
-                log.error(
-                    "daily summary to %s due %s lost after %d failed attempts",
-                    sub.channel, local(sub.due, sub.when.zone), sub.attempts,
-                )  # fmt: skip
+                due = local(sub.due, sub.when.zone)
+                reason = f"due {due:%Y-%m-%d %H:%M %Z}: {sub.attempts} failed attempts"
+                self.failed.record(FailedPost("summary", sub.workspace, sub.channel, now, reason))
                 report.counts["lost"] += 1
             else:
                 log.info(
@@ -278,6 +278,11 @@ class Dispatcher(Generic[R]):
             ts = self.poster.post(sub, rendered, late)
         except PostFailed as error:
             return self._failed(sub, session, claim, error, now)
+        except Exception as error:
+            # raised before anything reached Slack (a bug, Redis while loading the token)
+            log.exception("daily summary to %s of %s could not be posted", sub.channel, session)
+            passing = PostFailed(f"{type(error).__name__}: {error}", permanent=False)
+            return self._failed(sub, session, claim, passing, now)
         posted = self.store.settle(
             sub.channel, session, claim, Claim("posted", self.owner, now, ts)
         )
@@ -288,7 +293,8 @@ class Dispatcher(Generic[R]):
     def _settle_taken(
         self, sub: Subscription, session: date, rendered: R, claim: Claim, now: datetime
     ) -> Outcome:
-        """Someone claimed this summary before: finish its chart, or leave it be."""
+        """Someone claimed this summary before: finish its chart, leave it be, or, when its
+        dispatcher stopped mid-post, give it back to be posted (or charted) again."""
         if claim.step == "posted" and claim.ts:
             charting = Claim("charting", self.owner, now, claim.ts)
             taken = self.store.settle(sub.channel, session, claim, charting)
@@ -297,13 +303,18 @@ class Dispatcher(Generic[R]):
                 if taken is None
                 else self._attach(sub, session, rendered, taken, now)
             )
-        if claim.step in ("posting", "charting") and now - claim.at > STUCK_AFTER:
-            log.warning(
-                "daily summary to %s of %s: %s stopped while posting it; not posting it again",
-                sub.channel, session, claim.by,
-            )  # fmt: skip
-            self.store.settle(sub.channel, session, claim, replace(claim, step="abandoned"))
-        return Outcome.ALREADY
+        if claim.step not in ("posting", "charting"):
+            return Outcome.ALREADY
+        if now - claim.at <= STUCK_AFTER:
+            return Outcome.RETRY  # its dispatcher is at it: see later whether it finished
+        log.warning(
+            "daily summary to %s of %s: %s stopped while %s it; it may be in, doing it again",
+            sub.channel, session, claim.by, claim.step,
+        )  # fmt: skip
+        back = replace(claim, step="posted") if claim.step == "charting" else None
+        if self.store.settle(sub.channel, session, claim, back) is None:
+            return Outcome.RETRY  # someone else moved it first: see later where it stands
+        return self._deliver(sub, session, rendered, now)
 
     def _attach(
         self, sub: Subscription, session: date, rendered: R, claim: Claim, now: datetime
@@ -313,7 +324,7 @@ class Dispatcher(Generic[R]):
             self.poster.attach_chart(sub, rendered, claim.ts)
         except PostFailed as error:
             if error.reason in UNSUBSCRIBE_ON:
-                return self._unsubscribe(sub, error.reason)
+                return self._unsubscribe(sub, error.reason, now)
             if not error.permanent:
                 log.warning("chart for %s's summary will be retried: %s", sub.channel, error)
                 self.store.settle(sub.channel, session, claim, replace(claim, step="posted"))
@@ -332,9 +343,9 @@ class Dispatcher(Generic[R]):
             self.store.settle(
                 sub.channel, session, claim, Claim("failed", self.owner, now, None, error.reason)
             )
-            return self._unsubscribe(sub, error.reason)
+            return self._unsubscribe(sub, error.reason, now)
         if error.permanent:
-            log.error("daily summary to %s of %s failed: %s", sub.channel, session, error.reason)
+            self.failed.record(FailedPost("summary", sub.workspace, sub.channel, now, error.reason))
             self.store.settle(
                 sub.channel, session, claim, Claim("failed", self.owner, now, None, error.reason)
             )
@@ -343,8 +354,11 @@ class Dispatcher(Generic[R]):
         self.store.settle(sub.channel, session, claim, None)
         return Outcome.RETRY
 
-    def _unsubscribe(self, sub: Subscription, reason: str) -> Outcome:
+    def _unsubscribe(self, sub: Subscription, reason: str, now: datetime) -> Outcome:
         log.warning("daily summary: %s unsubscribed (%s)", sub.channel, reason)
+        self.failed.record(
+            FailedPost("summary", sub.workspace, sub.channel, now, f"{reason}: unsubscribed")
+        )
         self.store.remove(sub.channel)
         return Outcome.UNSUBSCRIBED
 

@@ -1,5 +1,6 @@
-"""Posting from the outbox: claimed before posting, so never twice; retried when Slack fails
-for a passing reason; dropped with a log line when it fails for good."""
+"""Posting from the outbox: claimed before posting, so never twice side by side; retried with
+back-off when nothing was sent; posted again (at least once) when the outcome is unknown;
+failed for good only visibly: recorded for `status`, logged and counted."""
 
 from __future__ import annotations
 
@@ -7,17 +8,20 @@ import threading
 from datetime import timedelta
 
 import pytest
+import redis
 
-from bot.alerts.delivery import STUCK_AFTER, PostFailed, deliver
+from bot.alerts.delivery import RETRY_FOR, STUCK_AFTER, PostFailed, backoff, deliver
 from bot.alerts.reports import AlertMessage
 from bot.alerts.rules import RUSSELL, Direction, Kind, Owner, RuleSpec
+from bot.failed_posts import FailedPosts
+from bot.metrics import POSTS_FAILED
 from tests.alerts.conftest import AlertsWorld, after_close, trading_days
 
 DAYS = trading_days("2026-01-05", 3)
 
 
 class RecordingPoster:
-    def __init__(self, failures: list[PostFailed] | None = None) -> None:
+    def __init__(self, failures: list[Exception] | None = None) -> None:
         self.posted: list[AlertMessage] = []
         self.failures = list(failures or [])
         self._lock = threading.Lock()
@@ -64,16 +68,69 @@ def test_three_posters_racing_post_once(fired: AlertsWorld) -> None:
     assert deliver(fired.store, poster, fired.clock.now()) == 0
 
 
-def test_a_passing_failure_is_retried_and_posted_once(fired: AlertsWorld) -> None:
+def test_a_passing_failure_is_retried_after_a_back_off_and_posted_once(
+    fired: AlertsWorld,
+) -> None:
     poster = RecordingPoster([PostFailed("ratelimited", permanent=False)])
-    assert deliver(fired.store, poster, fired.clock.now()) == 0
+    now = fired.clock.now()
+    assert deliver(fired.store, poster, now) == 0
     assert len(fired.store.outbox()) == 1  # still waiting
-    assert deliver(fired.store, poster, fired.clock.now()) == 1
+    assert deliver(fired.store, poster, now + backoff(1) - timedelta(seconds=1)) == 0
+    assert deliver(fired.store, poster, now + backoff(1)) == 1
     assert len(poster.posted) == 1
-    assert deliver(fired.store, poster, fired.clock.now()) == 0
+    assert deliver(fired.store, poster, now + backoff(1)) == 0
+    assert fired.store.retries() == {}
 
 
-def test_a_lasting_failure_is_dropped_and_logged(
+def test_a_failure_before_the_post_is_retried_never_abandoned(
+    fired: AlertsWorld, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Redis failing while the workspace's token is loaded: nothing was sent, so the claim is
+    given back at once (not left "posting" to be abandoned) and the alert posted later."""
+    poster = RecordingPoster([redis.ConnectionError("Redis went away")])
+    now = fired.clock.now()
+    assert deliver(fired.store, poster, now) == 0
+    (firing,) = fired.store.outbox()
+    assert fired.store.claimed_by(firing) is None
+    assert fired.store.retries()[firing].reason == "ConnectionError: Redis went away"
+    later = now + STUCK_AFTER + timedelta(minutes=1)
+    assert deliver(fired.store, poster, later) == 1
+    assert [m.value for m in poster.posted] == [2760]
+    assert "Redis went away" in caplog.text
+
+
+def test_an_unknown_outcome_is_posted_again_at_least_once(fired: AlertsWorld) -> None:
+    poster = RecordingPoster([PostFailed("no answer from Slack", False, unknown=True)])
+    now = fired.clock.now()
+    assert deliver(fired.store, poster, now) == 0
+    assert deliver(fired.store, poster, now + backoff(1)) == 1
+    assert len(poster.posted) == 1
+
+
+def test_a_post_failing_for_a_day_is_failed_for_good_and_shown(
+    fired: AlertsWorld, caplog: pytest.LogCaptureFixture
+) -> None:
+    poster = RecordingPoster([PostFailed("internal_error", permanent=False)] * 100)
+    failed_before = POSTS_FAILED.labels("alert")._value.get()
+    start = fired.clock.now()
+    at, tries = start, 0
+    while fired.store.outbox():
+        tries += 1
+        assert deliver(fired.store, poster, at) == 0
+        at += backoff(tries)
+    assert at - backoff(tries) >= start + RETRY_FOR
+    assert poster.posted == []
+    shown = FailedPosts(lambda: fired.client, fired.keys).status()
+    assert shown.by_workspace == {"T1": 1}
+    (post,) = shown.recent
+    assert (post.kind, post.channel) == ("alert", "C1")
+    assert "gave up after" in post.reason and "internal_error" in post.reason
+    assert POSTS_FAILED.labels("alert")._value.get() == failed_before + 1
+    assert "given up for good" in caplog.text
+    assert shown.of("T2").total == 0 and shown.of("T1").total == 1
+
+
+def test_a_lasting_failure_is_failed_for_good_and_shown(
     fired: AlertsWorld, caplog: pytest.LogCaptureFixture
 ) -> None:
     poster = RecordingPoster([PostFailed("channel_not_found", permanent=True)])
@@ -82,15 +139,18 @@ def test_a_lasting_failure_is_dropped_and_logged(
     assert "channel_not_found" in caplog.text
     assert deliver(fired.store, poster, fired.clock.now()) == 0
     assert poster.posted == []
+    shown = FailedPosts(lambda: fired.client, fired.keys).status()
+    assert [p.reason for p in shown.recent] == ["channel_not_found"]
 
 
-def test_a_claim_left_by_a_dead_poster_is_not_posted_again(fired: AlertsWorld) -> None:
+def test_a_claim_left_by_a_dead_poster_is_posted_again_at_least_once(fired: AlertsWorld) -> None:
     (firing,) = fired.store.outbox()
     assert fired.store.claim(firing, f"posting other:1 {fired.clock.now().isoformat()}")
     poster = RecordingPoster()
     assert deliver(fired.store, poster, fired.clock.now()) == 0
     assert len(fired.store.outbox()) == 1  # the other process may still be posting
     later = fired.clock.now() + STUCK_AFTER + timedelta(seconds=1)
-    assert deliver(fired.store, poster, later) == 0
+    racing = [fired.process() for _ in range(2)]
+    assert sorted(deliver(p.store, poster, later) for p in racing) == [0, 1]
     assert fired.store.outbox() == {}
-    assert poster.posted == []
+    assert [m.value for m in poster.posted] == [2760]

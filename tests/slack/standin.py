@@ -63,6 +63,7 @@ class SlackStandIn:
         self._scripted: dict[str, list[Scripted]] = {}
         self._failing: dict[str, str] = {}
         self._throttle: tuple[int, int] | None = None
+        self._slow: dict[str, float] = {}
         self._refused_blocks: set[str] = set()
         self.member_of = ["C0CHAN"]
         """The channels `users.conversations` says a user is in."""
@@ -89,6 +90,7 @@ class SlackStandIn:
                 else:
                     body = _parse(self.headers, raw)
                 call = Call(self.path, dict(self.headers.items()), body, at=arrived)
+                time.sleep(stand_in._slow.get(call.method, 0.0))
                 status, body, headers = stand_in._answer(call)
                 call = Call(call.path, call.headers, call.body, status, arrived)
                 payload = body if isinstance(body, bytes) else json.dumps(body).encode()
@@ -131,6 +133,10 @@ class SlackStandIn:
     def script(self, method: str, *answers: Scripted) -> None:
         """Answer the next calls of `method` with these, in order, then `ok` again."""
         self._scripted.setdefault(method, []).extend(answers)
+
+    def slow(self, method: str, seconds: float) -> None:
+        """Answer every call of `method` this much later (the request is read first)."""
+        self._slow[method] = seconds
 
     def fail_channel(self, channel: str, error: str | None) -> None:
         """Answer every post to `channel` with `error` (`is_archived`, `not_in_channel`...);

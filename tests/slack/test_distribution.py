@@ -8,11 +8,12 @@ import json
 import re
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -347,3 +348,87 @@ def test_a_throttled_workspace_slows_only_its_own_summaries(desk: Desk) -> None:
     )
     assert overlap == 2
     assert max(healthy) < max(max(tries) for tries in spans.values())
+
+
+def test_two_web_processes_refresh_an_expiring_token_once(
+    desk: Desk, redis_server: redis.Redis
+) -> None:
+    """Two app instances (their own clients and connections, one Redis) and the clock, all
+    needing the same expiring token at once: one refresh, and every one uses the new token."""
+    desk.install(A, expires_in=600)  # within the two hours ahead that a token is refreshed
+    first = desk.stand_in.token_of(A)
+    pool = redis_server.connection_pool
+    own = redis.Redis(
+        connection_pool=redis.ConnectionPool(
+            connection_class=pool.connection_class, **pool.connection_kwargs
+        )
+    )
+    other = Services(desk.services.settings, clock=desk.clock, redis_client=own)
+    server = RunningServer(http_front(other))
+    try:
+        desk.stand_in.slow("oauth.v2.access", 1.0)  # both are inside authorize at once
+        bots = [desk.bot, Bot(server.url, desk.stand_in, other)]
+        start = threading.Barrier(3)
+        clock_clients = []
+
+        def command(n: int) -> None:
+            start.wait()
+            bots[n].command("chart 1m", response=f"chart-{n}", team_id=A, channel_id=CHANNEL[A])
+
+        def clock() -> None:
+            start.wait()
+            clock_clients.append(workspace_clients(desk.services).for_workspace(A))
+
+        threads = [threading.Thread(target=command, args=(n,)) for n in (0, 1)]
+        threads.append(threading.Thread(target=clock))
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        uploads = desk.stand_in.wait_for("files.completeUploadExternal", 2, timeout=30)
+    finally:
+        server.close()
+    refreshes = [c for c in desk.stand_in.calls_to("oauth.v2.access") if c.body.get("grant_type")]
+    assert len(refreshes) == 1
+    new = desk.stand_in.token_of(A)
+    assert new != first
+    assert [bearer(c) for c in uploads] == [new, new]
+    assert [c.token for c in clock_clients] == [new]
+
+
+def test_a_wrong_token_key_is_an_operator_error_and_posts_wait_for_the_key(desk: Desk) -> None:
+    from dataclasses import replace
+
+    from bot.__main__ import rotate_token_key
+
+    desk.install(A)
+    desk.command(A, "alert add rut above 2750", "add-A")
+    with (desk.market / "^RUT.csv").open("a") as f:
+        f.write("2026-01-23,2760.0\n")
+    after = datetime(2026, 1, 23, 22, 0, tzinfo=UTC)
+    desk.clock.at = after
+    desk.services.evaluator.tick(after)
+    old = desk.services.settings.token_key
+    assert old is not None
+    new = Fernet.generate_key().decode()
+
+    def services(token_key: str) -> Services:
+        settings = replace(desk.services.settings, token_key=token_key)
+        return Services(settings, clock=desk.clock, redis_client=desk.services.redis)
+
+    wrong = services(new)  # the key changed without rotate-token-key
+    poster = SlackPoster(workspace_clients(wrong))
+    assert deliver(wrong.alert_store, poster, after) == 0
+    assert len(wrong.alert_store.outbox()) == 1  # waiting, not dropped as an uninstall
+    shown = wrong.status().failed_posts
+    assert shown is not None and shown.unreadable_installations == 1 and shown.total == 0
+    assert desk.stand_in.calls_to("chat.postMessage") == []
+    both = services(f"{new},{old}")  # the new key first, the old one still read
+    assert rotate_token_key(both) == 0
+    assert rotate_token_key(wrong) == 0  # every installation now opens with the new key
+    later = after + timedelta(minutes=1)
+    assert deliver(wrong.alert_store, SlackPoster(workspace_clients(wrong)), later) == 1
+    (post,) = desk.stand_in.calls_to("chat.postMessage")
+    assert bearer(post) == desk.stand_in.token_of(A)
+    assert wrong.status().failed_posts.unreadable_installations == 0  # type: ignore[union-attr]
+    assert rotate_token_key(services(Fernet.generate_key().decode())) == 1

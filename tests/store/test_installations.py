@@ -9,7 +9,11 @@ import redis
 from cryptography.fernet import Fernet
 from slack_sdk.oauth.installation_store import Installation
 
-from bot.slack.installations import RedisInstallationStore, RedisOAuthStateStore
+from bot.slack.installations import (
+    RedisInstallationStore,
+    RedisOAuthStateStore,
+    UnreadableInstallation,
+)
 from bot.store.keys import Keys
 
 
@@ -36,7 +40,8 @@ def test_bot_and_user_installations_round_trip_encrypted(
         if redis_server.type(key) == b"string":
             assert b"xox" not in (redis_server.get(key) or b""), key  # no token in clear
     other = RedisInstallationStore(store._redis, keys, Fernet.generate_key().decode())
-    assert other.find_bot(enterprise_id=None, team_id="T1") is None  # the wrong key reads none
+    with pytest.raises(UnreadableInstallation):  # a wrong key is an error, not "not installed"
+        other.find_bot(enterprise_id=None, team_id="T1")
 
 
 def test_an_org_wide_install_serves_every_workspace_seen_through_it(

@@ -237,3 +237,45 @@ def test_status_counts_the_subscriptions_and_tells_the_last_dispatch(desk: Desk)
         "Daily summaries: 3 channels, next dispatch 2026-11-27 16:30 ET; "
         "last run 2026-11-25 16:30 ET (3 posted, 1 rendered)." in text
     )
+
+
+class RedisFails(RecordedSummaries):
+    """Redis fails while the workspace's token is loaded, the first `times` posts."""
+
+    def __init__(self, times: int) -> None:
+        super().__init__()
+        self.times = times
+
+    def post(self, to: Subscription, rendered: SummaryReport, late: str | None) -> str:
+        if self.times:
+            self.times -= 1
+            raise redis.ConnectionError("Redis went away")
+        return super().post(to, rendered, late)
+
+
+def test_a_claimed_summary_is_never_dropped_quietly(desk: Desk) -> None:
+    """A failure before the post is retried, not left "posting" to be abandoned; a summary
+    whose dispatcher stopped mid-post is posted again (at least once); what fails for good is
+    shown in status."""
+    poster = RedisFails(times=2)
+    dispatcher: Dispatcher[SummaryReport] = desk.services.dispatcher(poster)
+    desk.subscribe("CA", "", utc(2026, 11, 25, 12))
+    desk.subscribe("CB", "", utc(2026, 11, 25, 12))
+    store = desk.services.summary_store
+    session = date(2026, 11, 25)
+    dead = store.take("CB", session, "dead:1", WEDNESDAY_DUE)[1]  # stopped mid-post
+    assert dead.step == "posting"
+    at = WEDNESDAY_DUE
+    while at < WEDNESDAY_DUE + timedelta(minutes=30):
+        desk.clock.at = at
+        dispatcher.run(at)
+        at += timedelta(minutes=1)
+    assert sorted(ch for ch, _, _ in poster.posts) == ["CA", "CB"]
+    flaky = Flaky({"CGONE": ("is_archived", True, 1)})
+    desk.subscribe("CGONE", "", utc(2026, 11, 25, 12))
+    desk.clock.at = WEDNESDAY_DUE
+    desk.services.dispatcher(flaky).run(WEDNESDAY_DUE)
+    shown = desk.services.status().failed_posts
+    assert shown is not None and [(p.channel, p.kind) for p in shown.recent] == [
+        ("CGONE", "summary")
+    ]
