@@ -25,6 +25,7 @@ from bot.alerts.delivery import deliver
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.services import Services
+from bot.slack import alert_form
 from bot.slack.alerts import SlackPoster
 from bot.slack.app import http_front, installation_store, workspace_clients
 from bot.slack.summaries import SlackSummaryPoster
@@ -32,6 +33,7 @@ from bot.store.keys import Keys
 from tests.slack.conftest import SECRET, Bot, Reply, RunningServer
 from tests.slack.standin import Call, SlackStandIn
 from tests.slack.test_alerts_e2e import write_market
+from tests.slack.test_forms import state, submission
 
 A, B = "T0AAA", "T0BBB"
 CHANNEL = {A: "C0AAA", B: "C0BBB"}
@@ -347,3 +349,20 @@ def test_a_throttled_workspace_slows_only_its_own_summaries(desk: Desk) -> None:
     )
     assert overlap == 2
     assert max(healthy) < max(max(tries) for tries in spans.values())
+
+
+def test_a_form_s_channel_is_checked_with_its_workspace_s_token(desk: Desk) -> None:
+    desk.install(A)
+    desk.install(B)
+    desk.stand_in.member_of = ["C0OTHER"]
+    values = state(channel=CHANNEL[A], target="rut", condition="above", level="2750")
+    payload = submission(desk.bot, alert_form.CALLBACK, values, "form-A")
+    payload |= {"team": {"id": A}, "user": {"id": "U0ASKER", "team_id": A}}
+    reply = desk.bot.interact(payload)
+    assert "You are not in this channel" in json.loads(reply.body)["errors"]["channel"]
+    asked = desk.stand_in.calls_to("conversations.info") + desk.stand_in.calls_to(
+        "users.conversations"
+    )
+    assert len(asked) == 2
+    assert {bearer(c) for c in asked} == {desk.stand_in.token_of(A)}
+    assert desk.services.alert_store.channel_rules(CHANNEL[A]) == []
