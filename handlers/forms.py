@@ -5,8 +5,10 @@ They open from a global shortcut, from "Alert on this" on a message, from the Ap
 level chosen under `levels`, and from `/smallcaps alert add` alone. Their menus type ahead
 over the universe and the time zones. The alert form replays the rule's last year as it is
 filled in. A submission is checked before the form closes (what is wrong shows on its field
-and nothing is stored), then made by the same command a person would type, confirmed in the
-channel.
+and nothing is stored; a channel the person is not in, or the bot cannot post in, is refused
+on the channel field, see `bot/slack/membership.py`), then made by the same command a person
+would type, confirmed in the channel. What is made is what the check accepted: the check's
+verdict goes to the listener that makes it, so Slack is asked once a submission.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import re
 from typing import Any
 
 import redis
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -26,7 +28,7 @@ from bot.alerts.service import ChannelFull, SameRule
 from bot.asker import Asker
 from bot.errors import CommandError
 from bot.services import Services
-from bot.slack import alert_form, summary_form
+from bot.slack import alert_form, membership, summary_form
 from bot.slack.alert_form import AlertDraft
 from bot.slack.blocks import error_text
 from bot.slack.buttons import ALERT_HERE_ACTION
@@ -41,6 +43,9 @@ ALERT_FORM_WORDS = {("alert", "add"), ("alert", "new"), ("alert", "set")}
 PREVIEWED = re.compile(
     rf"^({alert_form.TARGET}|{alert_form.CONDITION}|{alert_form.LEVEL}|{alert_form.PREVIEW_ACTION})$"
 )
+ACCEPTED = "smallcaps_form_accepted"
+"""Set in the context by a submission's check when it closed the form; the listener that makes
+the change runs only then."""
 
 
 def opens_alert_form(text: str) -> bool:
@@ -120,40 +125,52 @@ def register(app: App, services: Services) -> None:
 
     app.action(PREVIEWED)(ack=acknowledge, lazy=[preview])
 
-    def check_alert(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        """Before the form closes: its fields read by the grammar, the channel's room."""
-        errors = alert_errors(services, read_alert(view), body["team"]["id"])
-        if errors:
-            ack(response_action="errors", errors=errors)
-        else:
-            ack()
+    def check_alert(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+    ) -> None:
+        """Before the form closes: its fields read by the grammar, who may act on the
+        channel, the channel's room."""
+        errors = alert_errors(services, client, read_alert(view), body)
+        close_or_show(ack, context, errors)
 
     def make_alert(
-        body: dict[str, Any], view: dict[str, Any], client: WebClient, respond: Respond | None
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        respond: Respond | None,
+        context: BoltContext,
     ) -> None:
         draft = read_alert(view)
-        if alert_errors(services, draft, body["team"]["id"]):
-            return  # shown on the form, which stayed open
-        assert draft.channel is not None
+        if not context.get(ACCEPTED) or draft.channel is None:
+            return  # what was wrong is shown on the form, which stayed open
         asker = Asker(body["team"]["id"], draft.channel, body["user"]["id"])
         confirm(client, respond, asker, draft.text, services)
 
     app.view(alert_form.CALLBACK)(ack=check_alert, lazy=[make_alert])
 
-    def check_summary(ack: Ack, view: dict[str, Any]) -> None:
-        errors = summary_form.field_errors(read_summary(view))
-        if errors:
-            ack(response_action="errors", errors=errors)
-        else:
-            ack()
+    def check_summary(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+    ) -> None:
+        close_or_show(ack, context, summary_errors(client, read_summary(view), body))
 
     def make_summary(
-        body: dict[str, Any], view: dict[str, Any], client: WebClient, respond: Respond | None
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        respond: Respond | None,
+        context: BoltContext,
     ) -> None:
         draft = read_summary(view)
-        if summary_form.field_errors(draft):
+        if not context.get(ACCEPTED) or draft.channel is None:
             return
-        assert draft.channel is not None
         asker = Asker(body["team"]["id"], draft.channel, body["user"]["id"])
         confirm(client, respond, asker, draft.text, services)
 
@@ -168,14 +185,30 @@ def read_summary(view: dict[str, Any]) -> SummaryDraft:
     return summary_form.read_form(view.get("state", {}).get("values", {}))
 
 
-def alert_errors(services: Services, draft: AlertDraft, workspace: str) -> dict[str, str]:
-    """The form's field errors: the grammar's, then the channel's (the same rule there
-    already, no room for another, the state store down)."""
+def close_or_show(ack: Ack, context: BoltContext, errors: dict[str, str]) -> None:
+    """Closes the form, its change accepted, or keeps it open with what is wrong on its
+    fields."""
+    if errors:
+        ack(response_action="errors", errors=errors)
+    else:
+        context[ACCEPTED] = True
+        ack()
+
+
+def alert_errors(
+    services: Services, client: WebClient, draft: AlertDraft, body: dict[str, Any]
+) -> dict[str, str]:
+    """The form's field errors: the grammar's, then whether the person may act on the
+    channel, then the channel's room (the same rule there already, no room for another, the
+    state store down), which only a member may learn about."""
     errors = alert_form.field_errors(draft)
     if errors or draft.channel is None:
         return errors
+    refused = membership.refusal(client, draft.channel, body["user"]["id"])
+    if refused:
+        return {alert_form.CHANNEL: refused}
     try:
-        services.alerts.check_new(alert_form.rule_of(draft), draft.channel, workspace)
+        services.alerts.check_new(alert_form.rule_of(draft), draft.channel, body["team"]["id"])
     except SameRule as error:
         return {alert_form.LEVEL: _sentence(error.message)}
     except ChannelFull as error:
@@ -185,6 +218,16 @@ def alert_errors(services: Services, draft: AlertDraft, workspace: str) -> dict[
     except CommandError as error:
         return {alert_form.LEVEL: _sentence(error.message)}
     return {}
+
+
+def summary_errors(client: WebClient, draft: SummaryDraft, body: dict[str, Any]) -> dict[str, str]:
+    """The form's field errors: the grammar's, then whether the person may act on the
+    channel."""
+    errors = summary_form.field_errors(draft)
+    if errors or draft.channel is None:
+        return errors
+    refused = membership.refusal(client, draft.channel, body["user"]["id"])
+    return {summary_form.CHANNEL: refused} if refused else {}
 
 
 def _sentence(message: str) -> str:

@@ -4,6 +4,8 @@
   or replay its last year (in a modal).
 - A channel's menu: a new alert there, its summary changed or stopped.
 - "Status": the operator's `status`, in a modal.
+A change is made only for a person still in its channel (`bot/slack/membership.py`); the Home
+says why not otherwise.
 The forms themselves open in `handlers/forms.py`.
 """
 
@@ -21,6 +23,7 @@ from slack_sdk.errors import SlackApiError
 from bot.asker import Asker
 from bot.reports import Answer
 from bot.services import Services
+from bot.slack import membership
 from bot.slack.alert_form import AlertDraft
 from bot.slack.blocks import escape
 from bot.slack.charts import publish_with_fallback, rebased_chart
@@ -61,6 +64,11 @@ def register(app: App, services: Services) -> None:
             publish_home(services, client, workspace, user, "That menu is not one of mine.")
             return
         asker = Asker(workspace, chosen["channel"], user)
+        changes = chosen["do"] != "test"
+        refused = membership.refusal(client, asker.channel, user, posts=False) if changes else None
+        if refused:
+            publish_home(services, client, workspace, user, escape(refused))
+            return
         text = f"alert {chosen['do']} {chosen['rule']}"
         result = answer_or_failure(services.answerer, text, asker=asker)
         if isinstance(result, Failure):
@@ -87,6 +95,10 @@ def register(app: App, services: Services) -> None:
             sub = services.subscriptions.store.subscription(channel)
             at, zone = (sub.when.at.strftime("%H:%M"), sub.when.zone) if sub else (None, None)
             open_summary_form(client, body["trigger_id"], SummaryDraft(channel, at, zone))
+            return
+        refused = membership.refusal(client, channel, user, posts=False)
+        if refused:
+            publish_home(services, client, workspace, user, escape(refused))
             return
         asker = Asker(workspace, channel, user)
         result = answer_or_failure(services.answerer, "unsubscribe daily", asker=asker)

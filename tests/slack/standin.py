@@ -66,7 +66,10 @@ class SlackStandIn:
         self._slow: dict[str, float] = {}
         self._refused_blocks: set[str] = set()
         self.member_of = ["C0CHAN"]
-        """The channels `users.conversations` says a user is in."""
+        """The channels `users.conversations` says a user is in, a page of `limit` at a time."""
+        self.bot_not_in: set[str] = set()
+        """The channels `conversations.info` says the bot is not a member of (it is of any
+        other)."""
         self._codes: dict[str, Grant] = {}
         self._tokens: dict[str, Grant] = {}
         """Live bot tokens, once any workspace installed: only they are let in."""
@@ -327,8 +330,16 @@ class SlackStandIn:
                 {},
             )
         if method == "users.conversations":
-            channels = [{"id": c} for c in self.member_of]
-            return 200, {"ok": True, "channels": channels, "response_metadata": {}}, {}
+            return 200, self._page_of_channels(call.body), {}
+        if method == "conversations.info":
+            about = {
+                "id": channel,
+                "is_channel": True,
+                "is_private": False,
+                "is_archived": False,
+                "is_member": channel not in self.bot_not_in,
+            }
+            return 200, {"ok": True, "channel": about}, {}
         if method in ("views.open", "views.update", "views.publish"):
             view = _field(call.body, "view")
             view = json.loads(view) if isinstance(view, str) else view
@@ -345,6 +356,16 @@ class SlackStandIn:
             self._posts += 1
             ts = f"{1769000000 + self._posts}.000100"
         return 200, {"ok": True, "ts": ts, "channel": channel}, {}
+
+    def _page_of_channels(self, body: Any) -> dict[str, Any]:
+        """A page of `member_of` as Slack pages it: `limit` channels from `cursor`, and the
+        cursor of the next page while there are more."""
+        start = int(_field(body, "cursor") or 0)
+        limit = int(_field(body, "limit") or 100)
+        channels = [{"id": c} for c in self.member_of[start : start + limit]]
+        more = start + limit < len(self.member_of)
+        cursor = str(start + limit) if more else ""
+        return {"ok": True, "channels": channels, "response_metadata": {"next_cursor": cursor}}
 
 
 def _parse(headers: Any, raw: bytes) -> Any:

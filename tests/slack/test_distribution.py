@@ -26,6 +26,7 @@ from bot.alerts.delivery import deliver
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.services import Services
+from bot.slack import alert_form
 from bot.slack.alerts import SlackPoster
 from bot.slack.app import http_front, installation_store, workspace_clients
 from bot.slack.summaries import SlackSummaryPoster
@@ -33,6 +34,7 @@ from bot.store.keys import Keys
 from tests.slack.conftest import SECRET, Bot, Reply, RunningServer
 from tests.slack.standin import Call, SlackStandIn
 from tests.slack.test_alerts_e2e import write_market
+from tests.slack.test_forms import state, submission
 
 A, B = "T0AAA", "T0BBB"
 CHANNEL = {A: "C0AAA", B: "C0BBB"}
@@ -432,3 +434,20 @@ def test_a_wrong_token_key_is_an_operator_error_and_posts_wait_for_the_key(desk:
     assert bearer(post) == desk.stand_in.token_of(A)
     assert wrong.status().failed_posts.unreadable_installations == 0  # type: ignore[union-attr]
     assert rotate_token_key(services(Fernet.generate_key().decode())) == 1
+
+
+def test_a_form_s_channel_is_checked_with_its_workspace_s_token(desk: Desk) -> None:
+    desk.install(A)
+    desk.install(B)
+    desk.stand_in.member_of = ["C0OTHER"]
+    values = state(channel=CHANNEL[A], target="rut", condition="above", level="2750")
+    payload = submission(desk.bot, alert_form.CALLBACK, values, "form-A")
+    payload |= {"team": {"id": A}, "user": {"id": "U0ASKER", "team_id": A}}
+    reply = desk.bot.interact(payload)
+    assert "You are not in this channel" in json.loads(reply.body)["errors"]["channel"]
+    asked = desk.stand_in.calls_to("conversations.info") + desk.stand_in.calls_to(
+        "users.conversations"
+    )
+    assert len(asked) == 2
+    assert {bearer(c) for c in asked} == {desk.stand_in.token_of(A)}
+    assert desk.services.alert_store.channel_rules(CHANNEL[A]) == []

@@ -102,7 +102,9 @@ def test_a_rule_paused_from_the_home_is_confirmed_in_its_channel(bot: Bot) -> No
     assert "· *paused*" in text_of(view["blocks"])
     (rule,) = bot.services.alert_store.channel_rules(CHANNEL)
     assert {leg.state.value for leg in rule.legs} == {"paused"}
-    # a rule of another channel, named with this one's id, is refused and changes nothing
+    # a rule of another channel the viewer is in, named with this one's id, is refused and
+    # changes nothing
+    bot.stand_in.member_of = ["C0CHAN", "C0OTHER"]
     other = {"do": "remove", "rule": rule.id, "channel": "C0OTHER"}
     bot.interact(home_action(RULE_MENU_ACTION, other))
     refused = published(bot, 2)

@@ -20,6 +20,7 @@ SCOPES_OF = {
     "chat_postMessage": {"chat:write"},
     "files_upload_v2": {"files:write"},
     "users_conversations": {"channels:read", "groups:read"},
+    "conversations_info": {"channels:read", "groups:read"},
     "views_open": set(),
     "views_update": set(),
     "views_publish": set(),
