@@ -66,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         serve_metrics(services.settings.metrics_port)
     clock = Clock(services, poster, summary_poster)
     scheduler = clock.schedule(BlockingScheduler(timezone="UTC"))
+    clock.run_first()
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):

@@ -198,10 +198,9 @@ class Clock:
                 self._unrecorded[job] = failed
 
     def schedule(self, scheduler: BaseScheduler) -> BaseScheduler:
-        """Adds the fixed jobs; the heartbeat and a first watch (catching up) run at once."""
+        """Adds the fixed jobs (`run_first` runs the first heartbeat and watch at once)."""
         every = self.services.settings.refresh_seconds
         common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 30}
-        scheduler.add_job(self.start_now, id="start")
         scheduler.add_job(
             self.heartbeat, "interval", seconds=HEARTBEAT_SECONDS, id="heartbeat", **common
         )
@@ -228,6 +227,15 @@ class Clock:
         self.watch(always=True)
         self.summaries()
 
+    def run_first(self) -> threading.Thread:
+        """Runs `start_now` at once, on a thread of its own. Not as a run-once APScheduler
+        job: APScheduler 3 removes such a job after handing it to its executor, and raises
+        (JobLookupError, in its own thread) when the scheduler was shut down in between, as a
+        console that reads one piped line and exits does."""
+        first = threading.Thread(target=self.start_now, name="clock-start", daemon=True)
+        first.start()
+        return first
+
     def stop(self) -> None:
         if self.active:
             self.lease.release()
@@ -243,8 +251,10 @@ def start_in_background(
     clock = Clock(services, poster, summary_poster)
     scheduler = clock.schedule(BackgroundScheduler(timezone="UTC", daemon=True))
     scheduler.start()
+    first = clock.run_first()
 
     def stop() -> None:
+        first.join()
         scheduler.shutdown(wait=True)  # a running job finishes: nothing uses Redis after this
         clock.stop()
 

@@ -27,6 +27,16 @@ def test_piped_commands_are_answered_in_order_and_the_console_exits(market: Mark
     assert "\n\n> levels\n" in out
 
 
+def test_the_console_exits_without_a_traceback(market: Market) -> None:
+    """The clock inside the console used to start with a run-once APScheduler job, which
+    APScheduler removes after starting it: when the console exited first (one piped line), the
+    scheduler's thread died with "JobLookupError: 'No job by the id of start was found'"."""
+    for _ in range(4):
+        result = market.run(stdin="help\n")
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr, result.stderr
+
+
 def test_quit_stops_reading(market: Market) -> None:
     result = market.run(stdin="quit\nstreak\n")
     assert result.returncode == 0
