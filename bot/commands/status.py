@@ -1,4 +1,5 @@
-"""`status`: data freshness by group, Redis, alerts, summaries and the clock, for an operator."""
+"""`status`: for an operator, data freshness by group, Redis, alerts, summaries and the clock;
+for anyone else, the market data and their own workspace's rules, feeds and summaries."""
 
 from __future__ import annotations
 
@@ -12,17 +13,21 @@ from bot.render.layout import Document, Part, et, from_lines, table
 from bot.render.numbers import day
 from bot.status import (
     AlertsStatus,
+    ChannelSummary,
     ClockStatus,
     DataGroup,
+    FeedHealth,
     JobStatus,
     SeriesHealth,
     StatusReport,
     SummariesStatus,
+    WorkspaceRules,
+    WorkspaceStatusReport,
 )
 
 
 def compute(ctx: Context, query: StatusQuery, on: date) -> Computed:
-    return Computed(ctx.status())
+    return Computed(ctx.status(ctx.asker))
 
 
 def headline(r: StatusReport) -> str:
@@ -192,4 +197,94 @@ def _summaries_status(s: SummariesStatus | None) -> str:
     return line + "."
 
 
-COMMAND = Command((StatusQuery,), compute, {StatusReport: Presenter(headline, document)})
+def workspace_headline(r: WorkspaceStatusReport) -> str:
+    """ "Data: 36 of 37 symbols with prices; 3 alert rules in 2 channels; 1 daily summary"."""
+    symbols = [s for group in r.groups for s in group.symbols]
+    have = sum(1 for s in symbols if s.last_session)
+    parts = [f"Data: {have} of {len(symbols)} symbols with prices"]
+    if r.alerts is None:
+        parts.append("your alert rules cannot be read right now")
+    else:
+        parts.append(_your_rules(r.alerts))
+        if r.alerts.held:
+            parts.append("alerts HELD")
+    if r.summaries is not None:
+        parts.append(_plural(len(r.summaries), "daily summary", "daily summaries"))
+    return "; ".join(parts)
+
+
+def workspace_document(r: WorkspaceStatusReport) -> Document:
+    return from_lines(
+        [
+            "Status of this workspace",
+            f"Data: {r.source}",
+            *_groups_status(r.groups),
+            *_your_alerts(r.alerts),
+            *_your_feeds(r.feeds),
+            _your_summaries(r.summaries),
+        ]
+    )
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _your_rules(a: WorkspaceRules) -> str:
+    rules = _plural(a.rules, "alert rule", "alert rules")
+    return f"{rules} in {_plural(a.channels, 'channel', 'channels')}"
+
+
+def _your_alerts(a: WorkspaceRules | None) -> list[Part]:
+    if a is None:
+        return ["Alerts: your rules cannot be read right now; try again in a minute."]
+    when = et(a.last_tick) if a.last_tick else "never"
+    line = (
+        f"Alerts: {_your_rules(a)}, {a.watching} rule legs watching, {a.paused} paused, "
+        f"last evaluated {when}"
+    )
+    if a.waiting:
+        line += f", {a.waiting} waiting to be posted"
+    parts: list[Part] = [line + "."]
+    if a.held:
+        parts.append(f"Alerts held: {a.held}. Nothing fires until prices are fresh.")
+    return parts
+
+
+def _your_feeds(feeds: Sequence[FeedHealth]) -> list[Part]:
+    """One row a feed your rules read: how many read it, its newest observation, its data."""
+    if not feeds:
+        return []
+    rows = []
+    failing: list[Part] = []
+    for feed in feeds:
+        sessions = sorted(s.last_session for s in feed.symbols if s.last_session)
+        rows.append(
+            [
+                feed.name,
+                str(feed.rules),
+                et(feed.last_observed) if feed.last_observed else "not yet",
+                _span(sessions),
+            ]
+        )
+        failing += [f"{s.symbol} failing: {s.error}" for s in feed.symbols if s.error]
+    return [table(["Feed", "Rules", "Last observed", "Last close"], rows), *failing]
+
+
+def _your_summaries(summaries: Sequence[ChannelSummary] | None) -> str:
+    if summaries is None:
+        return "Daily summaries: yours cannot be read right now."
+    if not summaries:
+        return "Daily summaries: none in your channels."
+    channels = ", ".join(f"{s.channel} (next {et(s.next_due)})" for s in summaries)
+    return f"Daily summaries: {channels}."
+
+
+COMMAND = Command(
+    (StatusQuery,),
+    compute,
+    {
+        StatusReport: Presenter(headline, document),
+        WorkspaceStatusReport: Presenter(workspace_headline, workspace_document),
+    },
+)
