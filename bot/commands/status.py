@@ -73,13 +73,13 @@ def _fetched(moment: datetime | None) -> str:
     return moment.astimezone(EXCHANGE_TZ).strftime("%m-%d %H:%M ET") if moment else ""
 
 
-def _groups_status(groups: Sequence[DataGroup]) -> list[Part]:
+def _groups_status(groups: Sequence[DataGroup], failing: bool = True) -> list[Part]:
     """One row a group (how many symbols have prices, the oldest and newest close, the oldest
-    fetch), then a line for each symbol whose refresh fails."""
+    fetch), then (if `failing`) a line for each symbol whose refresh fails."""
     if not groups:
         return []
     rows = []
-    failing: list[Part] = []
+    failures: list[Part] = []
     for group in groups:
         have = [s for s in group.symbols if s.last_session]
         sessions = sorted(s.last_session for s in have if s.last_session)
@@ -90,8 +90,9 @@ def _groups_status(groups: Sequence[DataGroup]) -> list[Part]:
             if s.error:
                 retry = f"; next try {et(s.retry_at)}" if s.retry_at else ""
                 tries = f", {s.failures} failures in a row" if s.failures > 1 else ""
-                failing.append(f"{s.symbol} failing{tries}: {s.error}{retry}")
-    return [table(["Data", "Symbols", "Last close", "Oldest fetch"], rows), *failing]
+                failures.append(f"{s.symbol} failing{tries}: {s.error}{retry}")
+    groups_table = table(["Data", "Symbols", "Last close", "Oldest fetch"], rows)
+    return [groups_table, *failures] if failing else [groups_table]
 
 
 def _sources_status(series: Sequence[SeriesHealth]) -> list[Part]:
@@ -217,11 +218,11 @@ def workspace_document(r: WorkspaceStatusReport) -> Document:
     return from_lines(
         [
             "Status of this workspace",
-            f"Data: {r.source}",
-            *_groups_status(r.groups),
             *_your_alerts(r.alerts),
             *_your_feeds(r.feeds),
             _your_summaries(r.summaries),
+            f"Data: {r.source}",
+            *_groups_status(r.groups, failing=False),
         ]
     )
 
