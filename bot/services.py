@@ -245,7 +245,8 @@ class Services:
         )
 
     def _workspace_alerts(self, rules: list[AlertRule]) -> tuple[WorkspaceRules, list[FeedHealth]]:
-        tick = self.alert_store.status()
+        """A workspace's rules counted, and the feeds they read with their data."""
+        tick = self.alert_store.status()  # only its time and hold are shown: both are everyone's
         mine = tuple(f"{rule.id}-" for rule in rules)
         legs = [leg for rule in rules for leg in rule.legs]
         counted = WorkspaceRules(
