@@ -21,7 +21,7 @@ from bot.grammar import parse
 from bot.help import example as example_of
 from bot.market.data import MarketData
 from bot.reports import Answer
-from bot.status import StatusReport
+from bot.status import StatusReport, WorkspaceStatusReport
 from bot.summaries.subscriptions import Subscriptions
 from bot.watched_levels import WatchedLevelsStore
 
@@ -31,7 +31,7 @@ class Answerer:
         self,
         market: MarketData,
         clock: Clock,
-        status: Callable[[], StatusReport],
+        status: Callable[[Asker | None], StatusReport | WorkspaceStatusReport],
         watched: WatchedLevelsStore,
         alerts: Alerts,
         subscriptions: Subscriptions,

@@ -12,3 +12,6 @@ class Asker:
     workspace: str
     channel: str
     user: str
+    on_server: bool = False
+    """Asks on the server itself (the console, `python -m bot`), not through Slack: an
+    operator."""

@@ -60,6 +60,11 @@ class Settings:
     metrics_port: int | None = None
     """The clock process serves `/metrics` on this port when set (the web process serves it
     on `port`)."""
+    metrics_token: str | None = field(default=None, repr=False)
+    """When set, `/metrics` (web and clock) answers only `Authorization: Bearer <token>`."""
+    operators: tuple[str, ...] = ()
+    """The Slack users who see the operator's `status`: `T123:U456` (a user of one workspace),
+    or `U456` when the app serves one workspace only."""
 
     @property
     def chart_dir(self) -> Path:
@@ -173,6 +178,10 @@ class Settings:
             slack_api_url=env.get("SLACK_API_URL") or None,
             port=int(port),
             metrics_port=int(metrics_port) if metrics_port else None,
+            metrics_token=env.get("SMALLCAPS_METRICS_TOKEN") or None,
+            operators=_operators(
+                env.get("SMALLCAPS_OPERATORS", ""), many_workspaces=bool(slack["SLACK_CLIENT_ID"])
+            ),
         )
 
 
@@ -217,3 +226,25 @@ def _moment(value: str | None) -> datetime | None:
     if moment.tzinfo is None:
         raise ConfigError(f"SMALLCAPS_NOW={value!r}: give a time zone, e.g. Z or -05:00")
     return moment
+
+
+_OPERATOR = re.compile(r"(?:(?P<team>[A-Z0-9]{2,32}):)?(?P<user>[A-Z0-9]{2,32})")
+
+
+def _operators(value: str, many_workspaces: bool) -> tuple[str, ...]:
+    """SMALLCAPS_OPERATORS: Slack user ids, comma-separated, each `TEAM:USER`; a bare `USER` only
+    when the app serves one workspace (a user id is unique within its workspace, not across)."""
+    entries = tuple(part.strip() for part in value.split(",") if part.strip())
+    for entry in entries:
+        found = _OPERATOR.fullmatch(entry)
+        if found is None:
+            raise ConfigError(
+                f"SMALLCAPS_OPERATORS: {entry!r} is not a Slack user id: use T123:U456 "
+                "(workspace:user), comma-separated"
+            )
+        if many_workspaces and not found["team"]:
+            raise ConfigError(
+                f"SMALLCAPS_OPERATORS: {entry!r} names no workspace; with many workspaces a "
+                "user id is unique only within its own: use T123:U456 (workspace:user)"
+            )
+    return entries

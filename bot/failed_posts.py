@@ -56,15 +56,29 @@ class FailedPosts:
         pipe.hlen(self.keys.unreadable_installations())
         *lists, unreadable = pipe.execute()
         recent = [
-            FailedPost(
-                entry["kind"],
-                workspace,
-                entry["channel"],
-                datetime.fromisoformat(entry["at"]),
-                entry["reason"],
-            )
+            _post(workspace, raw)
             for workspace, raws in zip(sorted(counts), lists, strict=True)
-            for entry in map(json.loads, raws)
+            for raw in raws
         ]
         recent.sort(key=lambda post: post.at, reverse=True)
         return FailedPostsStatus(counts, recent[:SHOWN], int(unreadable))
+
+    def of(self, workspace: str) -> FailedPostsStatus:
+        """One workspace's own failed posts: its count and its newest."""
+        pipe = self._redis().pipeline(transaction=False)
+        pipe.hget(self.keys.failed_counts(), workspace)
+        pipe.lrange(self.keys.failed_posts(workspace), 0, SHOWN - 1)
+        count, raws = pipe.execute()
+        counts = {workspace: int(count)} if count else {}
+        return FailedPostsStatus(counts, [_post(workspace, raw) for raw in raws])
+
+
+def _post(workspace: str, raw: bytes | str) -> FailedPost:
+    entry = json.loads(raw)
+    return FailedPost(
+        entry["kind"],
+        workspace,
+        entry["channel"],
+        datetime.fromisoformat(entry["at"]),
+        entry["reason"],
+    )

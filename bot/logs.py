@@ -16,7 +16,10 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 T = TypeVar("T")
 
@@ -27,7 +30,27 @@ _SECRETS = re.compile(
     r"|xapp-[A-Za-z0-9-]+"  # Slack app-level tokens
     r"|(?<=://)[^/\s:@]*:[^/\s@]+(?=@)"  # user:password in a URL (REDIS_URL)
     r"|(?<=[?&]token=)[^&\s]+"
+    r"|(?<=[?&]api_key=)[^&\s]+"  # FRED's key in a request URL
+    r"|(?<=[?&]apikey=)[^&\s]+"  # Stooq's
 )
+
+
+def secrets_of(settings: Settings) -> list[str]:
+    """Every secret the settings hold, each never to be written: Slack's tokens, signing and
+    client secrets, each token key (SMALLCAPS_TOKEN_KEY may list several, comma-separated), the
+    data sources' keys and the metrics token."""
+    keys = (settings.token_key or "").split(",")
+    found = (
+        settings.slack_bot_token,
+        settings.slack_signing_secret,
+        settings.slack_app_token,
+        settings.slack_client_secret,
+        *(key.strip() for key in keys),
+        settings.fred_api_key,
+        settings.stooq_api_key,
+        settings.metrics_token,
+    )
+    return [secret for secret in found if secret]
 
 
 def new_request_id() -> str:
@@ -39,7 +62,8 @@ class Redactor(logging.Filter):
 
     def __init__(self, secrets: Iterable[str | None] = ()) -> None:
         super().__init__()
-        self.secrets = [s for s in secrets if s and len(s) >= 6]
+        # the longest first: a secret that contains another is masked whole
+        self.secrets = sorted((s for s in secrets if s and len(s) >= 6), key=len, reverse=True)
 
     def redact(self, text: str) -> str:
         for secret in self.secrets:
@@ -52,6 +76,8 @@ class Redactor(logging.Filter):
         if record.exc_info:
             record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
         record.request_id = request_id.get()
         return True
 

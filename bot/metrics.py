@@ -7,13 +7,21 @@ come from small fixed sets (command names, job names), never from user text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import hmac
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from socketserver import ThreadingMixIn
+from typing import TYPE_CHECKING, Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from bot.status import SeriesHealth
+
+if TYPE_CHECKING:
+    from bot.slack.guard import StartResponse, WsgiApp
 
 COMMAND_SECONDS = Histogram(
     "smallcaps_command_seconds",
@@ -103,8 +111,58 @@ def exposition() -> tuple[bytes, str]:
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
 
 
-def serve_metrics(port: int) -> None:
-    """`/metrics` on its own port, for a process with no web server of its own (the clock)."""
-    from prometheus_client import start_http_server
+def authorized(environ: dict[str, Any], token: str | None) -> bool:
+    """A scrape may read `/metrics`: no token is set, or it sends `Authorization: Bearer
+    <token>` (compared in constant time)."""
+    if token is None:
+        return True
+    sent = environ.get("HTTP_AUTHORIZATION", "")
+    return hmac.compare_digest(sent.encode(), f"Bearer {token}".encode())
 
-    start_http_server(port)
+
+def metrics_app(token: str | None) -> WsgiApp:
+    """`/metrics` alone, as a WSGI app: 401 without the token when one is set."""
+
+    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if not authorized(environ, token):
+            return refused(start_response)
+        payload, content_type = exposition()
+        start_response(
+            "200 OK", [("Content-Type", content_type), ("Content-Length", str(len(payload)))]
+        )
+        return [payload]
+
+    return application
+
+
+def refused(start_response: StartResponse) -> list[bytes]:
+    """401 with the scheme a scraper should use."""
+    body = b"a bearer token is required\n"
+    start_response(
+        "401 Unauthorized",
+        [
+            ("Content-Type", "text/plain"),
+            ("Content-Length", str(len(body))),
+            ("WWW-Authenticate", 'Bearer realm="metrics"'),
+        ],
+    )
+    return [body]
+
+
+def serve_metrics(port: int, token: str | None = None, host: str = "0.0.0.0") -> WSGIServer:
+    """`/metrics` on its own port, in a daemon thread, for a process with no web server of its
+    own (the clock); returns the server (its port, and `shutdown` for tests)."""
+    server = make_server(host, port, metrics_app(token), _ThreadingServer, _QuietHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+class _ThreadingServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """No access line on stderr for every scrape."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return None

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Mapping
 
 from bot.config import ConfigError, Settings
-from bot.logs import configure
+from bot.logs import configure, secrets_of
 from bot.metrics import SOURCE_HEALTH
 from bot.services import Services
 
@@ -23,17 +23,7 @@ def start(level: int, quieter: Mapping[str, int]) -> Services | None:
     except ConfigError as error:
         print(f"smallcaps: {error}", file=sys.stderr)
         return None
-    configure(
-        level,
-        quieter,
-        secrets=(
-            settings.slack_bot_token,
-            settings.slack_signing_secret,
-            settings.slack_app_token,
-            settings.fred_api_key,
-            settings.stooq_api_key,
-        ),
-    )
+    configure(level, quieter, secrets=secrets_of(settings))
     # A stop request (Heroku, systemd, a container) or a closed terminal (SIGHUP) exits
     # normally, so exit hooks run: the embedded Redis saves and stops instead of outliving the
     # process, and the console keeps its history.

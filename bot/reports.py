@@ -23,7 +23,7 @@ from bot.analytics.sizes import SizesReport
 from bot.analytics.streak import StreakReport
 from bot.analytics.valuation import ValuationReport
 from bot.help import HelpReport
-from bot.status import StatusReport
+from bot.status import StatusReport, WorkspaceStatusReport
 from bot.summaries.reports import DailyChangeReport, SubscriptionsReport
 from bot.watched_levels import WatchedLevelsReport
 
@@ -98,6 +98,7 @@ Report = (
     | WatchedLevelsReport
     | HelpReport
     | StatusReport
+    | WorkspaceStatusReport
     | AlertListReport
     | AlertChangeReport
     | AlertTestReport

@@ -11,9 +11,12 @@ from urllib.parse import urlsplit
 import redis
 
 from bot.alerts.evaluation import Evaluator
+from bot.alerts.machine import State
+from bot.alerts.rules import AlertRule, Feed
 from bot.alerts.service import Alerts
 from bot.alerts.store import AlertStore
 from bot.answers import Answerer
+from bot.asker import Asker
 from bot.clock import Clock, FixedClock, ShiftedClock, SystemClock
 from bot.config import Settings
 from bot.failed_posts import FailedPosts
@@ -26,13 +29,18 @@ from bot.market.prices import Upstream
 from bot.market.series import SeriesPrices
 from bot.market.stooq import StooqPrices
 from bot.market.yahoo import YahooFunds, YahooPrices
+from bot.operators import Operators
 from bot.status import (
     AlertsStatus,
+    ChannelSummary,
     ClockStatus,
     DataGroup,
+    FeedHealth,
     SeriesHealth,
     StatusReport,
     SummariesStatus,
+    WorkspaceRules,
+    WorkspaceStatusReport,
 )
 from bot.store.keys import Keys
 from bot.store.lease import lease_holder
@@ -137,7 +145,7 @@ class Services:
     @cached_property
     def answerer(self) -> Answerer:
         return Answerer(
-            self.market, self.clock, self.status, self.watched, self.alerts, self.subscriptions
+            self.market, self.clock, self.status_for, self.watched, self.alerts, self.subscriptions
         )
 
     def dispatcher(self, poster: SummaryPoster[R]) -> Dispatcher[R]:
@@ -190,26 +198,102 @@ class Services:
         checks = {"app": "ok", "redis": redis_state, "data": data_state}
         return redis_state.startswith("ok") and bool(fresh), checks
 
+    @cached_property
+    def operators(self) -> Operators:
+        return Operators(self.settings.operators)
+
+    def status_for(self, asker: Asker | None) -> StatusReport | WorkspaceStatusReport:
+        """The operator's status for an operator, else the asker's own workspace's."""
+        if asker is None or self.operators.include(asker):
+            return self.status()
+        return self.workspace_status(asker.workspace)
+
     def status(self) -> StatusReport:
         """Everything an operator asks first; each part says "unknown" rather than fail."""
-        freshness = {
-            s.symbol: s
-            for s in self.market.prices.freshness([s for _, g in STATUS_GROUPS for s in g])
-        }
+        groups = self._data_groups()
+        freshness = {s.symbol: s for group in groups for s in group.symbols}
         return StatusReport(
             source=self.market.label,
             redis=self.redis_health(),
             symbols=[freshness[s] for s in STATUS_SYMBOLS],
             alerts=self.alerts_status(),
             summaries=self.summaries_status(),
-            groups=[
-                DataGroup(name, [freshness[s] for s in group]) for name, group in STATUS_GROUPS
-            ],
+            groups=groups,
             jobs=_unless_down(self.job_records.all),
             clock=_unless_down(self._clock_status),
             sources=self.source_health(),
             failed_posts=_unless_down(FailedPosts(lambda: self.redis, self.keys).status),
         )
+
+    def workspace_status(self, workspace: str) -> WorkspaceStatusReport:
+        """What `workspace` may see: the market data everyone shares, and its own rules, the
+        feeds they read and its daily summaries; while Redis is unavailable those are unknown,
+        with no reason given (the reason is the operator's)."""
+        rules = _unless_down(lambda: self.workspaces.rules(workspace))
+        summaries = _unless_down(lambda: self.workspaces.subscriptions(workspace))
+        alerts, feeds = None, []
+        if rules is not None:
+            read = _unless_down(lambda: self._workspace_alerts(rules))
+            alerts, feeds = read if read is not None else (None, [])
+        return WorkspaceStatusReport(
+            source=self.market.label,
+            groups=self._data_groups(),
+            alerts=alerts,
+            feeds=feeds,
+            summaries=(
+                [ChannelSummary(sub.channel, sub.due) for sub in summaries]
+                if summaries is not None
+                else None
+            ),
+            failed_posts=_unless_down(
+                lambda: FailedPosts(lambda: self.redis, self.keys).of(workspace)
+            ),
+        )
+
+    def _workspace_alerts(self, rules: list[AlertRule]) -> tuple[WorkspaceRules, list[FeedHealth]]:
+        """A workspace's rules counted, and the feeds they read with their data."""
+        tick = self.alert_store.status()  # only its time and hold are shown: both are everyone's
+        mine = tuple(f"{rule.id}-" for rule in rules)
+        legs = [leg for rule in rules for leg in rule.legs]
+        counted = WorkspaceRules(
+            rules=len(rules),
+            channels=len({rule.owner.channel for rule in rules}),
+            watching=sum(1 for leg in legs if leg.watching),
+            paused=sum(1 for rule in rules if all(leg.state is State.PAUSED for leg in rule.legs)),
+            waiting=sum(
+                1 for firing in self.alert_store.outbox() if mine and firing.startswith(mine)
+            ),
+            last_tick=tick.last_tick,
+            held=tick.held,
+        )
+        by_feed: dict[Feed, list[AlertRule]] = {}
+        for rule in rules:
+            by_feed.setdefault(rule.spec.feed, []).append(rule)
+        lasts = self.alert_store.lasts(list(by_feed))
+        holds = self.alert_store.holds()
+        symbols = [s for feed in by_feed for s in feed.symbols]
+        freshness = {
+            f.symbol: f for f in self.market.prices.freshness(list(dict.fromkeys(symbols)))
+        }
+        feeds = [
+            FeedHealth(
+                f"{reading[0].spec.target.name}, {feed.kind} ({feed.basis})",
+                len(reading),
+                last.at if (last := lasts.get(feed.key)) else None,
+                [freshness[s] for s in feed.symbols if s in freshness],
+                holds.get(feed.key),
+            )
+            for feed, reading in sorted(by_feed.items(), key=lambda item: item[0].key)
+        ]
+        return counted, feeds
+
+    def _data_groups(self) -> list[DataGroup]:
+        """The freshness of the universe's groups of symbols: public data, the same for all."""
+        freshness = {
+            s.symbol: s
+            for s in self.market.prices.freshness([s for _, g in STATUS_GROUPS for s in g])
+        }
+        return [DataGroup(name, [freshness[s] for s in group]) for name, group in STATUS_GROUPS]
 
     def source_health(self) -> list[SeriesHealth]:
         """Each series' sources and which answered last; empty on CSV files (one source)."""

@@ -1,5 +1,6 @@
-"""What `status` reports: data freshness by group, Redis, alerts, summaries, the clock and its
-jobs, as plain data (built by the stores that know each)."""
+"""What `status` reports, as plain data (built by the stores that know each): to an operator,
+data freshness by group, Redis, alerts, summaries, the clock and its jobs; to a workspace, the
+market data and its own rules, feeds and summaries."""
 
 from __future__ import annotations
 
@@ -133,3 +134,53 @@ class StatusReport:
     """Each series' sources and which answered last (live data only)."""
     failed_posts: FailedPostsStatus | None = None
     """None when Redis, where they are recorded, is unavailable."""
+
+
+@dataclass(frozen=True)
+class FeedHealth:
+    """One feed a workspace's rules read: how many of its rules read it, its newest
+    observation, and the freshness of its symbols."""
+
+    name: str
+    rules: int
+    last_observed: datetime | None
+    symbols: list[SymbolFreshness]
+    held: str | None = None
+    """Why the last evaluation held this feed (its own prices missing or stale), if it did."""
+
+
+@dataclass(frozen=True)
+class WorkspaceRules:
+    """A workspace's own alert rules, in its own channels."""
+
+    rules: int
+    channels: int
+    watching: int
+    """Legs of its rules that can still fire."""
+    paused: int
+    waiting: int
+    """Its firings not yet posted."""
+    last_tick: datetime | None
+    held: str
+
+
+@dataclass(frozen=True)
+class ChannelSummary:
+    channel: str
+    next_due: datetime
+
+
+@dataclass(frozen=True)
+class WorkspaceStatusReport:
+    """`status` as a workspace sees it: the public market data, its own rules, feeds and daily
+    summaries; nothing of the processes, Redis or other workspaces."""
+
+    source: str
+    groups: list[DataGroup] = field(default_factory=list)
+    alerts: WorkspaceRules | None = None
+    """None when the state store cannot be read."""
+    feeds: list[FeedHealth] = field(default_factory=list)
+    summaries: list[ChannelSummary] | None = None
+    """Its channels' daily summaries; None when the state store cannot be read."""
+    failed_posts: FailedPostsStatus | None = None
+    """Its own posts given up for good; None when the state store cannot be read."""

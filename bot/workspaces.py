@@ -12,17 +12,19 @@ other workspace made there.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import redis
 from redis.client import Pipeline
 
 from bot.alerts.reports import AlertRuleLine
+from bot.alerts.rules import AlertRule
 from bot.alerts.service import Alerts
 from bot.slack.installations import NONE
 from bot.store.keys import Keys
 from bot.summaries.reports import DailySubscriptionLine
+from bot.summaries.store import Subscription
 from bot.summaries.subscriptions import Subscriptions, subscription_line
 
 log = logging.getLogger(__name__)
@@ -80,6 +82,26 @@ class Workspaces:
         )
         return {_text(m) for m in members}
 
+    def rules(self, workspace: str, channels: Iterable[str] | None = None) -> list[AlertRule]:
+        """The alert rules `workspace` made, in its channels (or in `channels`)."""
+        return [
+            rule
+            for channel in sorted(self.channels(workspace) if channels is None else channels)
+            for rule in self.alerts.store.channel_rules(channel)
+            if rule.owner.workspace == workspace
+        ]
+
+    def subscriptions(
+        self, workspace: str, channels: Iterable[str] | None = None
+    ) -> list[Subscription]:
+        """The daily summaries `workspace` made, in its channels (or in `channels`)."""
+        return [
+            sub
+            for channel in sorted(self.channels(workspace) if channels is None else channels)
+            if (sub := self.summaries.subscription(channel)) is not None
+            and sub.workspace == workspace
+        ]
+
     def plans(self, workspace: str, member_of: Sequence[str]) -> list[ChannelPlan]:
         """The channels of `workspace` among `member_of` (in that order) that have rules or a
         summary; a channel found with neither any more leaves the index."""
@@ -106,18 +128,8 @@ class Workspaces:
         keys = self.keys
         with self.alerts.store.lock() as lock:
             channels = sorted(self.channels(workspace))
-            rules = [
-                rule
-                for channel in channels
-                for rule in self.alerts.store.channel_rules(channel)
-                if rule.owner.workspace == workspace
-            ]
-            subs = [
-                sub
-                for channel in channels
-                if (sub := self.summaries.subscription(channel)) is not None
-                and sub.workspace == workspace
-            ]
+            rules = self.rules(workspace, channels)
+            subs = self.subscriptions(workspace, channels)
             firings = tuple(f"{rule.id}-" for rule in rules)
             outbox = map(_text, r.hkeys(keys.alert_outbox()))
             waiting = [firing for firing in outbox if rules and firing.startswith(firings)]

@@ -3,7 +3,8 @@
 - A rule's menu: pause, resume or remove it (confirmed in its channel, as typed changes are),
   or replay its last year (in a modal).
 - A channel's menu: a new alert there, its summary changed or stopped.
-- "Status": the operator's `status`, in a modal.
+- "Status": `status` in a modal, as the person may see it: their workspace's own, or the
+  operator's for an operator (SMALLCAPS_OPERATORS).
 A change is made only for a person still in its channel (`bot/slack/membership.py`); the Home
 says why not otherwise.
 The forms themselves open in `handlers/forms.py`.

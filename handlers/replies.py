@@ -43,7 +43,7 @@ def _short(message: str) -> str:
     return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
 
 
-TERMINAL = Asker(workspace="console", channel="console", user="console")
+TERMINAL = Asker(workspace="console", channel="console", user="console", on_server=True)
 """The console and `ask` act as one workspace, with one channel, of their own."""
 
 

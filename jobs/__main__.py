@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 0
     if services.settings.metrics_port:
-        serve_metrics(services.settings.metrics_port)
+        serve_metrics(services.settings.metrics_port, services.settings.metrics_token)
     clock = Clock(services, poster, summary_poster)
     scheduler = clock.schedule(BlockingScheduler(timezone="UTC"))
     clock.run_first()

@@ -1,19 +1,24 @@
-"""Logs (JSON, request ids, masked secrets), the clock's back-off and Redis-down stand-by."""
+"""Logs (JSON, request ids, every secret of the settings masked), the clock's back-off and
+Redis-down stand-by."""
 
 from __future__ import annotations
 
 import io
 import json
 import logging
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import redis
+from cryptography.fernet import Fernet
 
 from bot.clock import FixedClock
 from bot.config import Settings
-from bot.logs import ContextExecutor, configure, request_id
+from bot.logs import ContextExecutor, configure, request_id, secrets_of
+from bot.metrics import SOURCE_HEALTH
+from bot.process import start
 from bot.services import Services
 from bot.store.server import client_options
 from jobs.clock import Backoff, Clock
@@ -104,3 +109,50 @@ def test_a_clock_without_redis_stands_by_and_does_not_raise(
     assert not ticker._backoffs["dispatch-summaries"].ready()
     assert ticker._unrecorded["watch-market"][2] == 1
     assert posted == []
+
+
+SECRETS = {
+    "SLACK_CLIENT_SECRET": "client-secret-4a7b9c",
+    "SLACK_SIGNING_SECRET": "signing-secret-8d2e1f",
+    "SMALLCAPS_TOKEN_KEY": Fernet.generate_key().decode(),
+    "FRED_API_KEY": "fredkey0123456789abcdef01234567",
+    "STOOQ_API_KEY": "stooqkey-55aa77",
+    "SMALLCAPS_METRICS_TOKEN": "metrics-token-99ff",
+}
+
+
+def test_every_secret_of_the_settings_is_masked_in_messages_and_tracebacks(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name, value in {**SECRETS, "SLACK_CLIENT_ID": "1.2"}.items():
+        monkeypatch.setenv(name, value)
+    stops = {stop: signal.getsignal(stop) for stop in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        services = start(logging.INFO, {})  # as `python -m bot` and `python -m jobs` start
+    finally:
+        for stop, handler in stops.items():
+            signal.signal(stop, handler)
+        SOURCE_HEALTH.read = list
+    assert services is not None and services.settings.mode == "oauth"
+    log = logging.getLogger("tests.operations")
+    for name, value in SECRETS.items():
+        log.warning("%s is %s", name, value)
+        try:
+            raise RuntimeError(f"refused with {value}")
+        except RuntimeError:
+            log.exception("failed", stack_info=True)
+    log.warning("asked %s", "https://example.test/q?series_id=DGS10&api_key=keynotinsettings1")
+    logged = capsys.readouterr().err
+    for name, value in SECRETS.items():
+        assert value not in logged, name
+    assert "keynotinsettings1" not in logged
+    assert logged.count("[redacted]") >= 2 * len(SECRETS) + 1
+
+
+def test_each_of_several_token_keys_is_masked() -> None:
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings = Settings(token_key=f"{new}, {old}")
+    stream, log = captured(tuple(secrets_of(settings)))
+    log.warning("keys %s and %s", new, old)
+    assert stream.getvalue().count("[redacted]") == 2
+    assert new not in stream.getvalue() and old not in stream.getvalue()

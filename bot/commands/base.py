@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from bot.alerts.service import Alerts
     from bot.clock import Clock
     from bot.market.data import MarketData
-    from bot.status import StatusReport
+    from bot.status import StatusReport, WorkspaceStatusReport
     from bot.summaries.subscriptions import Subscriptions
     from bot.watched_levels import WatchedLevelsStore
 
@@ -38,7 +38,8 @@ class Context:
     watched: WatchedLevelsStore
     alerts: Alerts
     subscriptions: Subscriptions
-    status: Callable[[], StatusReport]
+    status: Callable[[Asker | None], StatusReport | WorkspaceStatusReport]
+    """The status `asker` may see: the operator's, or their workspace's own."""
     asker: Asker | None
     used: list[History] = field(default_factory=list)
 

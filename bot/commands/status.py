@@ -1,9 +1,9 @@
-"""`status`: data freshness by group, Redis, alerts, summaries and the clock, for an operator."""
+"""`status`: for an operator, data freshness by group, Redis, alerts, summaries and the clock;
+for anyone else, the market data and their own workspace's rules, feeds and summaries."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date, datetime
 
 from bot.alerts.rules import Feed
@@ -14,22 +14,22 @@ from bot.render.layout import Document, Part, et, from_lines, table
 from bot.render.numbers import day
 from bot.status import (
     AlertsStatus,
+    ChannelSummary,
     ClockStatus,
     DataGroup,
     FailedPostsStatus,
+    FeedHealth,
     JobStatus,
     SeriesHealth,
     StatusReport,
     SummariesStatus,
+    WorkspaceRules,
+    WorkspaceStatusReport,
 )
 
 
 def compute(ctx: Context, query: StatusQuery, on: date) -> Computed:
-    report = ctx.status()
-    if ctx.workspace is not None and report.failed_posts is not None:
-        # a workspace sees its own failed posts; the operator (no asker: `ask`) sees all
-        report = replace(report, failed_posts=report.failed_posts.of(ctx.workspace))
-    return Computed(report)
+    return Computed(ctx.status(ctx.asker))
 
 
 def headline(r: StatusReport) -> str:
@@ -78,13 +78,13 @@ def _fetched(moment: datetime | None) -> str:
     return moment.astimezone(EXCHANGE_TZ).strftime("%m-%d %H:%M ET") if moment else ""
 
 
-def _groups_status(groups: Sequence[DataGroup]) -> list[Part]:
+def _groups_status(groups: Sequence[DataGroup], failing: bool = True) -> list[Part]:
     """One row a group (how many symbols have prices, the oldest and newest close, the oldest
-    fetch), then a line for each symbol whose refresh fails."""
+    fetch), then (if `failing`) a line for each symbol whose refresh fails."""
     if not groups:
         return []
     rows = []
-    failing: list[Part] = []
+    failures: list[Part] = []
     for group in groups:
         have = [s for s in group.symbols if s.last_session]
         sessions = sorted(s.last_session for s in have if s.last_session)
@@ -95,8 +95,9 @@ def _groups_status(groups: Sequence[DataGroup]) -> list[Part]:
             if s.error:
                 retry = f"; next try {et(s.retry_at)}" if s.retry_at else ""
                 tries = f", {s.failures} failures in a row" if s.failures > 1 else ""
-                failing.append(f"{s.symbol} failing{tries}: {s.error}{retry}")
-    return [table(["Data", "Symbols", "Last close", "Oldest fetch"], rows), *failing]
+                failures.append(f"{s.symbol} failing{tries}: {s.error}{retry}")
+    groups_table = table(["Data", "Symbols", "Last close", "Oldest fetch"], rows)
+    return [groups_table, *failures] if failing else [groups_table]
 
 
 def _sources_status(series: Sequence[SeriesHealth]) -> list[Part]:
@@ -224,4 +225,100 @@ def _summaries_status(s: SummariesStatus | None) -> str:
     return line + "."
 
 
-COMMAND = Command((StatusQuery,), compute, {StatusReport: Presenter(headline, document)})
+def workspace_headline(r: WorkspaceStatusReport) -> str:
+    """ "Data: 36 of 37 symbols with prices; 3 alert rules in 2 channels; 1 daily summary"."""
+    symbols = [s for group in r.groups for s in group.symbols]
+    have = sum(1 for s in symbols if s.last_session)
+    parts = [f"Data: {have} of {len(symbols)} symbols with prices"]
+    if r.alerts is None:
+        parts.append("your alert rules cannot be read right now")
+    else:
+        parts.append(_your_rules(r.alerts))
+        if r.alerts.held:
+            parts.append("alerts HELD")
+    if r.summaries is not None:
+        parts.append(_plural(len(r.summaries), "daily summary", "daily summaries"))
+    return "; ".join(parts)
+
+
+def workspace_document(r: WorkspaceStatusReport) -> Document:
+    return from_lines(
+        [
+            "Status of this workspace",
+            *_your_alerts(r.alerts),
+            *_your_feeds(r.feeds),
+            _your_summaries(r.summaries),
+            *(_failed_posts_status(r.failed_posts) if r.failed_posts is not None else []),
+            f"Data: {r.source}",
+            *_groups_status(r.groups, failing=False),
+        ]
+    )
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _your_rules(a: WorkspaceRules) -> str:
+    rules = _plural(a.rules, "alert rule", "alert rules")
+    return f"{rules} in {_plural(a.channels, 'channel', 'channels')}"
+
+
+def _your_alerts(a: WorkspaceRules | None) -> list[Part]:
+    if a is None:
+        return ["Alerts: your rules cannot be read right now; try again in a minute."]
+    when = et(a.last_tick) if a.last_tick else "never"
+    line = (
+        f"Alerts: {_your_rules(a)}, {a.watching} rule legs watching, {a.paused} paused, "
+        f"last evaluated {when}"
+    )
+    if a.waiting:
+        line += f", {a.waiting} waiting to be posted"
+    parts: list[Part] = [line + "."]
+    if a.held:
+        parts.append(f"Alerts held: {a.held}. Nothing fires until prices are fresh.")
+    return parts
+
+
+def _your_feeds(feeds: Sequence[FeedHealth]) -> list[Part]:
+    """One row a feed your rules read: how many read it, its newest observation, its data."""
+    if not feeds:
+        return []
+    rows = []
+    failing: list[Part] = []
+    for feed in feeds:
+        sessions = sorted(s.last_session for s in feed.symbols if s.last_session)
+        rows.append(
+            [
+                feed.name,
+                str(feed.rules),
+                et(feed.last_observed) if feed.last_observed else "not yet",
+                _span(sessions),
+            ]
+        )
+        failing += [f"{s.symbol} failing: {s.error}" for s in feed.symbols if s.error]
+        if feed.held:
+            failing.append(
+                f"{feed.name}: held, {feed.held}; its rules fire nothing until its prices are "
+                "fresh."
+            )
+    return [table(["Feed", "Rules", "Last observed", "Last close"], rows), *failing]
+
+
+def _your_summaries(summaries: Sequence[ChannelSummary] | None) -> str:
+    if summaries is None:
+        return "Daily summaries: yours cannot be read right now."
+    if not summaries:
+        return "Daily summaries: none in your channels."
+    channels = ", ".join(f"{s.channel} (next {et(s.next_due)})" for s in summaries)
+    return f"Daily summaries: {channels}."
+
+
+COMMAND = Command(
+    (StatusQuery,),
+    compute,
+    {
+        StatusReport: Presenter(headline, document),
+        WorkspaceStatusReport: Presenter(workspace_headline, workspace_document),
+    },
+)

@@ -176,4 +176,5 @@ def http_front(services: Services) -> WsgiApp:
         services.readiness,
         SeenDeliveries(lambda: services.redis, services.keys),
         services.settings.slack_signing_secret or "",
+        services.settings.metrics_token,
     )

@@ -1,6 +1,6 @@
 """The App Home tab, for the person who opens it: the market in a sentence and a chart, the
 forms a click away, and each of their channels with its rules and summary, each with its
-buttons. The operator's status is one button away, not on everyone's Home."""
+buttons. The status is one button away: the workspace's own, or the operator's for operators."""
 
 from __future__ import annotations
 

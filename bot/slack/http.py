@@ -4,8 +4,10 @@ POST /slack/events   slash commands, interactivity and events, through `bot.slac
 GET  /slack/install  the "Add to Slack" page (many-workspace mode)
 GET  /slack/oauth_redirect  where Slack sends an installer back (many-workspace mode)
 GET  /healthz        liveness: 200 while the process serves
-GET  /readyz         readiness: 200 when Redis answers and the data cache has prices, else 503
-GET  /metrics        Prometheus metrics of this process
+GET  /readyz         readiness: 200 when Redis answers and the data cache has prices, else 503;
+                     only "ready" or "not ready" (why goes to the log: the reason may name hosts)
+GET  /metrics        Prometheus metrics of this process (401 without the bearer token, when one
+                     is set)
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
-from bot.metrics import exposition
+from bot.metrics import metrics_app
 from bot.slack.guard import MAX_BODY, SeenDeliveries, StartResponse, WsgiApp, guarded
 
 log = logging.getLogger(__name__)
@@ -30,8 +32,16 @@ ACK_SWITCH_INTERVAL = 0.0005
 Readiness = Callable[[], tuple[bool, dict[str, str]]]
 
 
-def wsgi_app(app: App, readiness: Readiness, seen: SeenDeliveries, signing_secret: str) -> WsgiApp:
+def wsgi_app(
+    app: App,
+    readiness: Readiness,
+    seen: SeenDeliveries,
+    signing_secret: str,
+    metrics_token: str | None = None,
+) -> WsgiApp:
     bolt = SlackRequestHandler(app, path="/slack/events")
+    metrics = metrics_app(metrics_token)
+    readiness_log = ReadinessLog()
     slack = guarded(bolt, signing_secret, seen)
     flow = app.oauth_flow
     oauth_paths = (flow.install_path, flow.redirect_uri_path) if flow is not None else ()
@@ -48,13 +58,32 @@ def wsgi_app(app: App, readiness: Readiness, seen: SeenDeliveries, signing_secre
             return _json(start_response, "200 OK", {"status": "ok"})
         if path == "/readyz":
             ok, checks = readiness()
-            return _json(start_response, "200 OK" if ok else "503 Service Unavailable", checks)
+            readiness_log.note(ok, checks)
+            if ok:
+                return _json(start_response, "200 OK", {"status": "ready"})
+            return _json(start_response, "503 Service Unavailable", {"status": "not ready"})
         if path == "/metrics":
-            payload, content_type = exposition()
-            return _body(start_response, "200 OK", content_type, payload)
+            return metrics(environ, start_response)
         return _json(start_response, "404 Not Found", {"error": "not found"})
 
     return application
+
+
+class ReadinessLog:
+    """Logs why the process is (not) ready when that changes, not at every probe."""
+
+    def __init__(self) -> None:
+        self.last: dict[str, str] | None = None
+
+    def note(self, ok: bool, checks: dict[str, str]) -> None:
+        if checks == self.last:
+            return
+        self.last = checks
+        said = ", ".join(f"{name}: {state}" for name, state in checks.items())
+        if ok:
+            log.info("ready (%s)", said)
+        else:
+            log.warning("not ready (%s)", said)
 
 
 def _json(start_response: StartResponse, status: str, body: dict[str, str]) -> list[bytes]:

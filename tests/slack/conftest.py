@@ -119,8 +119,8 @@ def new_trigger_id() -> str:
     return f"{int(time.time())}.{uuid.uuid4().int % 10**12}.{uuid.uuid4().hex[:16]}"
 
 
-def http_get(url: str) -> Reply:
-    return _send(urllib.request.Request(url))
+def http_get(url: str, headers: dict[str, str] | None = None) -> Reply:
+    return _send(urllib.request.Request(url, headers=headers or {}))
 
 
 def _send(request: urllib.request.Request) -> Reply:

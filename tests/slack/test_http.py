@@ -155,8 +155,7 @@ def test_healthz_and_readyz(bot: Bot) -> None:
     assert json.loads(reply.body) == {"status": "ok"}
     ready = bot.get("/readyz")
     assert ready.status == 200
-    checks = json.loads(ready.body)
-    assert checks["redis"].startswith("ok") and checks["data"].startswith("ok")
+    assert json.loads(ready.body) == {"status": "ready"}
     assert bot.get("/nothing").status == 404
 
 
@@ -218,7 +217,7 @@ def test_readyz_is_503_when_redis_is_down_and_healthz_still_200(
     try:
         reply = http_get(url + "/readyz")
         assert reply.status == 503
-        assert "unreachable" in json.loads(reply.body)["redis"]
+        assert json.loads(reply.body) == {"status": "not ready"}  # why: in the log
         assert http_get(url + "/healthz").status == 200  # alive: no restart would help
     finally:
         server.close()
