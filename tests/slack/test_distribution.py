@@ -451,3 +451,46 @@ def test_a_form_s_channel_is_checked_with_its_workspace_s_token(desk: Desk) -> N
     assert len(asked) == 2
     assert {bearer(c) for c in asked} == {desk.stand_in.token_of(A)}
     assert desk.services.alert_store.channel_rules(CHANNEL[A]) == []
+
+
+def test_a_dead_symbol_in_one_workspace_holds_its_own_rule_only(desk: Desk) -> None:
+    """Workspace A watches a symbol that then dies (delisted: its prices are gone), B the
+    Russell 2000. B's alert fires on fresh prices; A's rule waits and says why; B's status and
+    App Home show nothing of A's."""
+    desk.install(A)
+    desk.install(B)
+    (desk.market / "XYZQ.csv").write_text("Date,Close\n2026-01-21,10.0\n2026-01-22,10.5\n")
+    assert desk.command(A, "alert add xyzq above 12", "a-add")["response_type"] == "in_channel"
+    assert desk.command(B, "alert add rut above 2750", "b-add")["response_type"] == "in_channel"
+    (desk.market / "XYZQ.csv").unlink()
+    with (desk.market / "^RUT.csv").open("a") as f:
+        f.write("2026-01-23,2760.0\n")
+    with (desk.market / "^GSPC.csv").open("a") as f:
+        f.write("2026-01-23,6905.0\n")
+    after = datetime(2026, 1, 23, 21, 15, tzinfo=UTC)  # 16:15 New York: found on time
+    desk.clock.at = after
+    tick = desk.services.evaluator.tick(after)
+    assert [(m.channel, m.late) for m in tick.queued] == [(CHANNEL[B], False)]
+    assert list(tick.holds) == ["close:level:XYZQ"]
+    assert deliver(desk.services.alert_store, SlackPoster(workspace_clients(desk.services)), after)
+    (post,) = desk.stand_in.calls_to("chat.postMessage")
+    assert post.body["channel"] == CHANNEL[B] and bearer(post) == desk.stand_in.token_of(B)
+
+    listing = json.dumps(desk.command(A, "alert list", "a-list"))
+    assert "held: no data file for XYZQ (XYZQ.csv)" in listing
+    a_status = json.dumps(desk.command(A, "status", "a-status"))
+    assert "XYZQ" in a_status and "held, no data file for XYZQ" in a_status
+
+    b_status = json.dumps(desk.command(B, "status", "b-status"))
+    assert "Status of this workspace" in b_status
+    assert "1 alert rule in 1 channel" in b_status
+    for of_a in ("XYZQ", CHANNEL[A], A, "held"):
+        assert of_a not in b_status, of_a
+    desk.stand_in.member_of = [CHANNEL[B]]
+    desk.event(B, {"type": "app_home_opened", "user": "U0ASKER", "channel": "D0", "tab": "home"})
+    (home,) = desk.stand_in.wait_for("views.publish", timeout=30)
+    assert bearer(home) == desk.stand_in.token_of(B)
+    view = json.dumps(home.body["view"])
+    assert "Russell 2000 above 2,750" in view
+    for of_a in ("XYZQ", CHANNEL[A], "held"):
+        assert of_a not in view, of_a
