@@ -10,6 +10,12 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.amounts import is_digits
+from bot.limits import (
+    RULES_PER_WORKSPACE,
+    SYMBOLS_PER_WORKSPACE,
+    UPSTREAM_PER_USER,
+    UPSTREAM_PER_WORKSPACE,
+)
 
 
 class ConfigError(ValueError):
@@ -36,13 +42,13 @@ class Settings:
     late; later than that, that day's is skipped."""
     fanout_workers: int = 8
     """Daily summaries posted at once."""
-    rules_per_workspace: int = 500
+    rules_per_workspace: int = RULES_PER_WORKSPACE
     """Alert rules a workspace may have in all its channels, besides the built-in ones."""
-    symbols_per_workspace: int = 20
+    symbols_per_workspace: int = SYMBOLS_PER_WORKSPACE
     """Distinct symbols outside the universe a workspace's alert rules may watch."""
-    upstream_per_user: int = 10
+    upstream_per_user: int = UPSTREAM_PER_USER
     """Commands a minute one person may make that need fresh data from the data sources."""
-    upstream_per_workspace: int = 60
+    upstream_per_workspace: int = UPSTREAM_PER_WORKSPACE
     """The same for a whole workspace."""
     symbol_ttl_seconds: int = 3 * 86400
     """Cached prices of a symbol outside the universe that no rule watches are dropped this

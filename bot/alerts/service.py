@@ -31,18 +31,12 @@ from bot.alerts.rules import (
 from bot.alerts.store import AlertStore
 from bot.clock import Clock
 from bot.errors import CommandError, NoDataError, UserFacingError
+from bot.limits import MAX_RULES_PER_CHANNEL, RULES_PER_WORKSPACE, SYMBOLS_PER_WORKSPACE
 from bot.market.prices import PriceSource
 from bot.reports import Source
 from bot.trading_calendar import sessions_after
 from bot.universe import is_custom
 from bot.watched_levels import EDITABLE_KEY, WatchedLevelsStore
-
-MAX_RULES_PER_CHANNEL = 50
-"""Rules a channel may have, besides the built-in ones: enough for any desk, few enough to read."""
-MAX_RULES_PER_WORKSPACE = 500
-"""Rules a workspace may have in all its channels, besides the built-in ones."""
-MAX_SYMBOLS_PER_WORKSPACE = 20
-"""Distinct symbols outside the universe a workspace's rules may watch."""
 
 STREAK_MILESTONES = (5, 10)
 
@@ -96,8 +90,8 @@ class Alerts:
         watched: WatchedLevelsStore,
         clock: Clock,
         limit: int = MAX_RULES_PER_CHANNEL,
-        per_workspace: int = MAX_RULES_PER_WORKSPACE,
-        symbols_per_workspace: int = MAX_SYMBOLS_PER_WORKSPACE,
+        per_workspace: int = RULES_PER_WORKSPACE,
+        symbols_per_workspace: int = SYMBOLS_PER_WORKSPACE,
     ) -> None:
         self.store = store
         self.evaluator = evaluator
