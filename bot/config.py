@@ -10,6 +10,12 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.amounts import is_digits
+from bot.limits import (
+    RULES_PER_WORKSPACE,
+    SYMBOLS_PER_WORKSPACE,
+    UPSTREAM_PER_USER,
+    UPSTREAM_PER_WORKSPACE,
+)
 
 
 class ConfigError(ValueError):
@@ -36,6 +42,19 @@ class Settings:
     late; later than that, that day's is skipped."""
     fanout_workers: int = 8
     """Daily summaries posted at once."""
+    rules_per_workspace: int = RULES_PER_WORKSPACE
+    """Alert rules a workspace may have in all its channels, besides the built-in ones."""
+    symbols_per_workspace: int = SYMBOLS_PER_WORKSPACE
+    """Distinct symbols outside the universe a workspace's alert rules may watch."""
+    upstream_per_user: int = UPSTREAM_PER_USER
+    """Commands a minute one person may make that need fresh data from the data sources."""
+    upstream_per_workspace: int = UPSTREAM_PER_WORKSPACE
+    """The same for a whole workspace."""
+    symbol_ttl_seconds: int = 3 * 86400
+    """Cached prices of a symbol outside the universe that no rule watches are dropped this
+    long after it was last asked for."""
+    symbols_in_memory: int = 256
+    """Symbols each process keeps a copy of in memory, per data source."""
     fixed_now: datetime | None = None
     """Pretend it is this moment (demos, replays of a day, tests); unset means the real time."""
     time_offset_seconds: float = 0.0
@@ -116,6 +135,17 @@ class Settings:
         workers = env.get("SMALLCAPS_FANOUT_WORKERS", "8")
         if not is_digits(workers) or not 1 <= int(workers) <= 64:
             raise ConfigError(f"SMALLCAPS_FANOUT_WORKERS={workers!r}: use a number from 1 to 64")
+        bounds = {
+            name: _whole(env, f"SMALLCAPS_{name.upper()}", default)
+            for name, default in (
+                ("rules_per_workspace", cls.rules_per_workspace),
+                ("symbols_per_workspace", cls.symbols_per_workspace),
+                ("upstream_per_user", cls.upstream_per_user),
+                ("upstream_per_workspace", cls.upstream_per_workspace),
+                ("symbol_ttl_seconds", cls.symbol_ttl_seconds),
+                ("symbols_in_memory", cls.symbols_in_memory),
+            )
+        }
         fixed_now = _moment(env.get("SMALLCAPS_NOW") or None)
         offset = env.get("SMALLCAPS_TIME_OFFSET_SECONDS", "0") or "0"
         try:
@@ -182,7 +212,16 @@ class Settings:
             operators=_operators(
                 env.get("SMALLCAPS_OPERATORS", ""), many_workspaces=bool(slack["SLACK_CLIENT_ID"])
             ),
+            **bounds,
         )
+
+
+def _whole(env: Mapping[str, str], name: str, default: int) -> int:
+    """A limit: a whole number, at least 1."""
+    value = env.get(name) or str(default)
+    if not is_digits(value) or int(value) < 1:
+        raise ConfigError(f"{name}={value!r}: use a whole number, at least 1")
+    return int(value)
 
 
 def _check_many_workspaces(slack: Mapping[str, str | None], token_key: str | None) -> None:

@@ -9,6 +9,13 @@ from dataclasses import dataclass, field
 
 from bot.alerts.grammar import BANDS, COOLDOWNS, CUTS, LEVELS, MOVES, SPREADS, STREAKS
 from bot.analytics.returns import PERIODS
+from bot.limits import (
+    MAX_RULES_PER_CHANNEL,
+    RULES_PER_WORKSPACE,
+    SYMBOLS_PER_WORKSPACE,
+    UPSTREAM_PER_USER,
+    UPSTREAM_PER_WORKSPACE,
+)
 from bot.names import RULE
 
 
@@ -60,6 +67,10 @@ _ALERT_DETAILS = (
     f"cooldown <sessions> ({COOLDOWNS}, default 1).",
     "Re-arming: a level rule re-arms once the price is back past the level by its band; a "
     "move, spread or record rule re-arms at the next session; none fires within its cooldown.",
+    f"Limits: {MAX_RULES_PER_CHANNEL} rules a channel and {RULES_PER_WORKSPACE} a "
+    f"workspace, built-in alerts aside; a workspace's rules may watch "
+    f"{SYMBOLS_PER_WORKSPACE} symbols outside the indices and ETFs the bot knows. "
+    "Remove a rule (`alert remove <#>`) to make room.",
 )
 
 TOPICS: dict[str, Topic] = {
@@ -199,7 +210,13 @@ TOPICS: dict[str, Topic] = {
     )
 }
 
-GENERAL = (AS_OF_LINE, RULE)
+RATE_LINE = (
+    "Answers that need fresh data from the sources (a symbol nobody asked for lately, say): "
+    f"{UPSTREAM_PER_USER} a minute per person, {UPSTREAM_PER_WORKSPACE} per "
+    "workspace; past that, the bot says how many seconds to wait."
+)
+
+GENERAL = (AS_OF_LINE, RULE, RATE_LINE)
 """What `help` says about every command."""
 
 

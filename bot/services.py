@@ -24,6 +24,7 @@ from bot.job_records import JobRecords
 from bot.market.cache import CachedPrices, RecordedFunds
 from bot.market.csv_files import CsvDirectory
 from bot.market.data import MarketData
+from bot.market.expiry import PriceExpiry
 from bot.market.fred import FredSeries
 from bot.market.prices import Upstream
 from bot.market.series import SeriesPrices
@@ -49,6 +50,7 @@ from bot.summaries.dispatch import Dispatcher, SummaryPoster
 from bot.summaries.store import SummaryStore
 from bot.summaries.subscriptions import Subscriptions
 from bot.universe import ETFS, FED, INDICES, MACRO, RUT, SECTORS, SPX, VALUATION_PAIR
+from bot.upstream_rate import UpstreamRate
 from bot.watched_levels import WatchedLevelsStore
 from bot.workspaces import Workspaces
 
@@ -99,17 +101,44 @@ class Services:
     def market(self) -> MarketData:
         csv_dir = self.settings.csv_dir
         if csv_dir is not None:
-            files = CsvDirectory(csv_dir, self.clock)
+            files = CsvDirectory(csv_dir, self.clock, self.settings.symbols_in_memory)
             return MarketData(files, files)
         interval = timedelta(seconds=self.settings.refresh_seconds)
+        in_memory = self.settings.symbols_in_memory
+        expiry = PriceExpiry(
+            self.keys, timedelta(seconds=self.settings.symbol_ttl_seconds), self._watched_series
+        )
         caches = [
-            CachedPrices(upstream, self.redis, self.keys, self.clock, interval)
+            CachedPrices(
+                upstream,
+                self.redis,
+                self.keys,
+                self.clock,
+                interval,
+                expiry=expiry,
+                in_memory=in_memory,
+                before_upstream=self.upstream_rate.charge,
+            )
             for upstream in (self._yahoo_prices, *self._second_sources)
         ]
-        prices = SeriesPrices(caches, self.redis, self.keys, self.clock, interval)
+        prices = SeriesPrices(caches, self.redis, self.keys, self.clock, interval, in_memory)
         return MarketData(
             prices, RecordedFunds(self._yahoo_funds, self.redis, self.keys, self.clock)
         )
+
+    @cached_property
+    def upstream_rate(self) -> UpstreamRate:
+        return UpstreamRate(
+            self.redis,
+            self.keys,
+            self.clock,
+            self.settings.upstream_per_user,
+            self.settings.upstream_per_workspace,
+        )
+
+    def _watched_series(self) -> list[str]:
+        """The series alert rules watch (read from `alerts:feeds`): their prices never expire."""
+        return [s for feed in self.alert_store.feeds() for s in feed.symbols]
 
     @cached_property
     def watched(self) -> WatchedLevelsStore:
@@ -127,7 +156,13 @@ class Services:
     @cached_property
     def alerts(self) -> Alerts:
         return Alerts(
-            self.alert_store, self.evaluator, self.market.prices, self.watched, self.clock
+            self.alert_store,
+            self.evaluator,
+            self.market.prices,
+            self.watched,
+            self.clock,
+            per_workspace=self.settings.rules_per_workspace,
+            symbols_per_workspace=self.settings.symbols_per_workspace,
         )
 
     @cached_property

@@ -300,3 +300,17 @@ def display_name(key: str) -> str:
 def is_known(name: str) -> bool:
     """Whether `name` is a key, alias or symbol of the universe (not just symbol-shaped)."""
     return name.strip().lower() in _BY_NAME
+
+
+_KEPT_FEEDS = frozenset(f for i in UNIVERSE for s in i.symbols for f in sources_of(s))
+
+
+def in_universe(feed: Feed) -> bool:
+    """Whether a source's series is one the bot itself reads (an instrument above, at any of
+    its sources, or a proxy): its cached prices are kept; any other's expire when unused."""
+    return feed in _KEPT_FEEDS
+
+
+def is_custom(series: str) -> bool:
+    """Whether a series is outside the universe: a symbol someone typed."""
+    return not any(in_universe(feed) for feed in sources_of(series))

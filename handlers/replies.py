@@ -16,6 +16,7 @@ from bot.errors import CommandError, UserFacingError
 from bot.grammar import subcommand_of
 from bot.metrics import COMMAND_SECONDS
 from bot.reports import Answer
+from bot.upstream_rate import asked_by
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,8 @@ def answer_or_failure(
 ) -> Answer | Failure:
     """The answer to `text`, or a failure that says what went wrong (never an exception)."""
     started = time.perf_counter()
-    result = _answer_or_failure(answerer, text, as_of, asker)
+    with asked_by(asker):  # what it makes the bot fetch counts against the asker's rate
+        result = _answer_or_failure(answerer, text, as_of, asker)
     outcome = "answered" if isinstance(result, Answer) else result.outcome
     COMMAND_SECONDS.labels(subcommand_of(text), outcome).observe(time.perf_counter() - started)
     return result

@@ -302,6 +302,8 @@ def test_help_gives_every_command_s_forms_periods_options_and_bounds(services: S
         "band <pct> (at least 0% and at most 10%, default 0.5%, levels only)",
         "move <pct>: the day's change either way (more than 0% and at most 50%)",
         "a move, spread or record rule re-arms at the next session",
+        "Limits: 50 rules a channel and 500 a workspace, built-in alerts aside; a workspace's "
+        "rules may watch 20 symbols outside the indices and ETFs the bot knows.",
     ):
         assert words in alert
     returns = render_text(services.answerer.answer("help returns"))
@@ -310,3 +312,4 @@ def test_help_gives_every_command_s_forms_periods_options_and_bounds(services: S
     )
     general = render_text(services.answerer.answer("help"))
     assert "write $NOW for the stock" in general and "as of YYYY-MM-DD" in general
+    assert "10 a minute per person, 60 per workspace" in general

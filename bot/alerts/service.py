@@ -1,7 +1,9 @@
 """Alert commands: add, list, remove, pause, resume, test, and the built-in alerts' subscription.
 
 Every change runs under the alerts lock, after bringing the rule's feed up to its newest
-observation, so a new rule's "present side" is the side the next tick starts from.
+observation, so a new rule's "present side" is the side the next tick starts from. What a
+workspace may make is bounded (`check_new`): rules per channel and per workspace, and distinct
+symbols outside the universe its rules watch (each one is fetched and kept for good).
 """
 
 from __future__ import annotations
@@ -29,15 +31,18 @@ from bot.alerts.rules import (
 from bot.alerts.store import AlertStore
 from bot.clock import Clock
 from bot.errors import CommandError, NoDataError, UserFacingError
+from bot.limits import MAX_RULES_PER_CHANNEL, RULES_PER_WORKSPACE, SYMBOLS_PER_WORKSPACE
 from bot.market.prices import PriceSource
 from bot.reports import Source
 from bot.trading_calendar import sessions_after
+from bot.universe import is_custom
 from bot.watched_levels import EDITABLE_KEY, WatchedLevelsStore
 
-MAX_RULES_PER_CHANNEL = 50
-"""Rules a channel may have, besides the built-in ones: enough for any desk, few enough to read."""
-
 STREAK_MILESTONES = (5, 10)
+
+
+def _text(raw: bytes | str) -> str:
+    return raw.decode() if isinstance(raw, bytes) else raw
 
 
 def rule_line(rule: AlertRule, held: str | None = None) -> AlertRuleLine:
@@ -73,6 +78,10 @@ class ChannelFull(UserFacingError):
     """The channel has as many rules as it may have."""
 
 
+class WorkspaceFull(UserFacingError):
+    """The workspace has as many rules, or watches as many symbols of its own, as it may."""
+
+
 class Alerts:
     def __init__(
         self,
@@ -82,6 +91,8 @@ class Alerts:
         watched: WatchedLevelsStore,
         clock: Clock,
         limit: int = MAX_RULES_PER_CHANNEL,
+        per_workspace: int = RULES_PER_WORKSPACE,
+        symbols_per_workspace: int = SYMBOLS_PER_WORKSPACE,
     ) -> None:
         self.store = store
         self.evaluator = evaluator
@@ -89,6 +100,8 @@ class Alerts:
         self.watched = watched
         self.clock = clock
         self.limit = limit
+        self.per_workspace = per_workspace
+        self.symbols_per_workspace = symbols_per_workspace
 
     def add(self, spec: RuleSpec, owner: Owner) -> AlertChangeReport:
         """Adds a rule to the owner's channel; it fires on the next cross, never for now."""
@@ -126,8 +139,9 @@ class Alerts:
         self, spec: RuleSpec, channel: str, workspace: str, builtin: bool = False
     ) -> None:
         """What stops `spec` from joining the rules `workspace` has in `channel` now: the same
-        rule there already (`SameRule`), or as many rules as a channel may have
-        (`ChannelFull`)."""
+        rule there already (`SameRule`), as many rules as a channel may have (`ChannelFull`),
+        or as many rules, or symbols outside the universe, as a workspace may have
+        (`WorkspaceFull`). Built-in rules count against none of the limits."""
         existing = [r for r in self.store.channel_rules(channel) if r.owner.workspace == workspace]
         same = next((r for r in existing if r.spec == spec and r.owner.builtin == builtin), None)
         if same is not None:
@@ -140,6 +154,41 @@ class Alerts:
                 f"this channel has {len(own)} alert rules, the most it can have: remove one first",
                 "alert remove 3",
             )
+        if not builtin:
+            self._check_workspace(spec, workspace)
+
+    def _check_workspace(self, spec: RuleSpec, workspace: str) -> None:
+        ours = self._workspace_rules(workspace)
+        if len(ours) >= self.per_workspace:
+            raise WorkspaceFull(
+                f"this workspace has {len(ours)} alert rules, the most it can have: remove one "
+                "first, in any channel (`alert list` there shows its rules)",
+                "alert remove 3",
+            )
+        watched = {s for r in ours for s in r.spec.target.symbols if is_custom(s)}
+        new = sorted({s for s in spec.target.symbols if is_custom(s)} - watched)
+        if new and len(watched) + len(new) > self.symbols_per_workspace:
+            raise WorkspaceFull(
+                f"this workspace's alert rules watch {len(watched)} symbols of their own "
+                f"({', '.join(sorted(watched))}), the most they can: remove the rules on one "
+                f"of them to watch {', '.join(new)} (`alert list` in each channel shows them), "
+                "or use an index or ETF the bot knows (`help`)",
+                "alert list",
+            )
+
+    def _workspace_rules(self, workspace: str) -> list[AlertRule]:
+        """The rules the workspace made, in all its channels, besides the built-in ones."""
+        r = self.store.redis
+        channels = [_text(c) for c in r.smembers(self.store.keys.workspace_channels(workspace))]
+        pipe = r.pipeline(transaction=False)
+        for channel in channels:
+            pipe.smembers(self.store.keys.alert_channel(channel))
+        ids = sorted({int(_text(i)) for members in pipe.execute() for i in members})
+        return [
+            rule
+            for rule in self.store.rules(ids)
+            if rule.owner.workspace == workspace and not rule.owner.builtin
+        ]
 
     def listing(self, channel: str, workspace: str) -> AlertListReport:
         """The channel's rules that its workspace made (a channel shared between workspaces

@@ -7,6 +7,10 @@ source's single-flight lock; the others wait for it and read what it
 wrote. A failed refresh never overwrites good data: new closes are merged into the cached ones,
 and a failure only records itself, to be retried after an exponential back-off (1, 2, 4, 8
 refresh intervals), so answers go on from the last good data, labelled stale with its age.
+
+A symbol's failure record lives in its price hash, so a symbol outside the universe that nobody
+watches expires whole (`bot/market/expiry.py`); this process's own copy (for when Redis is
+away) holds at most `in_memory` symbols, the least recently read dropped first.
 """
 
 from __future__ import annotations
@@ -14,16 +18,18 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import pandas as pd
 import redis
+from cachetools import LRUCache
 from redis.exceptions import LockError
 
 from bot.clock import Clock, exchange_today
 from bot.errors import UnreachableError, UpstreamError
+from bot.market.expiry import PriceExpiry
 from bot.market.prices import FUND_FIELDS, PriceSet, SymbolFreshness, Upstream, pack, unpack
 from bot.market.yahoo import YahooFunds
 from bot.metrics import UPSTREAM_FAILURES, UPSTREAM_FETCHES
@@ -119,7 +125,12 @@ class CachedPrices:
         clock: Clock,
         max_age: timedelta,
         lock_wait_seconds: float = 30.0,
+        expiry: PriceExpiry | None = None,
+        in_memory: int = 256,
+        before_upstream: Callable[[], None] | None = None,
     ) -> None:
+        """`before_upstream` is called before a refresh asks the upstream source on behalf of
+        whoever is asking, and may refuse it by raising (the rate a person may ask at)."""
         self.upstream = upstream
         self.redis = redis_client
         self.keys = keys
@@ -128,8 +139,10 @@ class CachedPrices:
         self.lock_wait_seconds = lock_wait_seconds
         self.label = upstream.label
         self.source = upstream.name
-        self._here: dict[str, Cached] = {}
-        self._here_failures: dict[str, Failure] = {}
+        self.expiry = expiry
+        self.before_upstream = before_upstream
+        self._here: LRUCache[str, Cached] = LRUCache(in_memory)
+        self._here_failures: LRUCache[str, Failure] = LRUCache(in_memory)
         self._here_lock = threading.Lock()
 
     def closes(self, symbols: Sequence[str]) -> PriceSet:
@@ -151,6 +164,8 @@ class CachedPrices:
     def _shared_closes(self, symbols: list[str]) -> PriceSet:
         cached, failures = self._read(symbols)
         if self._due(symbols, cached, failures):
+            if self.before_upstream is not None:
+                self.before_upstream()
             lock = self.redis.lock(
                 self.keys.prices_refresh_lock(self.source),
                 timeout=120,
@@ -195,16 +210,19 @@ class CachedPrices:
     def _read(self, symbols: Sequence[str]) -> tuple[dict[str, Cached], dict[str, Failure]]:
         pipe = self.redis.pipeline(transaction=False)
         for symbol in symbols:
-            pipe.hmget(self.keys.prices(symbol, self.source), ["closes", "fetched_at"])
-        pipe.hmget(self.keys.price_failures(self.source), list(symbols))
-        *entries, failed = pipe.execute()
+            pipe.hmget(self.keys.prices(symbol, self.source), ["closes", "fetched_at", "failure"])
+        if self.expiry is not None:
+            self.expiry.queue(pipe, self.source, symbols)  # asked for: kept a while longer
+        entries = pipe.execute()[: len(symbols)]
         cached = {
             symbol: Cached(unpack(closes), datetime.fromisoformat(_text(fetched_at)))
-            for symbol, (closes, fetched_at) in zip(symbols, entries, strict=True)
+            for symbol, (closes, fetched_at, _) in zip(symbols, entries, strict=True)
             if closes
         }
         failures = {
-            symbol: Failure.load(raw) for symbol, raw in zip(symbols, failed, strict=True) if raw
+            symbol: Failure.load(failure)
+            for symbol, (_, _, failure) in zip(symbols, entries, strict=True)
+            if failure
         }
         # What was read is this process's copy for when Redis is away.
         self._here.update(cached)
@@ -216,7 +234,10 @@ class CachedPrices:
         return cached, failures
 
     def _due(
-        self, symbols: Sequence[str], cached: dict[str, Cached], failures: dict[str, Failure]
+        self,
+        symbols: Sequence[str],
+        cached: Mapping[str, Cached],
+        failures: Mapping[str, Failure],
     ) -> list[str]:
         """Symbols older than the refresh interval, unless their last failure's back-off
         has not run out."""
@@ -232,7 +253,7 @@ class CachedPrices:
         ]
 
     def _fetch(
-        self, due: Sequence[str], cached: dict[str, Cached]
+        self, due: Sequence[str], cached: Mapping[str, Cached]
     ) -> tuple[dict[str, Cached], dict[str, Failure]]:
         """New closes merged into the cached ones, and the failures with their counts."""
         start: date | None = None
@@ -266,21 +287,20 @@ class CachedPrices:
         """One transaction: a failed refresh never overwrites good data."""
         pipe = self.redis.pipeline(transaction=True)
         for symbol, entry in fresh.items():
+            key = self.keys.prices(symbol, self.source)
             pipe.hset(
-                self.keys.prices(symbol, self.source),
+                key,
                 mapping={
                     "closes": pack(entry.closes),
                     "fetched_at": entry.fetched_at.isoformat(),
                     "last_session": entry.closes.index[-1].date().isoformat(),
                 },
             )
-        if fresh:
-            pipe.hdel(self.keys.price_failures(self.source), *fresh)
-        if failed:
-            pipe.hset(
-                self.keys.price_failures(self.source),
-                mapping={s: failure.dump() for s, failure in failed.items()},
-            )
+            pipe.hdel(key, "failure")
+        for symbol, failure in failed.items():
+            pipe.hset(self.keys.prices(symbol, self.source), "failure", failure.dump())
+        if self.expiry is not None:
+            self.expiry.queue(pipe, self.source, [*fresh, *failed])
         pipe.execute()
 
     def _price_set(
@@ -312,7 +332,7 @@ class RecordedFunds:
         self.redis = redis_client
         self.keys = keys
         self.clock = clock
-        self._failed: dict[str, datetime] = {}
+        self._failed: dict[str, datetime] = {}  # the universe's funds only
 
     def fund_history(self, symbol: str) -> pd.DataFrame:
         key = self.keys.fund_snapshots(symbol)

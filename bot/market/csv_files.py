@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
+from cachetools import LRUCache
 
 from bot.analytics.valuation import METRICS, plausible_ratio
 from bot.clock import EXCHANGE_TZ, Clock, SystemClock
@@ -76,10 +77,11 @@ class CsvDirectory:
     """How answers name the source: the directory is the operator's, kept to the log and the
     console's first line, never shown in Slack."""
 
-    def __init__(self, directory: Path, clock: Clock | None = None) -> None:
+    def __init__(self, directory: Path, clock: Clock | None = None, in_memory: int = 256) -> None:
         self.directory = directory
         self.clock = clock or SystemClock()
-        self._parsed: dict[str, tuple[tuple[int, int], pd.Series]] = {}
+        self._parsed: LRUCache[str, tuple[tuple[int, int], pd.Series]] = LRUCache(in_memory)
+        """Parsed files by symbol, the least recently read dropped first."""
 
     def _path(self, symbol: str) -> Path:
         """`^RUT.csv`; a series only FRED publishes, `fred:EFFR`, is `fred_EFFR.csv`."""

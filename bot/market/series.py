@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import pandas as pd
 import redis
+from cachetools import LRUCache
 
 from bot.clock import Clock
 from bot.market.cache import CachedPrices
@@ -73,6 +74,7 @@ class SeriesPrices:
         keys: Keys,
         clock: Clock,
         max_age: timedelta,
+        in_memory: int = 256,
     ) -> None:
         self.caches: Mapping[str, CachedPrices] = {c.source: c for c in caches}
         self.primary = caches[0]
@@ -81,7 +83,9 @@ class SeriesPrices:
         self.keys = keys
         self.clock = clock
         self.max_age = max_age
-        self._told: dict[str, str] = {}
+        self._told: LRUCache[str, str] = LRUCache(in_memory)
+        """The source last recorded as answering each series, the least recently read dropped
+        first."""
 
     def closes(self, symbols: Sequence[str]) -> PriceSet:
         symbols = list(dict.fromkeys(symbols))

@@ -2,12 +2,14 @@
 
 Layout (prefix default `smallcaps:`):
 
-- `prices:<SYMBOL>` (hash): `closes` (packed day/close records), `fetched_at` (ISO, UTC),
-  `last_session` (ISO date of the newest close).
-- `prices:failures` (hash): `<SYMBOL>` -> JSON `{"at": ISO UTC, "error": text, "tries": n}`.
+- `prices:<SYMBOL>` (hash, expires for some): `closes` (packed day/close records), `fetched_at`
+  (ISO, UTC), `last_session` (ISO date of the newest close), and `failure` while its last
+  refresh failed: JSON `{"at": ISO UTC, "error": text, "tries": n, "unreachable": bool}`. A
+  symbol outside the universe that no alert rule watches expires SMALLCAPS_SYMBOL_TTL_SECONDS
+  after it was last asked for (`bot/market/expiry.py`); the others never expire.
 - `lock:prices-refresh` (string): the single-flight lock held while Yahoo is being asked.
-- `prices:<SOURCE>:<CODE>`, `prices:failures:<SOURCE>`, `lock:prices-refresh:<SOURCE>`: the
-  same for a second source (`stooq`, `fred`), by that source's code (`^spx`, `DGS10`).
+- `prices:<SOURCE>:<CODE>`, `lock:prices-refresh:<SOURCE>`: the same for a second source
+  (`stooq`, `fred`), by that source's code (`^spx`, `DGS10`).
 - `sources:answered` (hash): `<SERIES>` -> JSON `{"source": name, "at": ISO UTC, "spliced":
   ISO date or null}`: which source answered a series last.
 - `funds:<SYMBOL>` (hash): `<YYYY-MM-DD>` -> JSON fund data recorded that day (multiples and
@@ -68,6 +70,10 @@ Operations:
 - `posts:failed:<WORKSPACE>` (list): the workspace's newest posts given up for good (at most 50,
   newest first), each JSON `{"kind": alert|summary, "channel", "at": ISO UTC, "reason"}`.
 - `posts:failed` (hash): `<WORKSPACE>` -> how many posts were given up for good.
+- `rate:<WORKSPACE>:<WINDOW>` and `rate:<WORKSPACE>:<USER>:<WINDOW>` (string, expires after
+  two windows): how many commands the workspace, and one person in it, made that had to ask an
+  upstream source in one window (`<WINDOW>` is the window's start, epoch seconds; see
+  `bot/upstream_rate.py`).
 - `jobs:<JOB>` (hash): the clock's record of one job: `runs`, `failures`, `last_success`,
   `last_error_at`, `last_error`.
 
@@ -187,11 +193,6 @@ class Keys:
             return f"{self.prefix}prices:{checked_symbol(symbol)}"
         return f"{self.prefix}prices:{checked_source(source)}:{checked_code(symbol)}"
 
-    def price_failures(self, source: str = "yahoo") -> str:
-        if source == "yahoo":
-            return f"{self.prefix}prices:failures"
-        return f"{self.prefix}prices:failures:{checked_source(source)}"
-
     def prices_refresh_lock(self, source: str = "yahoo") -> str:
         if source == "yahoo":
             return f"{self.prefix}lock:prices-refresh"
@@ -273,6 +274,11 @@ class Keys:
         if not _DIGEST.fullmatch(digest):
             raise ValueError(f"not a SHA-256 digest: {digest!r}")
         return f"{self.prefix}seen:{digest}"
+
+    def upstream_rate(self, workspace: str, window: int, user: str | None = None) -> str:
+        """A workspace's count in one window, or one of its users' when `user` is given."""
+        who = f"{checked_workspace(user)}:" if user is not None else ""
+        return f"{self.prefix}rate:{checked_workspace(workspace)}:{who}{int(window)}"
 
     def job(self, name: str) -> str:
         if not _JOB.fullmatch(name):

@@ -15,6 +15,7 @@ import redis
 
 from bot.clock import FixedClock
 from bot.market.cache import FUND_RETRY, CachedPrices, RecordedFunds
+from bot.market.expiry import PriceExpiry
 from bot.market.prices import FUND_FIELDS, PriceSet, pack, unpack
 from bot.market.yahoo import YahooFunds, YahooPrices
 from bot.store.keys import Keys
@@ -109,7 +110,7 @@ def test_first_call_downloads_full_history_and_stores_it(
     assert stored["last_session"].decode() == "2026-01-22"
     _assert_same(unpack(stored["closes"]), IWM)
     assert _hash(redis_server, keys.prices("^RUT"))["last_session"].decode() == "2026-01-20"
-    assert not redis_server.exists(keys.price_failures())
+    assert "failure" not in stored
 
 
 def test_second_call_within_max_age_does_not_ask_upstream(
@@ -222,11 +223,11 @@ def test_failed_refresh_keeps_cache_and_is_not_retried_before_max_age(
     assert prices.missing == {}
     _assert_same(prices.closes["IWM"], IWM)
     _assert_same(prices.closes["^RUT"], RUT)
-    assert _hash(redis_server, keys.prices("IWM")) == before
-
-    failures = _hash(redis_server, keys.price_failures())
-    assert set(failures) == {"IWM", "^RUT"}
-    record = json.loads(failures["IWM"])
+    # the failure is recorded beside the good data, which is left as it was
+    stored = _hash(redis_server, keys.prices("IWM"))
+    record = json.loads(stored.pop("failure"))
+    assert stored == before
+    assert "failure" in _hash(redis_server, keys.prices("^RUT"))
     assert record["at"] == failed_at.isoformat()
     assert record["error"]
     if failure == "raises":
@@ -250,7 +251,7 @@ def test_failed_refresh_keeps_cache_and_is_not_retried_before_max_age(
     assert len(yahoo.calls) == 3
     assert recovered.stale is False
     assert recovered.fetched_at == clock.at
-    assert not redis_server.exists(keys.price_failures())
+    assert all("failure" not in _hash(redis_server, keys.prices(s)) for s in ("IWM", "^RUT"))
 
 
 def test_partial_failure_updates_the_others(
@@ -267,8 +268,10 @@ def test_partial_failure_updates_the_others(
 
     _assert_same(prices.closes["IWM"], newer)
     _assert_same(prices.closes["^RUT"], RUT)
-    assert _hash(redis_server, keys.prices("^RUT")) == rut_before
-    assert set(_hash(redis_server, keys.price_failures())) == {"^RUT"}
+    rut_after = _hash(redis_server, keys.prices("^RUT"))
+    assert "failure" in rut_after
+    assert {k: v for k, v in rut_after.items() if k != "failure"} == rut_before
+    assert "failure" not in _hash(redis_server, keys.prices("IWM"))
     # the answer is as old as its oldest data
     assert prices.fetched_at == good_fetch
     assert prices.stale is True
@@ -506,3 +509,65 @@ def test_unusable_fund_multiples_are_not_recorded(
     holdings.values = [pd.NA, 900.0, -1.0, pd.NA, pd.NA, pd.NA]
     assert funds.fund_history("IWM").empty
     assert not redis_server.exists(keys.fund_snapshots("IWM"))
+
+
+# --- what typed symbols leave behind ------------------------------------------------------------
+
+TTL = timedelta(days=3)
+ZZZZ = closes(np.linspace(10.0, 12.0, 38).round(2).tolist(), start="2025-11-28")
+
+
+def _expiring_cache(
+    yahoo: FakeYahoo, redis_server: redis.Redis, keys: Keys, clock: FixedClock, watched: set[str]
+) -> CachedPrices:
+    expiry = PriceExpiry(keys, TTL, lambda: watched)
+    return CachedPrices(YahooPrices(yahoo), redis_server, keys, clock, MAX_AGE, expiry=expiry)
+
+
+def test_prices_of_a_symbol_nobody_watches_expire_and_asking_keeps_them_longer(
+    yahoo: FakeYahoo, redis_server: redis.Redis, keys: Keys, clock: FixedClock
+) -> None:
+    yahoo.truth["ZZZZ"] = ZZZZ
+    cache = _expiring_cache(yahoo, redis_server, keys, clock, set())
+    cache.closes(["ZZZZ", "IWM", "^RUT"])
+
+    assert 0 < redis_server.ttl(keys.prices("ZZZZ")) <= TTL.total_seconds()
+    assert redis_server.ttl(keys.prices("IWM")) == -1  # the universe's: kept for good
+    assert redis_server.ttl(keys.prices("^RUT")) == -1
+
+    redis_server.expire(keys.prices("ZZZZ"), 5)
+    cache.closes(["ZZZZ"])  # asked again (from the cache): kept a while longer
+    assert redis_server.ttl(keys.prices("ZZZZ")) > 5
+    assert len(yahoo.calls) == 1
+
+
+def test_a_watched_symbol_is_kept_and_a_failed_one_expires_with_its_failure_record(
+    yahoo: FakeYahoo, redis_server: redis.Redis, keys: Keys, clock: FixedClock
+) -> None:
+    yahoo.truth["ZZZZ"] = ZZZZ
+    yahoo.truth["NOPE"] = pd.Series(np.nan, index=ZZZZ.index)
+    watched: set[str] = set()
+    cache = _expiring_cache(yahoo, redis_server, keys, clock, watched)
+    prices = cache.closes(["ZZZZ", "NOPE"])
+
+    assert "NOPE" in prices.missing
+    assert set(_hash(redis_server, keys.prices("NOPE"))) == {"failure"}
+    assert 0 < redis_server.ttl(keys.prices("NOPE")) <= TTL.total_seconds()
+
+    watched.add("ZZZZ")  # a rule now watches it: the next read keeps it for good
+    cache.closes(["ZZZZ"])
+    assert redis_server.ttl(keys.prices("ZZZZ")) == -1
+    watched.clear()  # its last rule went: it expires again once asked
+    cache.closes(["ZZZZ"])
+    assert redis_server.ttl(keys.prices("ZZZZ")) > 0
+
+
+def test_this_process_s_copy_keeps_the_symbols_read_last(
+    yahoo: FakeYahoo, redis_server: redis.Redis, keys: Keys, clock: FixedClock
+) -> None:
+    yahoo.truth["ZZZZ"] = ZZZZ
+    cache = CachedPrices(YahooPrices(yahoo), redis_server, keys, clock, MAX_AGE, in_memory=2)
+    cache.closes(["IWM", "^RUT"])
+    cache.closes(["ZZZZ"])
+
+    assert set(cache._here) == {"^RUT", "ZZZZ"}

@@ -340,3 +340,13 @@ def test_no_funds_csv_is_an_empty_history(csv_dir: Path) -> None:
     history = CsvDirectory(csv_dir).fund_history("IWM")
     assert history.empty
     assert list(history.columns) == list(FUND_FIELDS)
+
+
+def test_parsed_files_kept_in_memory_are_the_ones_read_last(csv_dir: Path) -> None:
+    for symbol in ("AAA", "BBB", "CCC"):
+        write_flat_csv(csv_dir / f"{symbol}.csv", SERIES)
+    files = CsvDirectory(csv_dir, in_memory=2)
+    files.closes(["AAA", "BBB"])
+    files.closes(["CCC"])
+
+    assert set(files._parsed) == {"BBB", "CCC"}

@@ -232,3 +232,14 @@ def test_a_source_without_its_key_is_never_asked_and_says_why(
     assert "Stooq needs STOOQ_API_KEY" in got.missing["^RUT"]
     (rut,) = prices.health(["^RUT"])
     assert rut.sources[1].error == "Stooq needs STOOQ_API_KEY"
+
+
+def test_which_source_answered_is_remembered_for_the_series_read_last(
+    yahoo: FakeYahoo, redis_server: redis.Redis, keys: Keys, clock: FixedClock
+) -> None:
+    caches = [CachedPrices(YahooPrices(yahoo), redis_server, keys, clock, MAX_AGE)]
+    prices = SeriesPrices(caches, redis_server, keys, clock, MAX_AGE, in_memory=1)
+    prices.closes(["^RUT"])
+    prices.closes(["^GSPC"])
+
+    assert set(prices._told) == {"^GSPC"}

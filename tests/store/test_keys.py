@@ -41,7 +41,8 @@ def test_default_prefix() -> None:
 def test_every_key_carries_the_prefix() -> None:
     keys = Keys("test-abc:")
     assert keys.prices("^RUT") == "test-abc:prices:^RUT"
-    assert keys.price_failures() == "test-abc:prices:failures"
+    assert keys.upstream_rate("T1", 60) == "test-abc:rate:T1:60"
+    assert keys.upstream_rate("T1", 60, "U1") == "test-abc:rate:T1:U1:60"
     assert keys.prices_refresh_lock() == "test-abc:lock:prices-refresh"
     assert keys.fund_snapshots("IWM") == "test-abc:funds:IWM"
 
@@ -72,12 +73,11 @@ def test_longest_symbol_shape() -> None:
 
 def test_no_symbol_key_collides_with_another_key() -> None:
     keys = Keys("p:")
-    fixed = {keys.price_failures(), keys.prices_refresh_lock()}
+    fixed = {keys.prices_refresh_lock()}
     for symbol in VALID:
         assert keys.prices(symbol) not in fixed
         assert keys.fund_snapshots(symbol) not in fixed
         assert keys.prices(symbol) != keys.fund_snapshots(symbol)
-    # "failures" is lower case, so no symbol can spell the failures key
+    # a second source's keys are lower case, so no symbol can spell one
     with pytest.raises(ValueError):
-        keys.prices("failures")
-    assert keys.prices("FAILURES") != keys.price_failures()
+        keys.prices("stooq:^spx")
