@@ -19,6 +19,7 @@ from bot.days import check_day
 from bot.errors import CommandError
 from bot.grammar import parse
 from bot.help import example as example_of
+from bot.limits import Limits
 from bot.market.data import MarketData
 from bot.reports import Answer
 from bot.status import StatusReport, WorkspaceStatusReport
@@ -35,7 +36,9 @@ class Answerer:
         watched: WatchedLevelsStore,
         alerts: Alerts,
         subscriptions: Subscriptions,
+        limits: Limits | None = None,
     ) -> None:
+        self.limits = limits or Limits()
         self.market = market
         self.clock = clock
         self.status = status
@@ -70,6 +73,7 @@ class Answerer:
             self.subscriptions,
             self.status,
             asker,
+            self.limits,
         )
         computed = command.compute(context, parsed.query, day)
         requested = parsed.as_of or as_of

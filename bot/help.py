@@ -9,13 +9,7 @@ from dataclasses import dataclass, field
 
 from bot.alerts.grammar import BANDS, COOLDOWNS, CUTS, LEVELS, MOVES, SPREADS, STREAKS
 from bot.analytics.returns import PERIODS
-from bot.limits import (
-    MAX_RULES_PER_CHANNEL,
-    RULES_PER_WORKSPACE,
-    SYMBOLS_PER_WORKSPACE,
-    UPSTREAM_PER_USER,
-    UPSTREAM_PER_WORKSPACE,
-)
+from bot.limits import Limits
 from bot.names import RULE
 
 
@@ -67,11 +61,27 @@ _ALERT_DETAILS = (
     f"cooldown <sessions> ({COOLDOWNS}, default 1).",
     "Re-arming: a level rule re-arms once the price is back past the level by its band; a "
     "move, spread or record rule re-arms at the next session; none fires within its cooldown.",
-    f"Limits: {MAX_RULES_PER_CHANNEL} rules a channel and {RULES_PER_WORKSPACE} a "
-    f"workspace, built-in alerts aside; a workspace's rules may watch "
-    f"{SYMBOLS_PER_WORKSPACE} symbols outside the indices and ETFs the bot knows. "
-    "Remove a rule (`alert remove <#>`) to make room.",
 )
+
+
+def alert_limits(limits: Limits) -> str:
+    """`help alert`'s line on the bounds in force."""
+    return (
+        f"Limits: {limits.rules_per_channel} rules a channel and {limits.rules_per_workspace} a "
+        "workspace, built-in alerts aside; a workspace's rules may watch "
+        f"{limits.symbols_per_workspace} symbols outside the indices and ETFs the bot knows. "
+        "Remove a rule (`alert remove <#>`) to make room."
+    )
+
+
+def rate_line(limits: Limits) -> str:
+    """What `help` says of the rate of answers that reach a data source."""
+    return (
+        "Answers that need fresh data from the sources (a symbol nobody asked for lately, say): "
+        f"{limits.upstream_per_user} a minute per person, {limits.upstream_per_workspace} per "
+        "workspace; past that, the bot says how many seconds to wait."
+    )
+
 
 TOPICS: dict[str, Topic] = {
     t.name: t
@@ -210,14 +220,8 @@ TOPICS: dict[str, Topic] = {
     )
 }
 
-RATE_LINE = (
-    "Answers that need fresh data from the sources (a symbol nobody asked for lately, say): "
-    f"{UPSTREAM_PER_USER} a minute per person, {UPSTREAM_PER_WORKSPACE} per "
-    "workspace; past that, the bot says how many seconds to wait."
-)
-
-GENERAL = (AS_OF_LINE, RULE, RATE_LINE)
-"""What `help` says about every command."""
+GENERAL = (AS_OF_LINE, RULE)
+"""What `help` says about every command, besides the rate of answers (`rate_line`)."""
 
 
 def example(command: str) -> str:

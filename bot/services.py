@@ -21,6 +21,7 @@ from bot.clock import Clock, FixedClock, ShiftedClock, SystemClock
 from bot.config import Settings
 from bot.failed_posts import FailedPosts
 from bot.job_records import JobRecords
+from bot.limits import Limits
 from bot.market.cache import CachedPrices, RecordedFunds
 from bot.market.csv_files import CsvDirectory
 from bot.market.data import MarketData
@@ -179,8 +180,22 @@ class Services:
 
     @cached_property
     def answerer(self) -> Answerer:
+        settings = self.settings
+        limits = Limits(
+            self.alerts.limit,
+            settings.rules_per_workspace,
+            settings.symbols_per_workspace,
+            settings.upstream_per_user,
+            settings.upstream_per_workspace,
+        )
         return Answerer(
-            self.market, self.clock, self.status_for, self.watched, self.alerts, self.subscriptions
+            self.market,
+            self.clock,
+            self.status_for,
+            self.watched,
+            self.alerts,
+            self.subscriptions,
+            limits,
         )
 
     def dispatcher(self, poster: SummaryPoster[R]) -> Dispatcher[R]:

@@ -294,6 +294,25 @@ def test_valuation_without_fund_data_says_how_it_accrues(services: Services, csv
     assert "funds.csv (date,symbol,pe,pb,ps,pcf,total_assets)" in text
 
 
+def test_help_states_the_limits_in_force_not_the_defaults(
+    csv_dir: Path, redis_server: redis.Redis, tmp_path: Path
+) -> None:
+    settings = Settings(
+        data=f"csv:{csv_dir}",
+        home=tmp_path / "home",
+        rules_per_workspace=7,
+        symbols_per_workspace=3,
+        upstream_per_user=4,
+        upstream_per_workspace=9,
+    )
+    services = Services(settings, redis_client=redis_server)
+    alert = render_text(services.answerer.answer("help alert"))
+    assert "Limits: 50 rules a channel and 7 a workspace" in alert
+    assert "a workspace's rules may watch 3 symbols outside" in alert
+    general = render_text(services.answerer.answer("help"))
+    assert "4 a minute per person, 9 per workspace" in general
+
+
 def test_help_gives_every_command_s_forms_periods_options_and_bounds(services: Services) -> None:
     alert = render_text(services.answerer.answer("help alert"))
     for words in (

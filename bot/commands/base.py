@@ -15,6 +15,7 @@ from bot.analytics.relative import ChartReport, relative_performance
 from bot.analytics.series import History
 from bot.asker import Asker
 from bot.errors import CommandError, UserFacingError
+from bot.limits import Limits
 from bot.render.layout import Document
 from bot.reports import Report, Source
 from bot.universe import Instrument
@@ -41,6 +42,8 @@ class Context:
     status: Callable[[Asker | None], StatusReport | WorkspaceStatusReport]
     """The status `asker` may see: the operator's, or their workspace's own."""
     asker: Asker | None
+    limits: Limits = field(default_factory=Limits)
+    """The bounds in force, which `help` states."""
     used: list[History] = field(default_factory=list)
 
     @property

@@ -6,14 +6,18 @@ from datetime import date
 
 from bot.commands.base import Command, Computed, Context, Presenter
 from bot.grammar import HelpQuery
-from bot.help import GENERAL, TOPICS, HelpReport, Usage
+from bot.help import GENERAL, TOPICS, HelpReport, Usage, alert_limits, rate_line
 from bot.render.layout import Document, Part, from_lines
 
 
 def compute(ctx: Context, query: HelpQuery, on: date) -> Computed:
     topics = [TOPICS[query.topic]] if query.topic else list(TOPICS.values())
-    usages = [Usage(t.name, t.summary, list(t.forms), list(t.details), t.example) for t in topics]
-    return Computed(HelpReport(query.topic, usages, list(GENERAL)))
+    limits = {"alert": [alert_limits(ctx.limits)]}  # the bounds in force, not the defaults
+    usages = [
+        Usage(t.name, t.summary, list(t.forms), [*t.details, *limits.get(t.name, [])], t.example)
+        for t in topics
+    ]
+    return Computed(HelpReport(query.topic, usages, [*GENERAL, rate_line(ctx.limits)]))
 
 
 def headline(r: HelpReport) -> str:
