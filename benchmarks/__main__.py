@@ -1,6 +1,6 @@
 """Runs every benchmark and prints its figures."""
 
-from benchmarks import alerts, analytics, http, load, summaries
+from benchmarks import alerts, analytics, http, load, summaries, symbols
 
 analytics.main()
 print()
@@ -11,3 +11,5 @@ print()
 summaries.main()
 print()
 load.main()
+print()
+symbols.main()
