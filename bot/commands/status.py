@@ -52,7 +52,7 @@ def headline(r: StatusReport) -> str:
         if r.alerts.held:
             parts.append("alerts HELD")
         elif r.alerts.holds:
-            parts.append(f"alerts held on {len(r.alerts.holds)} feeds")
+            parts.append(f"alerts held on {_plural(len(r.alerts.holds), 'feed', 'feeds')}")
     if r.clock is not None:
         parts.append(f"clock {r.clock.holder}" if r.clock.holder else "no clock running")
     return "; ".join(parts)
@@ -190,7 +190,8 @@ def _alerts_status(a: AlertsStatus | None) -> list[Part]:
         parts.append(f"Alerts held: {a.held}. Nothing fires until prices are fresh.")
     elif a.holds:
         parts.append(
-            f"Alerts held on {len(a.holds)} of their feeds (every other feed is evaluated): "
+            f"Alerts held on {_plural(len(a.holds), 'feed', 'feeds')} (every other feed is "
+            "evaluated): "
             + "; ".join(f"{Feed.parse(feed).words}: {why}" for feed, why in sorted(a.holds.items()))
             + "."
         )

@@ -127,7 +127,8 @@ def test_a_stale_feed_holds_only_the_rules_that_read_it(
     assert "1 held for lack of fresh prices" in listing
     assert "held" not in render_text(services.answerer.answer("alert list", asker=DESK_B))
     status = render_text(services.answerer.answer("status", asker=TERMINAL))
-    assert "Alerts held on 1 of their feeds" in status
+    assert "Alerts held on 1 feed (every other feed is evaluated)" in status
+    assert "alerts held on 1 feed;" in status
     assert "XYZ level, on closes: XYZ prices are 240 min old" in status
 
     # Every file stale still holds everything, as before.
