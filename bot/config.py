@@ -175,6 +175,8 @@ class Settings:
             )
         }
         token_key = env.get("SMALLCAPS_TOKEN_KEY") or None
+        if token_key:
+            _check_token_keys(token_key)
         if slack["SLACK_CLIENT_ID"] or slack["SLACK_CLIENT_SECRET"]:
             _check_many_workspaces(slack, token_key)
         elif slack["SLACK_APP_TOKEN"] and not slack["SLACK_BOT_TOKEN"]:
@@ -241,6 +243,10 @@ def _check_many_workspaces(slack: Mapping[str, str | None], token_key: str | Non
             "many-workspace mode keeps Slack tokens encrypted: set SMALLCAPS_TOKEN_KEY (make one "
             "with `python -m bot new-token-key`)"
         )
+
+
+def _check_token_keys(token_key: str) -> None:
+    """SMALLCAPS_TOKEN_KEY, wherever it is set: Fernet keys, the first of which encrypts."""
     from cryptography.fernet import Fernet
 
     try:

@@ -156,3 +156,33 @@ def test_each_of_several_token_keys_is_masked() -> None:
     log.warning("keys %s and %s", new, old)
     assert stream.getvalue().count("[redacted]") == 2
     assert new not in stream.getvalue() and old not in stream.getvalue()
+
+
+def test_rotate_token_key_as_a_command(tmp_path: Path) -> None:
+    """`python -m bot rotate-token-key`: a mistyped key is refused with why (exit 2, no
+    traceback); with the keys right it re-encrypts and exits 0."""
+    import os
+    import subprocess
+    import sys
+
+    def run(key: str) -> subprocess.CompletedProcess[str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SMALLCAPS_"))}
+        env |= {"SMALLCAPS_HOME": str(tmp_path / "home"), "SMALLCAPS_TOKEN_KEY": key}
+        env.pop("REDIS_URL", None)
+        return subprocess.run(
+            [sys.executable, "-m", "bot", "rotate-token-key"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    wrong = run("not-a-key")
+    assert wrong.returncode == 2, wrong.stderr
+    assert "SMALLCAPS_TOKEN_KEY is not a Fernet key" in wrong.stderr
+    assert "Traceback" not in wrong.stderr
+    new, old = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    right = run(f"{new},{old}")
+    assert right.returncode == 0, right.stderr
+    assert "re-encrypted 0 installations with the first key" in right.stdout
