@@ -158,6 +158,7 @@ def test_each_of_several_token_keys_is_masked() -> None:
     assert new not in stream.getvalue() and old not in stream.getvalue()
 
 
+@pytest.mark.slow
 def test_rotate_token_key_as_a_command(tmp_path: Path) -> None:
     """`python -m bot rotate-token-key`: a mistyped key is refused with why (exit 2, no
     traceback); with the keys right it re-encrypts and exits 0."""

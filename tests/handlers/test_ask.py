@@ -11,6 +11,8 @@ import pytest
 
 from tests.handlers.conftest import STREAK, Market
 
+pytestmark = pytest.mark.slow  # starts processes of its own
+
 
 def test_streak_as_text(market: Market) -> None:
     result = market.run("ask", "streak")

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.handlers.conftest import STREAK, Market
+
+pytestmark = pytest.mark.slow  # starts processes of its own
 
 
 def test_piped_commands_are_answered_in_order_and_the_console_exits(market: Market) -> None:

@@ -12,6 +12,8 @@ import pytest
 
 from tests.handlers.conftest import STREAK, Market
 
+pytestmark = pytest.mark.slow  # starts processes of its own
+
 PROMPT = "smallcaps> "
 UP = "\x1b[A"
 CTRL_A, CTRL_C, CTRL_D = "\x01", "\x03", "\x04"

@@ -17,6 +17,8 @@ from tests.slack.conftest import SECRET
 from tests.slack.processes import Desk, redis_url_of
 from tests.slack.standin import SlackStandIn
 
+pytestmark = pytest.mark.slow  # starts processes of its own
+
 
 @pytest.fixture
 def desk(

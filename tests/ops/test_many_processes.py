@@ -27,6 +27,8 @@ from tests.slack.standin import Call, SlackStandIn
 from tests.slack.test_alerts_e2e import added_rule, write_market
 from tests.slack.validation import text_of
 
+pytestmark = pytest.mark.slow  # starts processes of its own
+
 START = datetime(2026, 1, 23, 21, 20, tzinfo=UTC)
 """Friday 16:20 New York: after the close, while the clock watches for the confirmed close."""
 

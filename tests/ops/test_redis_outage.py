@@ -24,6 +24,8 @@ from tests.slack.standin import SlackStandIn
 from tests.slack.test_alerts_e2e import added_rule, write_market
 from tests.slack.validation import text_of
 
+pytestmark = pytest.mark.slow  # starts processes of its own
+
 FRIDAY_1620_NY = datetime(2026, 1, 23, 21, 20, tzinfo=UTC)
 """After Friday's close, before its confirmed close is in: the clock watches prices."""
 

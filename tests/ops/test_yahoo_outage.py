@@ -25,6 +25,8 @@ from tests.alerts.conftest import after_close, trading_days
 from tests.factories import closes
 from tests.market.test_cache import FakeYahoo, _nan_frame
 
+pytestmark = pytest.mark.slow  # starts processes of its own
+
 DAYS = trading_days("2025-10-01", 80)
 OPEN = datetime.combine(DAYS[-1], datetime.min.time(), UTC) + timedelta(hours=15)
 """10:00 New York on the last session: the market trades, so stale prices hold the alerts."""

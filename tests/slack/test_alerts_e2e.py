@@ -25,6 +25,8 @@ from tests.slack.processes import Desk, ephemeral_text, finish, redis_url_of
 from tests.slack.standin import Call, Scripted, SlackStandIn
 from tests.slack.validation import text_of
 
+pytestmark = pytest.mark.slow  # starts processes of its own
+
 TEAM = "T0TEST"
 CHANNEL = "C0CHAN"
 """Where `Bot.command` says the commands come from."""

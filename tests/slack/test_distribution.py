@@ -269,6 +269,7 @@ def test_one_workspace_cannot_reach_another_s_rules_or_summary(desk: Desk) -> No
     assert desk.services.summary_store.subscription(CHANNEL[A]) is not None
 
 
+@pytest.mark.slow
 def test_many_workspace_mode_refuses_a_bot_token_and_needs_a_key() -> None:
     from bot.config import ConfigError
 

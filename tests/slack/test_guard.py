@@ -808,6 +808,7 @@ class Answers:
             time.sleep(0.01)
 
 
+@pytest.mark.slow
 def test_any_command_text_is_acked_and_answered_never_with_an_internal_error(bot: Bot) -> None:
     assert bot.services is not None and bot.services.settings.csv_dir is not None
     hidden = str(bot.services.settings.csv_dir)

@@ -21,6 +21,8 @@ from tests.slack.conftest import BOT_TOKEN, SECRET, Bot
 from tests.slack.standin import SlackStandIn
 from tests.slack.test_guard import padded, send, signed, status_from_headers_alone
 
+pytestmark = pytest.mark.slow  # starts processes of its own
+
 
 def free_port() -> int:
     with socket.socket() as probe:

@@ -18,6 +18,8 @@ from tests.slack.standin import SlackStandIn
 from tests.slack.validation import text_of
 from tests.summaries.conftest import write_summary_market
 
+pytestmark = pytest.mark.slow  # starts processes of its own
+
 CHANNEL = "C0CHAN"
 MONDAY_NOON = "2026-11-23T12:00:00Z"
 TUESDAY_0915_LONDON = "2026-11-24T09:15:30Z"

@@ -159,6 +159,7 @@ def test_a_backup_that_is_not_ours_is_refused(
     assert read_state(redis_server, other_keys) == {}
 
 
+@pytest.mark.slow
 def test_state_export_and_import_from_the_command_line(
     services: Services, redis_server: redis.Redis, other_keys: Keys, tmp_path: Path
 ) -> None:
