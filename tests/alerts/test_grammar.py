@@ -55,3 +55,26 @@ def test_numbers_keep_the_value_typed() -> None:
     assert (move.kind, move.level, move.cooldown_sessions) == (Kind.MOVE, 2, 0)
     assert rule("add rut above 2750 band 0").spec.band_pct == 0
     assert rule("add streak 250").spec.level == 250
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("add rut above 2750 once every", "'once' and 'every' both say how often the rule fires"),
+        ("add rut above 2750 every once", "'every' and 'once' both say how often"),
+        ("add rut above 2750 once once", "'once' is given twice"),
+        ("add rut above 2750 close intraday", "'close' and 'intraday' both say which prices"),
+        ("add spx move 2 intraday close", "'intraday' and 'close' both say which prices"),
+        ("add rut above 2750 band 0.5% band 1%", "'band 0.5%' and 'band 1%' both set the band"),
+        (
+            "add spread 1 cooldown 1 cooldown 3",
+            "'cooldown 1' and 'cooldown 3' both set the cooldown",
+        ),
+        ("test rut above 2750 once every since 2025-01-02", "both say how often the rule fires"),
+    ],
+)
+def test_an_option_given_twice_is_refused_naming_both(text: str, message: str) -> None:
+    with pytest.raises(CommandError) as error:
+        parse_alert(text.split(), None)
+    assert message in error.value.message
+    assert "keep one" in error.value.message or "give it once" in error.value.message
