@@ -119,6 +119,10 @@ def _test(words: list[str], today: date | None) -> AlertTestQuery:
     example = f"alert test rut crosses 2750 since {today.year - 1 if today else 2025}-01-01"
     since: date | None = None
     lowered = [w.lower() for w in words]
+    if lowered.count("since") > 1:
+        given = GivenOnce(example)
+        for at in (i for i, word in enumerate(lowered) if word == "since"):
+            given.give("give the first day", " ".join(words[at : at + 2]))
     if "since" in lowered:
         at = lowered.index("since")
         value = words[at + 1] if at + 1 < len(words) else ""

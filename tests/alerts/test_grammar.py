@@ -78,3 +78,11 @@ def test_an_option_given_twice_is_refused_naming_both(text: str, message: str) -
         parse_alert(text.split(), None)
     assert message in error.value.message
     assert "keep one" in error.value.message or "give it once" in error.value.message
+
+
+def test_a_second_since_is_refused_naming_both() -> None:
+    with pytest.raises(CommandError) as error:
+        parse_alert("test rut above 2750 since 2025-01-01 since 2025-02-01".split(), None)
+    assert error.value.message == (
+        "'since 2025-01-01' and 'since 2025-02-01' both give the first day: keep one"
+    )
