@@ -82,7 +82,9 @@ def test_an_option_given_twice_is_refused_naming_both(text: str, message: str) -
 
 def test_a_second_since_is_refused_naming_both() -> None:
     with pytest.raises(CommandError) as error:
-        parse_alert("test rut above 2750 since 2025-01-01 since 2025-02-01".split(), None)
+        parse_alert(
+            ["test", "rut", "above", "2750", "since", "2025-01-01", "since", "2025-02-01"], None
+        )
     assert error.value.message == (
         "'since 2025-01-01' and 'since 2025-02-01' both give the first day: keep one"
     )
