@@ -156,6 +156,7 @@ def test_as_of_anywhere(text: str) -> None:
         ("help nothing", "no command 'nothing'"),
         ("levels set", "expected a level, got nothing"),
         ("levels set 27x0 breakout", "got '27x0'"),
+        ("levels set 2750.123456789 x", "got '2750.123456789': a number has at most 8 decimals"),
         ("levels set 0 zero", "a level is more than 0 and below 10,000,000, not '0'"),
         ("levels set -2750 breakout", "not '-2750'"),
         ("levels set 2750 <!channel>", "a label is up to 40"),

@@ -32,6 +32,13 @@ def rule(text: str) -> AddAlertQuery:
         ("add rut above 2750 cooldown -1", "a whole number from 0 to 250 sessions"),
         ("add rut above 2750 cooldown 251", "not '251'"),
         ("add rut above 2,75,0", "expected a level, got '2,75,0'"),
+        (
+            "add rut above 2750.123456789",
+            "expected a level, got '2750.123456789': a number has at most 8 decimals",
+        ),
+        ("add iwm/spy above 0.3930000001", "at most 8 decimals"),
+        ("add rut above 1234567890123", "a number has at most 12 digits before its point"),
+        ("add spread 0.123456789", "a spread in points (either way), got '0.123456789': a numb"),
         ("add rut above 2750%", "expected a level, got '2750%'"),
         ("add iwm/iwm above 1", "a ratio of two different names"),
         ("add spx move 2% band 1", "a band is for level rules"),
