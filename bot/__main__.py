@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.process import start
+from bot.render.numbers import counted
 from bot.services import Services
 from handlers.ask import ask
 from handlers.console import run_console
@@ -180,10 +181,11 @@ def rotate_token_key(services: Services) -> int:
         print("smallcaps: rotate-token-key: set SMALLCAPS_TOKEN_KEY", file=sys.stderr)
         return 2
     done = installation_store(services).rotate_token_key()
-    print(f"re-encrypted {done.rotated} installations with the first key of SMALLCAPS_TOKEN_KEY")
+    rotated = counted(done.rotated, "installation")
+    print(f"re-encrypted {rotated} with the first key of SMALLCAPS_TOKEN_KEY")
     if done.unreadable:
         print(
-            f"smallcaps: {len(done.unreadable)} installations open with no key of "
+            f"smallcaps: {counted(len(done.unreadable), 'installation')} open with no key of "
             f"SMALLCAPS_TOKEN_KEY (add the key they were made with): {', '.join(done.unreadable)}",
             file=sys.stderr,
         )

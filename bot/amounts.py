@@ -13,12 +13,16 @@ from dataclasses import dataclass
 
 from bot.errors import CommandError, shown
 
+WHOLE_DIGITS, DECIMALS = 12, 8
 _NUMBER = re.compile(
-    r"(?P<sign>[+-])?(?P<whole>\d{1,3}(?:,\d{3})+|\d{1,12})?(?:\.(?P<fraction>\d{1,8}))?"
+    rf"(?P<sign>[+-])?(?P<whole>\d{{1,3}}(?:,\d{{3}})+|\d{{1,{WHOLE_DIGITS}}})?"
+    rf"(?:\.(?P<fraction>\d{{1,{DECIMALS}}}))?"
     r"(?P<percent>%)?",
     re.ASCII,
 )
 _DIGITS = re.compile(r"[0-9]{1,12}", re.ASCII)
+_LONG_NUMBER = re.compile(r"[+-]?(?P<whole>[0-9,]*)(?:\.(?P<fraction>[0-9]*))?%?", re.ASCII)
+"""Digits past what `_NUMBER` reads, to say which part is too long."""
 
 
 @dataclass(frozen=True)
@@ -66,12 +70,24 @@ def number(word: str | None, what: str, bounds: Bounds, example: str) -> float:
         or (found["whole"] is None and found["fraction"] is None)
         or (found["percent"] and bounds.unit.strip() not in ("%", "pts"))
     ):
-        raise CommandError(f"expected {what}, got {shown(word)}", example)
+        raise CommandError(f"expected {what}, got {shown(word)}{_too_long(word)}", example)
     text = (found["whole"] or "0").replace(",", "") + "." + (found["fraction"] or "0")
     value = float(text) * (-1.0 if found["sign"] == "-" else 1.0)
     if not bounds.holds(value):
         raise CommandError(f"{what} is {bounds}, not {shown(word)}", example)
     return value
+
+
+def _too_long(word: str) -> str:
+    """Why a number-shaped `word` is not read, when it has more digits than a number may."""
+    found = _LONG_NUMBER.fullmatch(word)
+    if found is None:
+        return ""
+    if len(found["fraction"] or "") > DECIMALS:
+        return f": a number has at most {DECIMALS} decimals"
+    if len(found["whole"].replace(",", "")) > WHOLE_DIGITS:
+        return f": a number has at most {WHOLE_DIGITS} digits before its point"
+    return ""
 
 
 def whole_number(word: str | None, what: str, bounds: Bounds, example: str) -> int:

@@ -58,7 +58,10 @@ class Answerer:
                 example_of(parsed.name),
             )
         if as_of and parsed.as_of and as_of != parsed.as_of:
-            raise CommandError("two different as-of dates were given", "streak as of 2026-01-20")
+            raise CommandError(
+                f"'as of {parsed.as_of}' and 'as of {as_of}' both give the as-of date: keep one",
+                "streak as of 2026-01-20",
+            )
         day = check_day(parsed.as_of or as_of or today, f"{parsed.name} as of {today}")
         if day > today:
             raise CommandError(

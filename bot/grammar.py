@@ -26,6 +26,7 @@ from bot.errors import CommandError, shown
 from bot.help import PERIOD_LIST, TOPICS
 from bot.help import example as example_of
 from bot.names import instrument
+from bot.options import GivenOnce
 from bot.summaries.grammar import (
     SubscriptionQuery,
     parse_subscription,
@@ -203,8 +204,9 @@ def _take_as_of(text: str) -> tuple[str, date | None]:
     found = list(_AS_OF.finditer(text))
     if not found:
         return text, None
-    if len(found) > 1:
-        raise CommandError("give one as-of date, not several", "streak as of 2026-01-20")
+    given = GivenOnce("streak as of 2026-01-20")
+    for each in found:
+        given.give("give the as-of date", each.group(0).strip())
     value = found[0].group(1)
     if not _DATE.fullmatch(value):
         raise CommandError(
@@ -293,12 +295,16 @@ def _pair(words: list[str], command: str) -> tuple[Instrument, Instrument]:
 def _returns(words: list[str], today: date | None) -> ReturnsQuery:
     period: str | None = None
     instruments: list[Instrument] = []
+    given = GivenOnce("returns ytd rut spx")
     for word in words:
-        as_period = _period(word, "returns", today) if period is None else None
+        as_period = _period(word, "returns", today)
         if as_period is not None:
+            given.give("give the period", word)
             period = as_period
         else:
-            instruments.append(instrument(word, example_of("returns")))
+            named = instrument(word, example_of("returns"))
+            given.give(f"name the {named.name}", word)
+            instruments.append(named)
     if len(instruments) > 12:
         raise CommandError("ask for at most 12 names at once", "returns ytd rut spx")
     default = ReturnsQuery()
@@ -307,11 +313,14 @@ def _returns(words: list[str], today: date | None) -> ReturnsQuery:
 
 def _single_period(command: str, default: str) -> Parser:
     def parse_period(words: list[str], today: date | None) -> Query:
-        if len(words) > 1:
-            raise CommandError(f"`{command}` takes one period at most", f"{command} {default}")
-        period = _period(words[0], command, today) if words else default
-        if period is None:
-            raise CommandError(_unknown_period(words[0], []), f"{command} {default}")
+        given = GivenOnce(f"{command} {default}")
+        period = default
+        for word in words:
+            as_period = _period(word, command, today)
+            if as_period is None:
+                raise CommandError(_unknown_period(word, []), f"{command} {default}")
+            given.give("give the period", word)
+            period = as_period
         return SizesQuery(period) if command == "sizes" else SectorsQuery(period)
 
     return parse_period
@@ -322,12 +331,15 @@ def _precedents(words: list[str], today: date | None) -> PrecedentsQuery:
     min_length: int | None = None
     horizon = "12m"
     rest = []
+    given = GivenOnce(example)
     for word in words:
         lowered = word.lower()
-        if is_digits(lowered) and min_length is None:
+        if is_digits(lowered):
             min_length = whole_number(lowered, "the minimum streak length", _MIN_LENGTHS, example)
+            given.give("give the minimum streak length", word)
         elif lowered in HORIZONS or lowered == "1y":
             horizon = "12m" if lowered == "1y" else lowered
+            given.give("give the horizon", word)
         else:
             rest.append(word)
     if rest and not any(w.lower() in _VERSUS or "/" in w for w in rest):
@@ -341,12 +353,18 @@ def _precedents(words: list[str], today: date | None) -> PrecedentsQuery:
 
 
 def _chart(words: list[str], today: date | None) -> ChartQuery:
-    period = _period(words[0], "chart", today) if words else None
-    rest = words[1:] if period else words
-    if rest and len(rest) != 3 and not (len(rest) == 1 and "/" in rest[0]):
-        raise CommandError(
-            f"could not read {shown(' '.join(rest))} as A vs B", "chart 1y iwm vs spy"
-        )
+    """A period and a pair, read as `streak` and `returns` read theirs: a word that is neither
+    gets the same hint (`chart max`: "for the longest span use 5y")."""
+    period: str | None = None
+    rest = []
+    given = GivenOnce("chart 1y iwm vs spy")
+    for word in words:
+        as_period = _period(word, "chart", today)
+        if as_period is None:
+            rest.append(word)
+        else:
+            given.give("give the period", word)
+            period = as_period
     a, b = _pair(rest, "chart")
     return ChartQuery(period or ChartQuery.period, a, b)
 

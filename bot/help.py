@@ -196,7 +196,9 @@ TOPICS: dict[str, Topic] = {
             ("subscribe daily [at HH:MM] [time zone]", "subscribe alerts"),
             (
                 "Default: 16:30 America/New_York, on NYSE trading days. Zones: any IANA name "
-                "(Europe/London, Asia/Tokyo) or ET, UTC; 9:15am works too.",
+                "(Europe/London, Asia/Tokyo), UTC, or ET for New York's clock (EST in winter, "
+                "EDT in summer; CT, MT, PT alike). EST, PDT and other one-season names are "
+                "refused: each is a fixed offset, not the city's clock. 9:15am works too.",
             ),
             "subscribe daily at 09:15 Europe/London",
         ),

@@ -304,11 +304,10 @@ class Services:
         """A workspace's rules counted, and the feeds they read with their data."""
         tick = self.alert_store.status()  # only its time and hold are shown: both are everyone's
         mine = tuple(f"{rule.id}-" for rule in rules)
-        legs = [leg for rule in rules for leg in rule.legs]
         counted = WorkspaceRules(
             rules=len(rules),
             channels=len({rule.owner.channel for rule in rules}),
-            watching=sum(1 for leg in legs if leg.watching),
+            watching=sum(1 for rule in rules if any(leg.watching for leg in rule.legs)),
             paused=sum(1 for rule in rules if all(leg.state is State.PAUSED for leg in rule.legs)),
             waiting=sum(
                 1 for firing in self.alert_store.outbox() if mine and firing.startswith(mine)

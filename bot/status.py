@@ -156,7 +156,7 @@ class WorkspaceRules:
     rules: int
     channels: int
     watching: int
-    """Legs of its rules that can still fire."""
+    """Its rules that can still fire (not paused, not retired)."""
     paused: int
     waiting: int
     """Its firings not yet posted."""

@@ -22,6 +22,7 @@ import redis
 from bot.asker import Asker
 from bot.clock import Clock
 from bot.errors import UserFacingError
+from bot.render.numbers import counted
 from bot.store.keys import Keys
 
 WINDOW = 60
@@ -100,7 +101,8 @@ class UpstreamRate:
                 ("you", self.per_user) if refused == 1 else ("this workspace", self.per_workspace)
             )
             raise SlowDown(
-                f"slow down: {who} asked for {limit} answers this minute that needed fresh data "
+                f"slow down: {who} asked for {counted(limit, 'answer')} this minute that needed "
+                "fresh data "
                 f"from the data sources, the most allowed; try again in {wait} s "
                 "(nothing was changed)"
             )

@@ -132,15 +132,31 @@ def test_as_of_anywhere(text: str) -> None:
         ("strek", "unknown command 'strek': did you mean `streak`?"),
         ("streak as of 2026-13-01", "is not a date on the calendar"),
         ("streak as of yesterday", "'yesterday' is not a date"),
-        ("streak as of 2026-01-01 as of 2026-01-02", "one as-of date"),
+        (
+            "streak as of 2026-01-01 as of 2026-01-02",
+            "'as of 2026-01-01' and 'as of 2026-01-02' both give the as-of date: keep one",
+        ),
+        ("streak --as-of 2026-01-01 as of 2026-01-01", "both give the as-of date"),
+        ("returns ytd 1y", "'ytd' and '1y' both give the period: keep one"),
+        ("returns rut russell", "'rut' and 'russell' both name the Russell 2000: keep one"),
+        ("returns spx 2013 spx", "'spx' is given twice: give it once"),
+        ("precedents 5 7", "'5' and '7' both give the minimum streak length: keep one"),
+        ("precedents 3m 6m", "'3m' and '6m' both give the horizon: keep one"),
+        ("precedents 12m 1y", "'12m' and '1y' both give the horizon"),
+        ("chart 1y 5y", "'1y' and '5y' both give the period: keep one"),
+        ("chart iwm vs spy ytd 3m", "'ytd' and '3m' both give the period"),
+        ("chart max", "'max' is a word here, not a name: for the longest span use 5y"),
+        ("chart 1y all", "'all' is a word here, not a name: for the longest span use 5y"),
+        ("sizes 1d 5d", "'1d' and '5d' both give the period: keep one"),
         ("streak a vs b vs c", "could not read"),
         ("streak $$$", "is not an index, ETF or symbol"),
         ("precedents 0", "a whole number from 1 to 250 sessions, not '0'"),
         ("macro now", "takes no arguments"),
-        ("sectors ytd 3m", "one period at most"),
+        ("sectors ytd 3m", "'ytd' and '3m' both give the period: keep one"),
         ("help nothing", "no command 'nothing'"),
         ("levels set", "expected a level, got nothing"),
         ("levels set 27x0 breakout", "got '27x0'"),
+        ("levels set 2750.123456789 x", "got '2750.123456789': a number has at most 8 decimals"),
         ("levels set 0 zero", "a level is more than 0 and below 10,000,000, not '0'"),
         ("levels set -2750 breakout", "not '-2750'"),
         ("levels set 2750 <!channel>", "a label is up to 40"),
@@ -295,3 +311,21 @@ def test_every_series_of_the_universe_names_its_sources_yahoo_or_fred_first() ->
         assert len({f.source for f in instrument.sources}) == len(instrument.sources) or all(
             f.source == "fred" for f in instrument.sources
         ), instrument.key
+
+
+@pytest.mark.parametrize(
+    ("text", "period", "pair"),
+    [
+        ("chart", "1y", ("rut", "spx")),
+        ("chart 3m iwm vs spy", "3m", ("iwm", "spy")),
+        ("chart iwm vs spy 3m", "3m", ("iwm", "spy")),
+        ("chart ytd iwm/spy", "ytd", ("iwm", "spy")),
+        ("chart iwm", "1y", ("iwm", "spx")),
+    ],
+)
+def test_chart_reads_its_period_and_pair_as_streak_and_returns_do(
+    text: str, period: str, pair: tuple[str, str]
+) -> None:
+    query = parse(text).query
+    assert isinstance(query, ChartQuery)
+    assert (query.period, query.a.key, query.b.key) == (period, *pair)

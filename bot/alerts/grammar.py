@@ -28,6 +28,7 @@ from bot.amounts import Bounds, number, rule_id, whole_number
 from bot.days import check_day
 from bot.errors import CommandError, shown
 from bot.names import instrument
+from bot.options import GivenOnce
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,10 @@ def _test(words: list[str], today: date | None) -> AlertTestQuery:
     example = f"alert test rut crosses 2750 since {today.year - 1 if today else 2025}-01-01"
     since: date | None = None
     lowered = [w.lower() for w in words]
+    if lowered.count("since") > 1:
+        given = GivenOnce(example)
+        for at in (i for i, word in enumerate(lowered) if word == "since"):
+            given.give("give the first day", " ".join(words[at : at + 2]))
     if "since" in lowered:
         at = lowered.index("since")
         value = words[at + 1] if at + 1 < len(words) else ""
@@ -200,8 +205,10 @@ def _word(words: list[str], at: int) -> str | None:
 
 
 def _settings(spec: RuleSpec, words: list[str], example: str) -> RuleSpec:
-    """`close|intraday`, `once|every`, `band <pct>` and `cooldown <sessions>`, in any order."""
+    """`close|intraday`, `once|every`, `band <pct>` and `cooldown <sessions>`, in any order,
+    each at most once: `once every` or `band 0.5% band 1%` is refused, not read as the last."""
     changes: dict[str, object] = {}
+    given = GivenOnce(example)
     rest = [w.lower() for w in words]
     while rest:
         word = rest.pop(0)
@@ -210,8 +217,10 @@ def _settings(spec: RuleSpec, words: list[str], example: str) -> RuleSpec:
                 raise CommandError("a streak counts sessions: it is checked at the close", example)
             if spec.kind is Kind.RATE_CUTS and word == "intraday":
                 raise CommandError("the rate path is read from futures closes", example)
+            given.give("say which prices are read", word)
             changes["basis"] = Basis(word)
         elif word in ("once", "every"):
+            given.give("say how often the rule fires", word)
             changes["repeat"] = Repeat(word)
         elif word == "band":
             if spec.kind is not Kind.LEVEL:
@@ -222,11 +231,13 @@ def _settings(spec: RuleSpec, words: list[str], example: str) -> RuleSpec:
             changes["band_pct"] = number(
                 _word(rest, 0), "a band in %", BANDS, f"{example} band 0.5%"
             )
+            given.give("set the band", f"band {rest[0]}")
             rest = rest[1:]
         elif word == "cooldown":
             changes["cooldown_sessions"] = whole_number(
                 _word(rest, 0), "a cooldown", COOLDOWNS, f"{example} cooldown 2"
             )
+            given.give("set the cooldown", f"cooldown {rest[0]}")
             rest = rest[1:]
         else:
             raise CommandError(

@@ -33,6 +33,7 @@ from bot.clock import Clock
 from bot.errors import CommandError, NoDataError, UserFacingError
 from bot.limits import MAX_RULES_PER_CHANNEL, RULES_PER_WORKSPACE, SYMBOLS_PER_WORKSPACE
 from bot.market.prices import PriceSource
+from bot.render.numbers import counted
 from bot.reports import Source
 from bot.trading_calendar import sessions_after
 from bot.universe import is_custom
@@ -169,10 +170,10 @@ class Alerts:
         new = sorted({s for s in spec.target.symbols if is_custom(s)} - watched)
         if new and len(watched) + len(new) > self.symbols_per_workspace:
             raise WorkspaceFull(
-                f"this workspace's alert rules watch {len(watched)} symbols of their own "
-                f"({', '.join(sorted(watched))}), the most they can: remove the rules on one "
-                f"of them to watch {', '.join(new)} (`alert list` in each channel shows them), "
-                "or use an index or ETF the bot knows (`help`)",
+                f"this workspace's alert rules watch {counted(len(watched), 'symbol')} of "
+                f"their own ({', '.join(sorted(watched))}), the most they can: remove the rules "
+                f"on one of them to watch {', '.join(new)} (`alert list` in each channel shows "
+                "them), or use an index or ETF the bot knows (`help`)",
                 "alert list",
             )
 

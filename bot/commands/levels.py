@@ -10,7 +10,7 @@ from bot.commands.base import Command, Computed, Context, Presenter
 from bot.errors import CommandError, NoDataError
 from bot.grammar import EditLevelsQuery, LevelsQuery
 from bot.render.layout import Document, Part, from_lines, table
-from bot.render.numbers import as_typed, day, level, signed_pct, signed_pts
+from bot.render.numbers import as_typed, counted, day, level, signed_pct, signed_pts
 from bot.universe import display_name
 from bot.watched_levels import EDITABLE_KEY, WatchedLevelsReport
 
@@ -95,10 +95,7 @@ def watched_headline(r: WatchedLevelsReport) -> str:
         if r.action == "set"
         else f"Removed {as_typed(r.value)}"
     )
-    count = len(r.watched)
-    return (
-        f"{change}; the {display_name(r.key)} has {count} watched level{'s' if count != 1 else ''}"
-    )
+    return f"{change}; the {display_name(r.key)} has {counted(len(r.watched), 'watched level')}"
 
 
 def watched_document(r: WatchedLevelsReport) -> Document:

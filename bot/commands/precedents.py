@@ -9,7 +9,7 @@ from bot.analytics.streak import streak
 from bot.commands.base import Command, Computed, Context, Presenter
 from bot.grammar import PrecedentsQuery
 from bot.render.layout import Document, Part, from_lines, table
-from bot.render.numbers import day, plain_pct, sessions, signed_pct, signed_pts
+from bot.render.numbers import counted, day, plain_pct, sessions, signed_pct, signed_pts
 from bot.universe import display_name
 
 DEFAULT_LENGTH = 10
@@ -34,8 +34,7 @@ def headline(r: PrecedentsReport) -> str:
     if not r.episodes:
         return f"No earlier streak of {r.min_length}+ sessions of {a} beating {display_name(r.b)}"
     chosen = next((s for s in r.summary if s.horizon == r.horizon), None)
-    count = len(r.episodes)
-    lead = f"{count} earlier streak{'s' if count != 1 else ''} of {r.min_length}+ sessions"
+    lead = f"{counted(len(r.episodes), 'earlier streak')} of {r.min_length}+ sessions"
     if chosen is None or not chosen.known:
         return f"{lead}: none is {r.horizon.removesuffix('m')} months old yet"
     return (

@@ -11,7 +11,7 @@ from bot.clock import EXCHANGE_TZ
 from bot.commands.base import Command, Computed, Context, Presenter
 from bot.grammar import StatusQuery
 from bot.render.layout import Document, Part, et, from_lines, table
-from bot.render.numbers import day
+from bot.render.numbers import counted, day
 from bot.status import (
     AlertsStatus,
     ChannelSummary,
@@ -48,11 +48,11 @@ def headline(r: StatusReport) -> str:
         parts[0] += f", {elsewhere} from a second source"
     parts.append("Redis ok" if r.redis.startswith("ok") else "Redis UNREACHABLE")
     if r.alerts is not None:
-        parts.append(f"{r.alerts.rules} alert rule{'s' if r.alerts.rules != 1 else ''}")
+        parts.append(counted(r.alerts.rules, "alert rule"))
         if r.alerts.held:
             parts.append("alerts HELD")
         elif r.alerts.holds:
-            parts.append(f"alerts held on {_plural(len(r.alerts.holds), 'feed', 'feeds')}")
+            parts.append(f"alerts held on {counted(len(r.alerts.holds), 'feed')}")
     if r.clock is not None:
         parts.append(f"clock {r.clock.holder}" if r.clock.holder else "no clock running")
     return "; ".join(parts)
@@ -181,8 +181,8 @@ def _alerts_status(a: AlertsStatus | None) -> list[Part]:
         if a.last_tick
         else "never"
     )
-    rules = f"{a.rules} rule{'s' if a.rules != 1 else ''}"
-    line = f"Alerts: {rules}, {a.watching} rule legs watching, last evaluated {when}"
+    watched = counted(a.watching, "threshold")
+    line = f"Alerts: {counted(a.rules, 'rule')}, {watched} watched, last evaluated {when}"
     if a.waiting:
         line += f", {a.waiting} waiting to be posted"
     parts: list[Part] = [line + "."]
@@ -190,7 +190,7 @@ def _alerts_status(a: AlertsStatus | None) -> list[Part]:
         parts.append(f"Alerts held: {a.held}. Nothing fires until prices are fresh.")
     elif a.holds:
         parts.append(
-            f"Alerts held on {_plural(len(a.holds), 'feed', 'feeds')} (every other feed is "
+            f"Alerts held on {counted(len(a.holds), 'feed')} (every other feed is "
             "evaluated): "
             + "; ".join(f"{Feed.parse(feed).words}: {why}" for feed, why in sorted(a.holds.items()))
             + "."
@@ -204,8 +204,8 @@ def _failed_posts_status(f: FailedPostsStatus | None) -> list[Part]:
     parts: list[Part] = []
     if f.unreadable_installations:
         parts.append(
-            f"Tokens: {f.unreadable_installations} installation(s) open with no key of "
-            "SMALLCAPS_TOKEN_KEY; their posts wait (add the old key, then `python -m bot "
+            f"Tokens: {counted(f.unreadable_installations, 'installation')} open with no key "
+            "of SMALLCAPS_TOKEN_KEY; their posts wait (add the old key, then `python -m bot "
             "rotate-token-key`)."
         )
     if f.total:
@@ -217,7 +217,7 @@ def _failed_posts_status(f: FailedPostsStatus | None) -> list[Part]:
 def _summaries_status(s: SummariesStatus | None) -> str:
     if s is None:
         return "Daily summaries: unknown (Redis unavailable)"
-    line = f"Daily summaries: {s.subscribed} channel{'s' if s.subscribed != 1 else ''}"
+    line = f"Daily summaries: {counted(s.subscribed, 'channel')}"
     if s.next_due:
         line += f", next dispatch {et(s.next_due)}"
     if s.last_run:
@@ -238,7 +238,7 @@ def workspace_headline(r: WorkspaceStatusReport) -> str:
         if r.alerts.held:
             parts.append("alerts HELD")
     if r.summaries is not None:
-        parts.append(_plural(len(r.summaries), "daily summary", "daily summaries"))
+        parts.append(counted(len(r.summaries), "daily summary", "daily summaries"))
     return "; ".join(parts)
 
 
@@ -256,13 +256,8 @@ def workspace_document(r: WorkspaceStatusReport) -> Document:
     )
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def _your_rules(a: WorkspaceRules) -> str:
-    rules = _plural(a.rules, "alert rule", "alert rules")
-    return f"{rules} in {_plural(a.channels, 'channel', 'channels')}"
+    return f"{counted(a.rules, 'alert rule')} in {counted(a.channels, 'channel')}"
 
 
 def _your_alerts(a: WorkspaceRules | None) -> list[Part]:
@@ -270,8 +265,7 @@ def _your_alerts(a: WorkspaceRules | None) -> list[Part]:
         return ["Alerts: your rules cannot be read right now; try again in a minute."]
     when = et(a.last_tick) if a.last_tick else "never"
     line = (
-        f"Alerts: {_your_rules(a)}, {a.watching} rule legs watching, {a.paused} paused, "
-        f"last evaluated {when}"
+        f"Alerts: {_your_rules(a)}, {a.watching} watching, {a.paused} paused, last evaluated {when}"
     )
     if a.waiting:
         line += f", {a.waiting} waiting to be posted"

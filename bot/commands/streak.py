@@ -9,7 +9,7 @@ from bot.commands.base import Choice, Command, Computed, Context, Presenter, reb
 from bot.grammar import StreakQuery
 from bot.names import typed
 from bot.render.layout import Document, Part, from_lines
-from bot.render.numbers import day, sessions, signed_pct, signed_pts
+from bot.render.numbers import counted, day, sessions, signed_pct, signed_pts
 from bot.universe import display_name
 
 
@@ -67,7 +67,8 @@ def document(r: StreakReport) -> Document:
     if r.percentile is not None:
         share = f"{r.percentile:.2f}" if r.percentile >= 99 else f"{r.percentile:.1f}"
         lines.append(
-            f"Longer than {share}% of the {r.runs_on_record:,} runs since {day(r.first_session)}."
+            f"Longer than {share}% of the {counted(r.runs_on_record, 'run')} since "
+            f"{day(r.first_session)}."
         )
     if r.previous:
         lines.append(

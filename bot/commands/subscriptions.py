@@ -8,7 +8,7 @@ from datetime import date
 from bot.commands.alert import alert_list_document
 from bot.commands.base import Command, Computed, Context, Presenter
 from bot.render.layout import Document, Part, et, from_lines
-from bot.render.numbers import day
+from bot.render.numbers import counted, day
 from bot.summaries.grammar import DailySubscribeQuery, DailyUnsubscribeQuery, SubscriptionsQuery
 from bot.summaries.reports import DailyChangeReport, DailySubscriptionLine, SubscriptionsReport
 from bot.summaries.schedule import local
@@ -38,8 +38,7 @@ def change_headline(r: DailyChangeReport) -> str:
 def listing_headline(r: SubscriptionsReport) -> str:
     daily = f"daily summary at {r.daily.at} {r.daily.zone}" if r.daily else "no daily summary"
     builtin = "built-in alerts on" if r.builtin_alerts else "built-in alerts off"
-    count = len(r.alerts.rules)
-    return f"This channel: {daily}; {builtin}; {count} alert rule{'s' if count != 1 else ''}"
+    return f"This channel: {daily}; {builtin}; {counted(len(r.alerts.rules), 'alert rule')}"
 
 
 def _next_summary(line: DailySubscriptionLine) -> str:

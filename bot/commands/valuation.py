@@ -9,7 +9,7 @@ from bot.analytics.valuation import FundValuation, ValuationReport, valuations
 from bot.commands.base import Command, Computed, Context, Presenter
 from bot.grammar import ValuationQuery
 from bot.render.layout import Document, Table, from_lines, table
-from bot.render.numbers import day, signed_pct
+from bot.render.numbers import counted, day, signed_pct
 from bot.reports import Source
 from bot.universe import VALUATION_FUNDS, VALUATION_PAIR
 
@@ -71,7 +71,7 @@ def headline(r: ValuationReport) -> str:
 
 
 def _days(n: int) -> str:
-    return "1 recorded day" if n == 1 else f"{n} recorded days"
+    return counted(n, "recorded day")
 
 
 def document(r: ValuationReport) -> Document:

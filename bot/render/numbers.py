@@ -35,8 +35,13 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """`n` and the noun that goes with it: "1 rule", "2 rules", "3 daily summaries"."""
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
+
+
 def sessions(n: int) -> str:
-    return f"{n} session" if n == 1 else f"{n} sessions"
+    return counted(n, "session")
 
 
 def day(value: date | None) -> str:

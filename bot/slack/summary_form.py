@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import available_timezones
 
 from bot.errors import CommandError
 from bot.slack.forms import (
@@ -18,8 +17,9 @@ from bot.slack.forms import (
     plain,
     selected_time,
 )
-from bot.summaries.grammar import ALIASES, clock_time, time_zone
+from bot.summaries.grammar import clock_time
 from bot.summaries.schedule import DEFAULT_AT, DEFAULT_ZONE
+from bot.summaries.zones import described, time_zone, zones_matching
 
 CALLBACK = "daily_summary"
 """The modal's callback id, and the global shortcut's that opens it."""
@@ -108,7 +108,7 @@ def summary_form(draft: SummaryDraft) -> dict[str, Any]:
                     "type": "external_select",
                     "action_id": ZONE,
                     "min_query_length": 0,
-                    "initial_option": option(zone, zone),
+                    "initial_option": option(described(zone), zone),
                     "placeholder": plain("Europe/London, Asia/Tokyo, ET…"),
                 },
             ),
@@ -127,14 +127,10 @@ def summary_form(draft: SummaryDraft) -> dict[str, Any]:
 
 
 def zone_options(query: str) -> list[dict[str, Any]]:
-    """The zone menu's type-ahead: the common zones first, then every IANA zone or short name
-    (ET, London) containing what was typed."""
-    q = query.strip().lower().replace(" ", "_")
-    if not q:
-        return [option(z, z) for z in COMMON_ZONES]
-    named = {ALIASES[a] for a in ALIASES if q in a}
-    found = sorted(
-        {z for z in available_timezones() if q in z.lower()} | named,
-        key=lambda z: (z not in COMMON_ZONES, z not in named, z),
-    )
-    return [option(z, z) for z in found[:MAX_OPTIONS]]
+    """The zone menu's type-ahead: the common zones first, then every zone whose IANA name,
+    short name (ET, London) or season (`est` finds New York) contains what was typed, each
+    saying what its clock reads across the year. Refused zones (EST, Etc/GMT+5) are not
+    offered."""
+    found = zones_matching(query) if query.strip() else list(COMMON_ZONES)
+    ordered = sorted(found, key=lambda z: z not in COMMON_ZONES)
+    return [option(described(z), z) for z in ordered[:MAX_OPTIONS]]

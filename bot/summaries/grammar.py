@@ -1,6 +1,6 @@
 """The words of `subscribe`, `unsubscribe` and `subscriptions`, read into typed queries.
 
-subscribe daily [at HH:MM] [ZONE]      (default 16:30 America/New_York; any IANA zone)
+subscribe daily [at HH:MM] [ZONE]      (default 16:30 America/New_York; zones: zones.py)
 unsubscribe daily
 subscribe alerts | unsubscribe alerts
 subscriptions
@@ -8,17 +8,16 @@ subscriptions
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
-from functools import cache
-from zoneinfo import available_timezones
 
 from bot.alerts.grammar import AlertsSubscriptionQuery
 from bot.errors import CommandError, shown
+from bot.options import GivenOnce
 from bot.summaries.schedule import DEFAULT_AT, DEFAULT_ZONE, DailyTime
+from bot.summaries.zones import EXAMPLE, time_zone
 
 
 @dataclass(frozen=True)
@@ -40,22 +39,10 @@ SubscriptionQuery = (
     DailySubscribeQuery | DailyUnsubscribeQuery | SubscriptionsQuery | AlertsSubscriptionQuery
 )
 
-EXAMPLE = "subscribe daily at 09:15 Europe/London"
 _DAILY = ("daily", "summary", "summaries")
 _TIME = re.compile(r"(\d{1,2})(?::(\d{2}))?(am|pm)?", re.ASCII)
-ALIASES = {
-    "et": "America/New_York",
-    "est": "America/New_York",
-    "edt": "America/New_York",
-    "new_york": "America/New_York",
-    "ct": "America/Chicago",
-    "pt": "America/Los_Angeles",
-    "london": "Europe/London",
-    "tokyo": "Asia/Tokyo",
-    "utc": "UTC",
-    "gmt": "UTC",
-}
-"""Short names people type, besides the IANA names themselves."""
+_RUN_TOGETHER = re.compile(r"(\d{1,2})(\d{2})", re.ASCII)
+"""`0915`: hours and minutes typed without their colon."""
 
 
 def parse_subscription(subscribe: bool) -> Callable[[list[str], date | None], SubscriptionQuery]:
@@ -85,27 +72,40 @@ def parse_subscriptions(words: list[str], today: date | None) -> SubscriptionsQu
 
 
 def daily_time(words: list[str]) -> DailyTime:
-    """`[at] HH:MM [am|pm]` and a zone, in either order; each has its default."""
+    """`[at] HH:MM [am|pm]` and a zone, in either order, each at most once and each with its
+    default. A word that starts with a digit or has a colon is read as a time, never a zone."""
     at: time | None = None
     zone: str | None = None
-    rest = [w for w in words if w.lower() != "at"]
+    given = GivenOnce(EXAMPLE)
+    rest = list(words)
     while rest:
         word = rest.pop(0)
-        if (_TIME.fullmatch(word.lower()) or ":" in word) and at is None:
+        if word.lower() == "at":
+            if not rest or rest[0].lower() == "at":
+                raise CommandError("`at` takes a time, such as 09:15 or 9:15am", EXAMPLE)
+        elif word[:1].isdigit() or ":" in word:
             if rest and rest[0].lower() in ("am", "pm"):
                 word += rest.pop(0)
+            given.give("give the time", word)
             at = clock_time(word)
-        elif zone is None:
-            zone = time_zone(word)
         else:
-            raise CommandError(f"{shown(word)} is neither a time nor a time zone", EXAMPLE)
+            given.give("give the time zone", word)
+            zone = time_zone(word)
     return DailyTime(at or DEFAULT_AT, zone or DEFAULT_ZONE)
 
 
 def clock_time(word: str) -> time:
+    """`word` as a time of day: `09:15`, `9:15am`, `8am`, `16:45`."""
     found = _TIME.fullmatch(word.lower())
     if not found or (found.group(2) is None and found.group(3) is None):
-        raise CommandError(f"{shown(word)} is not a time of day: use HH:MM", EXAMPLE)
+        digits = _RUN_TOGETHER.fullmatch(word)
+        meant = digits and int(digits[1]) < 24 and int(digits[2]) < 60
+        hint = f"did you mean {int(digits[1]):02d}:{digits[2]}? " if digits and meant else ""
+        raise CommandError(
+            f"{shown(word)} is read as a time, but a time is written with a colon: "
+            f"{hint}use HH:MM such as 09:15, or 9:15am",
+            EXAMPLE,
+        )
     hour, minute, half = int(found.group(1)), int(found.group(2) or 0), found.group(3)
     if half:
         if not 1 <= hour <= 12:
@@ -116,22 +116,3 @@ def clock_time(word: str) -> time:
     if hour > 23 or minute > 59:
         raise CommandError(f"{shown(word)} is not a time of day: use 00:00 to 23:59", EXAMPLE)
     return time(hour, minute)
-
-
-@cache
-def _zones() -> dict[str, str]:
-    return {name.lower(): name for name in available_timezones()}
-
-
-def time_zone(word: str) -> str:
-    """An IANA time zone name, in any case, or a short name such as ET or London."""
-    lowered = word.lower()
-    if lowered in ALIASES:
-        return ALIASES[lowered]
-    if lowered in _zones():
-        return _zones()[lowered]
-    close = difflib.get_close_matches(lowered, list(_zones()), n=1, cutoff=0.75)
-    hint = (
-        f": did you mean {_zones()[close[0]]}?" if close else ", e.g. Europe/London or Asia/Tokyo"
-    )
-    raise CommandError(f"{shown(word)} is not a time zone I know{hint}", EXAMPLE)

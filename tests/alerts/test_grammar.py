@@ -32,6 +32,13 @@ def rule(text: str) -> AddAlertQuery:
         ("add rut above 2750 cooldown -1", "a whole number from 0 to 250 sessions"),
         ("add rut above 2750 cooldown 251", "not '251'"),
         ("add rut above 2,75,0", "expected a level, got '2,75,0'"),
+        (
+            "add rut above 2750.123456789",
+            "expected a level, got '2750.123456789': a number has at most 8 decimals",
+        ),
+        ("add iwm/spy above 0.3930000001", "at most 8 decimals"),
+        ("add rut above 1234567890123", "a number has at most 12 digits before its point"),
+        ("add spread 0.123456789", "a spread in points (either way), got '0.123456789': a numb"),
         ("add rut above 2750%", "expected a level, got '2750%'"),
         ("add iwm/iwm above 1", "a ratio of two different names"),
         ("add spx move 2% band 1", "a band is for level rules"),
@@ -55,3 +62,36 @@ def test_numbers_keep_the_value_typed() -> None:
     assert (move.kind, move.level, move.cooldown_sessions) == (Kind.MOVE, 2, 0)
     assert rule("add rut above 2750 band 0").spec.band_pct == 0
     assert rule("add streak 250").spec.level == 250
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("add rut above 2750 once every", "'once' and 'every' both say how often the rule fires"),
+        ("add rut above 2750 every once", "'every' and 'once' both say how often"),
+        ("add rut above 2750 once once", "'once' is given twice"),
+        ("add rut above 2750 close intraday", "'close' and 'intraday' both say which prices"),
+        ("add spx move 2 intraday close", "'intraday' and 'close' both say which prices"),
+        ("add rut above 2750 band 0.5% band 1%", "'band 0.5%' and 'band 1%' both set the band"),
+        (
+            "add spread 1 cooldown 1 cooldown 3",
+            "'cooldown 1' and 'cooldown 3' both set the cooldown",
+        ),
+        ("test rut above 2750 once every since 2025-01-02", "both say how often the rule fires"),
+    ],
+)
+def test_an_option_given_twice_is_refused_naming_both(text: str, message: str) -> None:
+    with pytest.raises(CommandError) as error:
+        parse_alert(text.split(), None)
+    assert message in error.value.message
+    assert "keep one" in error.value.message or "give it once" in error.value.message
+
+
+def test_a_second_since_is_refused_naming_both() -> None:
+    with pytest.raises(CommandError) as error:
+        parse_alert(
+            ["test", "rut", "above", "2750", "since", "2025-01-01", "since", "2025-02-01"], None
+        )
+    assert error.value.message == (
+        "'since 2025-01-01' and 'since 2025-02-01' both give the first day: keep one"
+    )

@@ -314,3 +314,17 @@ def test_the_summary_form_subscribes_the_channel(bot: Bot) -> None:
         }
     )
     assert json.loads(zones.body)["options"][0]["value"] == "Asia/Tokyo"
+
+
+def test_the_zone_menu_says_what_a_clock_reads_and_offers_no_refused_zone() -> None:
+    def offered(query: str) -> dict[str, str]:
+        return {o["value"]: o["text"]["text"] for o in summary_form.zone_options(query)}
+
+    new_york = offered("")["America/New_York"]
+    assert new_york == "America/New_York (ET: EST in winter, EDT in summer)"
+    est = offered("est")
+    assert next(iter(est)) == "America/New_York"  # the clock people mean by EST, first
+    assert "EST" not in est and "EST5EDT" in est  # IANA's fixed EST is refused, so not offered
+    assert not any(re.fullmatch(r"Etc/GMT[+-][1-9]\d*", z) for z in offered("gmt"))
+    assert "Etc/GMT" in offered("gmt")
+    assert next(iter(offered("tok"))) == "Asia/Tokyo"

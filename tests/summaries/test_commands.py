@@ -9,6 +9,7 @@ import pytest
 from bot.asker import Asker
 from bot.errors import CommandError, UserFacingError
 from bot.grammar import parse
+from bot.help import TOPICS
 from bot.render.text import render_text
 from bot.summaries.grammar import DailySubscribeQuery, DailyUnsubscribeQuery, SubscriptionsQuery
 from bot.summaries.reports import DailyChangeReport, SubscriptionsReport
@@ -43,12 +44,25 @@ def test_unsubscribe_and_subscriptions_parse() -> None:
     ("text", "says"),
     [
         ("subscribe daily at 25:00", "00:00 to 23:59"),
-        ("subscribe daily at 9", "not a time of day"),
+        ("subscribe daily at 9", "'9' is read as a time, but a time is written with a colon"),
         ("subscribe daily at 13pm", "12-hour"),
-        ("subscribe daily at ²:³⁰", "'²:³⁰' is not a time of day"),
+        ("subscribe daily at ²:³⁰", "'²:³⁰' is read as a time"),
+        (
+            "subscribe daily at 0915",
+            "'0915' is read as a time, but a time is written with a colon: did you mean 09:15? "
+            "use HH:MM such as 09:15, or 9:15am",
+        ),
+        ("subscribe daily at 2500 London", "a colon: use HH:MM"),
+        ("subscribe daily 915 ET", "did you mean 09:15?"),
+        ("subscribe daily at 09:15 at 10:00", "'09:15' and '10:00' both give the time: keep one"),
+        ("subscribe daily 8am at 9am", "'8am' and '9am' both give the time"),
+        ("subscribe daily at 09:15 London Tokyo", "'London' and 'Tokyo' both give the time zone"),
+        ("subscribe daily ET at 09:15 et", "'et' is given twice: give it once"),
+        ("subscribe daily at", "`at` takes a time"),
+        ("subscribe daily London at", "`at` takes a time"),
         ("subscribe daily at 09:15 Europe/Londn", "did you mean Europe/London"),
         ("subscribe daily at 09:15 Mars/Olympus", "not a time zone"),
-        ("subscribe daily 09:15 UTC London", "neither a time nor a time zone"),
+        ("subscribe daily 09:15 UTC London", "'UTC' and 'London' both give the time zone"),
         ("subscribe weekly", "`daily` or `alerts`"),
         ("unsubscribe daily now", "takes nothing more"),
         ("subscriptions all", "takes no arguments"),
@@ -102,3 +116,50 @@ def test_changes_refuse_an_as_of_date_and_need_a_channel(desk: Desk) -> None:
     with pytest.raises(CommandError, match="belong to a channel"):
         desk.services.answerer.answer("subscribe daily")
     assert desk.services.summary_store.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        (
+            "subscribe daily at 09:15 EST",
+            "'EST' is New York's winter time only, a fixed UTC-5: for New York's clock, which "
+            "keeps daylight saving, type ET or America/New_York",
+        ),
+        ("subscribe daily at 09:15 edt", "'edt' is New York's summer time only, a fixed UTC-4"),
+        ("subscribe daily at 09:15 PST", "type PT or America/Los_Angeles"),
+        ("subscribe daily at 09:15 MST", "(Arizona's: America/Phoenix)"),
+        ("subscribe daily at 09:15 BST", "London's summer time only, a fixed UTC+1"),
+        ("subscribe daily at 09:15 Etc/GMT+5", "a fixed offset, which IANA reads as UTC-5"),
+        ("subscribe daily at 09:15 etc/gmt-9", "which IANA reads as UTC+9"),
+        ("subscribe daily at 09:15 UTC+5", "'UTC+5' is a fixed offset: type a city's zone"),
+    ],
+)
+def test_a_zone_that_would_mean_other_than_it_says_is_refused(text: str, says: str) -> None:
+    with pytest.raises(CommandError) as error:
+        parse(text)
+    assert says in error.value.message
+    assert isinstance(parse(error.value.example).query, DailySubscribeQuery)
+
+
+@pytest.mark.parametrize(
+    ("word", "zone"),
+    [
+        ("ET", "America/New_York"),
+        ("pt", "America/Los_Angeles"),
+        ("MT", "America/Denver"),
+        ("America/Phoenix", "America/Phoenix"),
+        ("HST", "HST"),  # Hawaii keeps no daylight saving: HST is Honolulu's clock all year
+        ("Etc/UTC", "Etc/UTC"),
+        ("gmt", "UTC"),
+    ],
+)
+def test_short_names_mean_the_city_clock(word: str, zone: str) -> None:
+    query = parse(f"subscribe daily at 09:15 {word}").query
+    assert query == DailySubscribeQuery(DailyTime(time(9, 15), zone))
+
+
+def test_help_says_what_et_means_and_that_one_season_names_are_refused() -> None:
+    said = " ".join(TOPICS["subscribe"].details)
+    assert "ET for New York's clock (EST in winter, EDT in summer" in said
+    assert "EST, PDT and other one-season names are refused" in said
