@@ -97,15 +97,17 @@ class SlackStandIn:
                 status, body, headers = stand_in._answer(call)
                 call = Call(call.path, call.headers, call.body, status, arrived)
                 payload = body if isinstance(body, bytes) else json.dumps(body).encode()
+                # Recorded before the answer leaves: a caller that has its answer finds its
+                # call recorded.
+                with stand_in._changed:
+                    stand_in.calls.append(call)
+                    stand_in._changed.notify_all()
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
-                with stand_in._changed:
-                    stand_in.calls.append(call)
-                    stand_in._changed.notify_all()
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
