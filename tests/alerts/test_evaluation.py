@@ -209,7 +209,8 @@ def test_replay_fires_where_live_evaluation_does(world: AlertsWorld, spec: RuleS
     for n in range(3, len(days) + 1):
         closes_until(world, values[:n])
         live += [(m.session, m.value) for m in world.evaluator.tick(world.clock.now()).queued]
-    replayed = replay(spec, world.prices.closes_by_symbol, days[1], days[-1])
+    # made after days[1]'s close, the live rule first counts days[2]: so does a replay from it
+    replayed = replay(spec, world.prices.closes_by_symbol, days[2], days[-1])
     assert live, "the path should cross the rule at least once"
     assert [f.date for f in replayed.firings] == [day for day, _ in live]
 
@@ -228,7 +229,7 @@ def test_record_closes_fire_on_each_record_live_and_in_replay(world: AlertsWorld
         closes_until(world, values[:n])
         live += [m.session for m in world.evaluator.tick(world.clock.now()).queued]
     assert live == [d for d in records if d > days[1]]
-    replayed = replay(spec, world.prices.closes_by_symbol, days[1], days[-1])
+    replayed = replay(spec, world.prices.closes_by_symbol, days[2], days[-1])
     assert [f.date for f in replayed.firings] == live
 
 
