@@ -21,9 +21,13 @@ def level(value: float | None) -> str:
 def as_typed(value: float) -> str:
     """A threshold with the precision it was typed with: 2750 -> "2,750", 0.393 -> "0.393",
     2750.5 -> "2,750.5"."""
+    return f"{value:,.{typed_decimals(value)}f}"
+
+
+def typed_decimals(value: float) -> int:
+    """How many decimals `value` was typed with: 2750 -> 0, 0.393 -> 3."""
     exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
-    decimals = max(0, -exponent) if isinstance(exponent, int) else 0
-    return f"{value:,.{decimals}f}"
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def plain_pct(value: float | None, digits: int = 2) -> str:

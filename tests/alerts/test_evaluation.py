@@ -246,6 +246,21 @@ def test_a_move_alert_is_measured_from_the_previous_close(world: AlertsWorld) ->
     assert "re-arms at the next session" in text
 
 
+def test_a_move_met_at_the_precision_shown_fires_live_and_in_replay(world: AlertsWorld) -> None:
+    """100 to 100.5 is 0.4999999999999893% in floating point and is shown as 0.50%: the
+    confirmation calls it past 0.5%, and such a day fires, live and in a replay alike."""
+    move = RuleSpec(Kind.MOVE, RUSSELL, Direction.ABOVE, 0.5, basis=Basis.CLOSE)
+    closes_until(world, [100.0, 100.5])
+    added = world.alerts.add(move, owner(world))
+    assert added.present is not None and "0.50% on" in added.present
+    assert "already past 0.5%" in added.present
+    closes_until(world, [100.0, 100.5, 100.0, 100.5])
+    fired = [m.session for m in world.evaluator.tick(world.clock.now()).queued]
+    assert fired == DAYS[2:4]
+    replayed = replay(move, world.prices.closes_by_symbol, DAYS[2], DAYS[3])
+    assert [f.date for f in replayed.firings] == fired
+
+
 def test_the_alert_and_the_list_say_the_same_about_re_arming(world: AlertsWorld) -> None:
     rules = {
         "re-arms once below 2,736.25": ABOVE_2750,

@@ -71,3 +71,23 @@ def test_a_level_replay_starts_from_the_close_before_since() -> None:
         [date(1987, 10, 19)],
     )
     assert replay(below, crash(), date(1987, 9, 1), date(1987, 10, 21)).since == date(1987, 10, 15)
+
+
+@pytest.mark.parametrize(
+    ("close", "fires"),
+    [(100.5, True), (100.496, True), (100.494, False)],
+    ids=["exactly-0.50", "shown-0.50", "shown-0.49"],
+)
+def test_a_threshold_met_at_the_precision_shown_is_met(close: float, fires: bool) -> None:
+    """100 to 100.5 is a move of 0.4999999999999893% in floating point, shown as 0.50%: it
+    reaches a 0.5% rule, as 0.496% (shown 0.50%) does; 0.494% (shown 0.49%) does not."""
+    days = ["2025-01-02", "2025-01-03", "2025-01-06"]
+    prices = {RUT: closes([100.0, 100.0, close], dates=days)}
+    move = RuleSpec(Kind.MOVE, RUSSELL, Direction.ABOVE, 0.5)
+    report = replay(move, prices, date(2025, 1, 3), date(2025, 1, 6))
+    assert [f.date for f in report.firings] == ([date(2025, 1, 6)] if fires else [])
+
+
+def test_a_threshold_typed_finer_than_shown_is_compared_at_the_precision_typed() -> None:
+    assert RuleSpec(Kind.MOVE, RUSSELL, Direction.ABOVE, 2.125).threshold == pytest.approx(2.1245)
+    assert RuleSpec(Kind.SPREAD, SMALL_VS_LARGE, Direction.ABOVE, 1.5).threshold == 1.495
