@@ -74,7 +74,11 @@ def replay(
         since=path[1].session,
         until=path[-1].session,
         firings=[
-            ReplayFiring(f.observation.session, f.observation.price or f.observation.value)
+            ReplayFiring(
+                f.observation.session,
+                f.observation.price or f.observation.value,
+                f.observation.figure,
+            )
             for f in firings
         ],
         note=note,

@@ -130,7 +130,7 @@ class Alerts:
                 raise NoDataError(f"no confirmed prices yet for {spec.target.name}", "alert list")
             rule = AlertRule(self.store.next_id(), spec, owner, fresh_legs(spec))
             self.store.save([rule], new=True, fence=lock)
-        note = present_side(spec, present.value, present.session)
+        note = present_side(spec, present.value, present.session, present.figure)
         if held:
             note += f" Nothing fires for now: {held}."
         return AlertChangeReport("added", [rule_line(rule)], note)

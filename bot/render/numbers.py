@@ -14,6 +14,14 @@ def signed_pts(value: float | None, digits: int = 2) -> str:
     return "n/a" if value is None else f"{value:+,.{digits}f} pts"
 
 
+def rose_or_fell(pct: float) -> str:
+    """A day's move in words, as shown: "fell 2.33%", "rose 0.50%", "was flat"."""
+    shown = f"{abs(pct):,.2f}"
+    if float(shown) == 0:
+        return "was flat"
+    return f"{'fell' if pct < 0 else 'rose'} {shown}%"
+
+
 def level(value: float | None) -> str:
     return "n/a" if value is None else f"{value:,.2f}"
 

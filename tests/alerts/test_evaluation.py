@@ -24,7 +24,7 @@ from bot.alerts.rules import (
     RuleSpec,
 )
 from bot.alerts.store import load_message
-from bot.commands.alert import alert_document, alert_list_document
+from bot.commands.alert import alert_document, alert_list_document, alert_test_document
 from bot.errors import UserFacingError
 from bot.render.text import document_text
 from bot.trading_calendar import session_open
@@ -261,6 +261,28 @@ def test_a_move_met_at_the_precision_shown_fires_live_and_in_replay(world: Alert
     assert [f.date for f in replayed.firings] == fired
 
 
+def test_a_spread_keeps_its_sign_when_added_posted_and_replayed(world: AlertsWorld) -> None:
+    """Small caps falling 2% while large ones are flat is a spread of -2 pts: the rule fires
+    on its size, and every place that reports it gives it with its sign."""
+    spread = RuleSpec(Kind.SPREAD, SMALL_VS_LARGE, Direction.ABOVE, 1.5, basis=Basis.CLOSE)
+    closes_until(world, [2500.0, 2450.0])
+    added = world.alerts.add(spread, owner(world))
+    assert added.present is not None
+    assert added.present.startswith("Small minus large was -2.00 pts on")
+    closes_until(world, [2500.0, 2450.0, 2401.0])
+    (fired,) = world.evaluator.tick(world.clock.now()).queued
+    assert fired.figure == pytest.approx(-2.0)
+    (stored,) = world.store.outbox().values()
+    assert load_message(stored).figure == fired.figure
+    assert document_text(alert_document(fired)).startswith(
+        "Small minus large: -2.00 pts on the day"
+    )
+    replayed = replay(spread, world.prices.closes_by_symbol, DAYS[1], DAYS[2])
+    assert [f.change for f in replayed.firings] == [pytest.approx(-2.0)] * 2
+    table = document_text(alert_test_document(replayed))
+    assert "-2.00 pts" in table and "+2.00" not in table
+
+
 def test_the_alert_and_the_list_say_the_same_about_re_arming(world: AlertsWorld) -> None:
     rules = {
         "re-arms once below 2,736.25": ABOVE_2750,
@@ -306,7 +328,7 @@ def test_a_rate_cuts_rule_fires_when_a_day_moves_the_cuts_priced_by_its_threshol
     _fed_world(world, days[:3], [96.30] * 3)
     spec = RuleSpec(Kind.RATE_CUTS, RATE_PATH, Direction.ABOVE, 0.25, Basis.CLOSE)
     added = world.alerts.add(spec, owner(world))
-    assert added.present is not None and "cuts priced for the year moved 0.00" in added.present
+    assert added.present is not None and "cuts priced for the year moved +0.00" in added.present
 
     _fed_world(world, days[:4], [96.30, 96.30, 96.30, 96.60])
     assert fired_values(world) == []  # January moved; the cuts priced for 2026 did not
