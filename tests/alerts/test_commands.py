@@ -108,6 +108,29 @@ def test_an_unknown_symbol_is_refused_with_the_reason(services: Services) -> Non
     assert isinstance(listing, AlertListReport) and listing.rules == []
 
 
+def test_a_built_in_rule_stays_in_step_with_levels_and_says_how_to_stop_it(
+    services: Services,
+) -> None:
+    """Removing a watched level's built-in rule alone would leave `levels` watching a level no
+    rule alerts on (and the next `levels set` would bring it back): it is refused, saying what
+    to do instead, and nothing changes."""
+    on = services.answerer.answer("subscribe alerts", asker=ASKER).report
+    assert isinstance(on, AlertChangeReport)
+    level = next(r for r in on.rules if r.rule.kind == "level" and r.rule.level == 2750.0)
+    high = next(r for r in on.rules if r.rule.kind == "all-time-high")
+    with pytest.raises(UserFacingError, match=r"`levels remove 2,750` stops watching it"):
+        services.answerer.answer(f"alert remove {level.id}", asker=ASKER)
+    with pytest.raises(UserFacingError, match=r"`unsubscribe alerts` stops them all"):
+        services.answerer.answer(f"alert remove {high.id}", asker=ASKER)
+    listing = services.answerer.answer("alert list", asker=ASKER).report
+    assert isinstance(listing, AlertListReport) and len(listing.rules) == len(on.rules)
+
+    services.answerer.answer("levels remove 2750", asker=ASKER)
+    listing = services.answerer.answer("alert list", asker=ASKER).report
+    assert isinstance(listing, AlertListReport)
+    assert level.id not in {r.id for r in listing.rules}
+
+
 def test_subscribing_adds_the_built_in_rules_and_they_follow_the_watched_levels(
     services: Services,
 ) -> None:
