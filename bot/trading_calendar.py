@@ -18,8 +18,11 @@ from exchange_calendars import ExchangeCalendar
 
 from bot.clock import EXCHANGE_TZ
 
-FIRST_DAY = "1990-01-02"
-"""The calendar reaches back this far, so replays of old history count sessions too."""
+FIRST_DAY = "1927-12-30"
+"""The calendar reaches back to the first close of the oldest history Yahoo has (the S&P 500's),
+so a replay of any history the commands answer for (the 1987 crash too) counts its sessions.
+XNYS has no lower bound of its own; a longer calendar costs nothing that matters (it is built
+once, in about the same time)."""
 
 
 _BUILDING = threading.Lock()

@@ -7,7 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from bot.trading_calendar import close_of, last_close, nyse, session_on_or_before
+from bot.trading_calendar import (
+    close_of,
+    last_close,
+    nyse,
+    session_on_or_before,
+    sessions_after,
+)
 
 
 def calendar_last_close(now: datetime) -> date | None:
@@ -36,7 +42,14 @@ def test_last_close_agrees_with_the_calendar_at_any_moment() -> None:
         datetime(2026, 1, 19, 22, 0, tzinfo=UTC),  # Martin Luther King Jr. Day
     ]
     assert [last_close(m) for m in moments] == [calendar_last_close(m) for m in moments]
-    assert last_close(datetime(1989, 1, 1, tzinfo=UTC)) is None
+    assert last_close(datetime(1927, 12, 1, tzinfo=UTC)) is None
+
+
+def test_the_calendar_counts_the_sessions_of_old_history() -> None:
+    """Replays reach back as far as the commands do: the 1987 crash, the 1985 hurricane."""
+    assert sessions_after(date(1987, 10, 16), 1) == date(1987, 10, 19)
+    assert sessions_after(date(1985, 9, 26), 1) == date(1985, 9, 30)  # closed for Gloria
+    assert close_of(date(1987, 10, 19)) == datetime(1987, 10, 19, 20, 0, tzinfo=UTC)
 
 
 def test_session_on_or_before() -> None:

@@ -57,7 +57,8 @@ def path_segments(start: Observation, path: Sequence[Observation], daily: bool) 
     before = start
     for after in path:
         if daily and after.session != before.session:
-            zero = replace(after, value=0.0, price=before.price)
+            restart = None if after.figure is None else 0.0
+            zero = replace(after, value=0.0, price=before.price, figure=restart)
             segments.append(Segment(before, zero, new_session=True))
             before = zero
         segments.append(Segment(before, after))

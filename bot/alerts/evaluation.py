@@ -194,6 +194,7 @@ class Evaluator:
             level=rule.spec.level,
             unit=rule.spec.measure.unit,
             value=obs.value,
+            figure=obs.figure,
             previous=firing.previous.value,
             price=obs.price,
             previous_price=firing.previous.price,

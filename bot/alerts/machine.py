@@ -44,6 +44,9 @@ class Observation:
     session: date
     value: float
     price: float | None = None
+    figure: float | None = None
+    """A measure read either way as reported, with its sign: a fall of 2.33% has the value
+    2.33 and the figure -2.33. None for the other measures."""
 
 
 @dataclass(frozen=True)

@@ -32,17 +32,17 @@ def measure(feed: Feed, closes: Mapping[str, pd.Series], since: date | None = No
     """The feed's measure by session; `since` lets slow measures compute only recent sessions.
 
     - level: the close, or the ratio of two closes on their common sessions;
-    - move: the absolute close-to-close change, in %;
-    - spread: the absolute difference of the two daily returns, in points;
+    - move: the size of the close-to-close change, in % (its `figure` keeps the sign);
+    - spread: the size of the difference of the two daily returns, in points;
     - streak: sessions in a row the first beat the second (0 on a session it did not);
     - 52-week / all-time high: % above the highest close of the previous 252 / all sessions;
     - longest since: 1 on a session whose streak became the longest since a date at least a
       year before, further back than the day before's record; else 0;
-    - rate cuts: the absolute change since the session before of the Fed cuts the futures price
-      for the year (bot/analytics/fedwatch.py), read from the `ZQ` contracts in `closes`.
+    - rate cuts: the size of the change since the session before of the Fed cuts the futures
+      price for the year (bot/analytics/fedwatch.py), read from the `ZQ` contracts in `closes`.
     """
-    if feed.kind is Kind.RATE_CUTS:
-        return _rate_cuts(closes, since)[1].abs()
+    if feed.measure.either_way:
+        return figure(feed, closes, since).abs()
     first = closes[feed.symbols[0]]
     if len(feed.symbols) == 2:
         pair = pd.concat([first, closes[feed.symbols[1]]], axis=1, join="inner").dropna()
@@ -50,10 +50,6 @@ def measure(feed: Feed, closes: Mapping[str, pd.Series], since: date | None = No
     match feed.kind:
         case Kind.LEVEL:
             return a / b if len(feed.symbols) == 2 else first
-        case Kind.MOVE:
-            return (first.pct_change() * 100.0).abs().iloc[1:]
-        case Kind.SPREAD:
-            return ((a.pct_change() - b.pct_change()) * 100.0).abs().iloc[1:]
         case Kind.STREAK:
             return _streak_lengths(a, b)
         case Kind.HIGH_52W:
@@ -63,6 +59,21 @@ def measure(feed: Feed, closes: Mapping[str, pd.Series], since: date | None = No
             return ((first / first.shift(1).cummax() - 1.0) * 100.0).iloc[1:]
         case Kind.LONGEST_SINCE:
             return _new_records(a, b, since)
+    raise AssertionError(feed.kind)
+
+
+def figure(feed: Feed, closes: Mapping[str, pd.Series], since: date | None = None) -> pd.Series:
+    """A measure read either way as it is reported, with its sign: the day's move in %, the
+    first's daily return minus the second's in points, the change in cuts priced."""
+    if feed.kind is Kind.RATE_CUTS:
+        return _rate_cuts(closes, since)[1]
+    first = closes[feed.symbols[0]]
+    match feed.kind:
+        case Kind.MOVE:
+            return (first.pct_change() * 100.0).iloc[1:]
+        case Kind.SPREAD:
+            pair = pd.concat([first, closes[feed.symbols[1]]], axis=1, join="inner").dropna()
+            return ((pair.iloc[:, 0].pct_change() - pair.iloc[:, 1].pct_change()) * 100.0).iloc[1:]
     raise AssertionError(feed.kind)
 
 
@@ -90,14 +101,18 @@ def _new_records(a: pd.Series, b: pd.Series, since: date | None) -> pd.Series:
 
 def measured(
     feed: Feed, closes: Mapping[str, pd.Series], since: date | None = None
-) -> tuple[pd.Series, pd.Series]:
-    """The feed's measure and what an alert calls "the price", each computed once: the level
-    itself, the cuts priced for a rate-cuts rule, else the first symbol's close."""
+) -> tuple[pd.Series, pd.Series, pd.Series | None]:
+    """The feed's measure, what an alert calls "the price" (the level itself, the cuts priced
+    for a rate-cuts rule, else the first symbol's close) and, for a measure read either way,
+    its signed `figure`: each computed once."""
     if feed.kind is Kind.RATE_CUTS:
         levels, changes = _rate_cuts(closes, since)
-        return changes.abs(), levels
+        return changes.abs(), levels, changes
+    if feed.measure.either_way:
+        signed = figure(feed, closes, since)
+        return signed.abs(), closes[feed.symbols[0]], signed
     values = measure(feed, closes, since)
-    return values, values if feed.kind is Kind.LEVEL else closes[feed.symbols[0]]
+    return values, values if feed.kind is Kind.LEVEL else closes[feed.symbols[0]], None
 
 
 def feed_symbols(feed: Feed, since: date, until: date) -> list[str]:
@@ -133,7 +148,7 @@ def observations(
     `now` for files, which have no fetch time).
     """
     since_day = since.astimezone(EXCHANGE_TZ).date() if since else None
-    values, price = measured(feed, closes, since_day)
+    values, price, signed = measured(feed, closes, since_day)
     first = (
         int(values.index.searchsorted(pd.Timestamp(since_day)))
         if since_day is not None
@@ -141,17 +156,20 @@ def observations(
     )
     tail = values.iloc[first:]
     prices = price.to_numpy()[price.index.get_indexer(tail.index)]
+    figures = [None] * len(tail) if signed is None else signed.iloc[first:].tolist()
     seen_at = fetched_at or now
     today = now.astimezone(EXCHANGE_TZ).date()
     live = feed.basis is Basis.INTRADAY and fetched_at is not None and is_open(now)
     found = []
-    for stamp, value, price_then in zip(tail.index, tail.to_numpy(), prices, strict=True):
-        session = stamp.date()
+    for stamp, value, price_then, signed_then in zip(
+        tail.index, tail.to_numpy(), prices, figures, strict=True
+    ):
+        session, reading = stamp.date(), (float(value), float(price_then), signed_then)
         closed = close_time(session)
         if closed <= seen_at:
-            found.append(Observation(closed, session, float(value), float(price_then)))
+            found.append(Observation(closed, session, *reading))
         elif live and session == today and fetched_at is not None:
-            found.append(Observation(fetched_at, session, float(value), float(price_then)))
+            found.append(Observation(fetched_at, session, *reading))
     return [o for o in found if since is None or o.at > since]
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import date
 
 from bot.alerts.rules import Direction, Kind, RuleSpec
-from bot.render.numbers import as_typed, level, sessions
+from bot.render.numbers import as_typed, level, rose_or_fell, sessions, signed_pts
 
 
-def present_side(spec: RuleSpec, value: float, session: date) -> str:
-    """Where the target stands against a new rule, and which change will fire it."""
+def present_side(spec: RuleSpec, value: float, session: date, figure: float | None = None) -> str:
+    """Where the target stands against a new rule, and which change will fire it; `figure` is
+    a measure read either way with its sign (a fall of 2.33% is -2.33, its value 2.33)."""
     when = session.isoformat()
     threshold = as_typed(spec.level)
     past = value > spec.threshold
@@ -22,17 +23,19 @@ def present_side(spec: RuleSpec, value: float, session: date) -> str:
             return _level(spec, value, when)
         case Kind.MOVE | Kind.SPREAD:
             unit = "%" if spec.kind is Kind.MOVE else " pts"
+            signed = value if figure is None else figure
             now = (
-                f"{spec.target.name} moved {value:.2f}% on {when}"
+                f"{spec.target.name} {rose_or_fell(signed)} on {when}"
                 if spec.kind is Kind.MOVE
-                else f"Small minus large was {value:.2f} pts on {when}"
+                else f"Small minus large was {signed_pts(signed)} on {when}"
             )
+            what = "a day's move" if spec.kind is Kind.MOVE else "a day's spread"
             if past:
                 return (
                     f"{now}, already past {threshold}{unit}, which does not fire: I will alert "
-                    f"the next time a day's move reaches {threshold}{unit} either way."
+                    f"the next time {what} reaches {threshold}{unit} either way."
                 )
-            return f"{now}: I will alert when a day's move reaches {threshold}{unit} either way."
+            return f"{now}: I will alert when {what} reaches {threshold}{unit} either way."
         case Kind.STREAK:
             now = f"The small-cap streak is {sessions(int(value))} ({when})"
             reach = f"a new streak reaches {threshold}"
@@ -66,7 +69,8 @@ def present_side(spec: RuleSpec, value: float, session: date) -> str:
             )
         case Kind.RATE_CUTS:
             return (
-                f"The cuts priced for the year moved {value:.2f} on {when}: I will alert when a "
+                f"The cuts priced for the year moved {value if figure is None else figure:+.2f} "
+                f"on {when}: I will alert when a "
                 f"day's change reaches {threshold} either way (`fed` shows the path)."
             )
     raise AssertionError(spec.kind)

@@ -1,7 +1,8 @@
 """`alert test`: replay a rule over history with the live engine, and list where it fired.
 
-The rule starts armed at the first close on or after `since` (creating it never fires for the
-present state) and walks every later close, re-arming as an `every` rule would.
+The rule starts armed at the last close before `since`, as if made then (creating it never fires
+for the present state), and walks every close from `since` on, re-arming as an `every` rule
+would: the first session asked for is counted, a daily measure's included.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pandas as pd
 
 from bot.alerts.engine import walk
+from bot.alerts.machine import Observation
 from bot.alerts.measures import observations
 from bot.alerts.reports import AlertTestReport, ReplayFiring, RuleFigures
 from bot.alerts.rules import AlertRule, Basis, Owner, RuleSpec, fresh_legs
@@ -20,6 +22,9 @@ from bot.errors import NoDataError
 from bot.trading_calendar import sessions_after
 
 _REPLAY_OWNER = Owner("replay", "replay", "replay", datetime(1970, 1, 1, tzinfo=UTC))
+_LEAD = timedelta(days=14)
+"""How far before `since` the close the rule starts from is looked for (the longest closure
+since 1933, after 2001-09-11, was four sessions)."""
 
 
 def rule_figures(spec: RuleSpec) -> RuleFigures:
@@ -47,9 +52,16 @@ def replay(
         note = "intraday rules replay on daily closes: the history has no intraday prices"
     feed = replace(spec, basis=Basis.CLOSE).feed
     cut = {s: series.loc[: pd.Timestamp(until)] for s, series in closes.items()}
-    day_before = datetime.combine(since - timedelta(days=1), time(23, 59), tzinfo=UTC)
+    lead = datetime.combine(since - _LEAD, time(23, 59), tzinfo=UTC)
     far = datetime.combine(until + timedelta(days=7), time(), tzinfo=UTC)
-    path = observations(feed, cut, far, None, day_before)
+    found = observations(feed, cut, far, None, lead)
+    before = [o for o in found if o.session < since]
+    if not before and found and feed.measure.daily:
+        # Nothing measured before: a daily measure starts each session at 0, the day before's
+        # included, so its first measured session counts too.
+        first = found[0]
+        before = [Observation(first.at - timedelta(days=1), first.session - timedelta(days=1), 0.0)]
+    path = [*before[-1:], *(o for o in found if o.session >= since)]
     if len(path) < 2:
         raise NoDataError(
             f"too few closes from {since.isoformat()} to {until.isoformat()} to replay",
@@ -59,10 +71,14 @@ def replay(
     _, firings = walk([rule], path[0], path[1:], feed.measure.daily, _never_late, sessions_after)
     return AlertTestReport(
         rule=rule_figures(spec),
-        since=path[0].session,
+        since=path[1].session,
         until=path[-1].session,
         firings=[
-            ReplayFiring(f.observation.session, f.observation.price or f.observation.value)
+            ReplayFiring(
+                f.observation.session,
+                f.observation.price or f.observation.value,
+                f.observation.figure,
+            )
             for f in firings
         ],
         note=note,

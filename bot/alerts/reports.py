@@ -71,6 +71,9 @@ class AlertChangeReport:
 class ReplayFiring:
     date: date
     price: float
+    change: float | None = None
+    """For a rule read either way, the day's figure that fired it, with its sign: the move
+    in %, the small-minus-large spread in pts, the change in cuts priced."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,8 @@ class AlertMessage:
     """For a longest-since alert: the earlier run the streak beat (None: longest on record)."""
     workspace: str = ""
     """The workspace of the rule's channel: whose token posts it."""
+    figure: float | None = None
+    """For a rule read either way, `value` with its sign: a fall of 2.33% is -2.33."""
     source: str = ""
     """Where the prices came from when not from the first source ("Russell 2000 from Stooq
     after 2026-11-27"), else empty."""

@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.alerts.machine import Leg, Repeat, Side
-from bot.render.numbers import as_typed
+from bot.render.numbers import as_typed, typed_decimals
 from bot.universe import FED_FUNDS, RUT, SPX, display_name
 
 
@@ -49,18 +49,24 @@ class Measure:
     rule on it fires at most once a session and re-arms when the next one begins."""
     relative_band: bool
     """The band is a share of the level (prices), else points of the measure itself."""
+    either_way: bool = False
+    """A rule fires on the figure's size, up or down (a day's move, the small-minus-large
+    spread, the change in cuts priced); the figure is reported with its sign."""
 
 
 MEASURES: dict[Kind, Measure] = {
     Kind.LEVEL: Measure("price", daily=False, relative_band=True),
-    Kind.MOVE: Measure("%", daily=True, relative_band=False),
-    Kind.SPREAD: Measure("pts", daily=True, relative_band=False),
+    Kind.MOVE: Measure("%", daily=True, relative_band=False, either_way=True),
+    Kind.SPREAD: Measure("pts", daily=True, relative_band=False, either_way=True),
     Kind.STREAK: Measure("sessions", daily=False, relative_band=False),
     Kind.HIGH_52W: Measure("% above the prior high", daily=True, relative_band=False),
     Kind.ALL_TIME_HIGH: Measure("% above the prior high", daily=True, relative_band=False),
     Kind.LONGEST_SINCE: Measure("records", daily=True, relative_band=False),
-    Kind.RATE_CUTS: Measure("cuts", daily=True, relative_band=False),
+    Kind.RATE_CUTS: Measure("cuts", daily=True, relative_band=False, either_way=True),
 }
+
+SHOWN_DECIMALS = 2
+"""The decimals a move, a spread or a change in cuts priced is shown with: "moved 0.50"."""
 
 DEFAULT_BAND_PCT = 0.5
 DEFAULT_COOLDOWN_SESSIONS = 1
@@ -151,9 +157,14 @@ class RuleSpec:
 
     @property
     def threshold(self) -> float:
-        """The level in the measure's own units: a streak of 10 is reached above 9.5."""
+        """The level in the measure's own units, compared at the precision it is shown with:
+        a streak of 10 is reached above 9.5; a move of 2% above 1.995%, which shows as 2.00%
+        (and at the precision typed when finer: 2.125% above 2.1245%)."""
         if self.kind is Kind.STREAK:
             return self.level - 0.5
+        if self.measure.either_way:
+            decimals = max(SHOWN_DECIMALS, typed_decimals(self.level))
+            return self.level - 0.5 * 10.0**-decimals
         return self.level
 
     def rearm_threshold(self, side: Side) -> float:

@@ -33,7 +33,7 @@ from bot.clock import Clock
 from bot.errors import CommandError, NoDataError, UserFacingError
 from bot.limits import MAX_RULES_PER_CHANNEL, RULES_PER_WORKSPACE, SYMBOLS_PER_WORKSPACE
 from bot.market.prices import PriceSource
-from bot.render.numbers import counted
+from bot.render.numbers import as_typed, counted
 from bot.reports import Source
 from bot.trading_calendar import sessions_after
 from bot.universe import is_custom
@@ -68,6 +68,25 @@ def rule_line(rule: AlertRule, held: str | None = None) -> AlertRuleLine:
         rearm_side=str(fired_legs[0].side) if fired_legs else None,
         quiet_until=quiet,
         held=held if state is not State.RETIRED else None,
+    )
+
+
+def _check_removable(rule: AlertRule) -> None:
+    """A built-in rule follows `subscribe alerts` (and a watched level's, `levels`): removing it
+    alone would leave the two out of step, so the refusal says what to do instead."""
+    if not rule.owner.builtin:
+        return
+    mute = f"`alert pause {rule.id}` mutes it here"
+    if rule.spec.kind is Kind.LEVEL:
+        value = as_typed(rule.spec.level)
+        raise UserFacingError(
+            f"rule {rule.id} is the built-in alert on the watched level {value}, which follows "
+            f"`levels`: `levels remove {value}` stops watching it (in every channel), {mute}",
+            f"levels remove {value}",
+        )
+    raise UserFacingError(
+        f"rule {rule.id} is a built-in alert: {mute}, `unsubscribe alerts` stops them all",
+        f"alert pause {rule.id}",
     )
 
 
@@ -131,7 +150,7 @@ class Alerts:
                 raise NoDataError(f"no confirmed prices yet for {spec.target.name}", "alert list")
             rule = AlertRule(self.store.next_id(), spec, owner, fresh_legs(spec))
             self.store.save([rule], new=True, fence=lock)
-        note = present_side(spec, present.value, present.session)
+        note = present_side(spec, present.value, present.session, present.figure)
         if held:
             note += f" Nothing fires for now: {held}."
         return AlertChangeReport("added", [rule_line(rule)], note)
@@ -204,6 +223,7 @@ class Alerts:
             example = f"alert {query.action} {query.rule_id}"
             rule = self._own_rule(query.rule_id, channel, workspace, example)
             if query.action == "remove":
+                _check_removable(rule)
                 self.store.delete([rule], fence=lock)
                 return AlertChangeReport("removed", [rule_line(rule)])
             event = Pause() if query.action == "pause" else Resume()

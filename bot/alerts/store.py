@@ -130,6 +130,7 @@ def _observation(raw: bytes | str | None) -> Observation | None:
         date.fromisoformat(data["session"]),
         data["value"],
         data["price"],
+        data.get("figure"),
     )
 
 

@@ -25,7 +25,15 @@ from bot.alerts.reports import (
 from bot.alerts.rules import MEASURES, Kind, Owner
 from bot.commands.base import Command, Computed, Context, Presenter
 from bot.render.layout import Document, Part, et, from_lines, table
-from bot.render.numbers import as_typed, day, level, sessions, signed_pct
+from bot.render.numbers import (
+    as_typed,
+    day,
+    level,
+    rose_or_fell,
+    sessions,
+    signed_pct,
+    signed_pts,
+)
 
 AlertQuery = (
     AddAlertQuery | AlertListQuery | AlertRuleQuery | AlertTestQuery | AlertsSubscriptionQuery
@@ -55,6 +63,20 @@ def compute(ctx: Context, query: AlertQuery, on: date) -> Computed:
 def price(value: float) -> str:
     """Index levels with two decimals, ratios with four significant digits."""
     return f"{value:.4g}" if abs(value) < 10 else level(value)
+
+
+def signed_figure(kind: str, change: float) -> str:
+    """A day's figure of a rule read either way, with its sign and unit: "-3.52%" (a move),
+    "+1.63 pts" (the spread), "+0.50" (the change in cuts priced)."""
+    match kind:
+        case Kind.MOVE:
+            return signed_pct(change)
+        case Kind.SPREAD:
+            return signed_pts(change)
+    return f"{change:+.2f}"
+
+
+_FIGURE_COLUMNS = {Kind.MOVE: "Move", Kind.SPREAD: "Spread", Kind.RATE_CUTS: "Change"}
 
 
 def rearm_words(kind: str, side: str, rearm_at: float | None) -> str:
@@ -181,9 +203,21 @@ def alert_test_document(r: AlertTestReport) -> Document:
     summary = f"It would have fired {count} time{'s' if count != 1 else ''}."
     parts: list[Part] = [title, summary]
     if r.firings:
-        rows = [[day(f.date), price(f.price)] for f in r.firings]
         column = "Cuts priced" if r.rule.kind == Kind.RATE_CUTS else "Price"
-        parts.append(table(["Date", column], rows))
+        figure = _FIGURE_COLUMNS.get(Kind(r.rule.kind))
+        rows = [
+            [
+                day(f.date),
+                *(
+                    []
+                    if figure is None or f.change is None
+                    else [signed_figure(r.rule.kind, f.change)]
+                ),
+                price(f.price),
+            ]
+            for f in r.firings
+        ]
+        parts.append(table(["Date", *([figure] if figure else []), column], rows))
     if r.note:
         parts.append(r.note)
     return from_lines(parts)
@@ -234,10 +268,14 @@ def _headline(m: AlertMessage) -> str:
             direction = "above" if m.side == "up" else "below"
             return f"{m.target} crossed {direction} {as_typed(m.level)}"
         case Kind.MOVE:
+            if m.figure is not None:
+                return f"{m.target} {rose_or_fell(m.figure)} on the day"
+            # queued by a version that did not keep the sign: the prices have it
             fell = m.price is not None and m.previous_price and m.price < m.previous_price
-            return f"{m.target} {'fell' if fell else 'rose'} {m.value:.2f}% on the day"
+            return f"{m.target} {rose_or_fell(-m.value if fell else m.value)} on the day"
         case Kind.SPREAD:
-            return f"Small minus large: {m.value:.2f} pts on the day"
+            shown = f"{m.value:.2f} pts" if m.figure is None else signed_pts(m.figure)
+            return f"Small minus large: {shown} on the day"
         case Kind.STREAK:
             if m.side == "up":
                 return f"Small-cap streak reached {sessions(int(m.value))}"

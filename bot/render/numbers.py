@@ -14,6 +14,14 @@ def signed_pts(value: float | None, digits: int = 2) -> str:
     return "n/a" if value is None else f"{value:+,.{digits}f} pts"
 
 
+def rose_or_fell(pct: float) -> str:
+    """A day's move in words, as shown: "fell 2.33%", "rose 0.50%", "was flat"."""
+    shown = f"{abs(pct):,.2f}"
+    if float(shown) == 0:
+        return "was flat"
+    return f"{'fell' if pct < 0 else 'rose'} {shown}%"
+
+
 def level(value: float | None) -> str:
     return "n/a" if value is None else f"{value:,.2f}"
 
@@ -21,9 +29,13 @@ def level(value: float | None) -> str:
 def as_typed(value: float) -> str:
     """A threshold with the precision it was typed with: 2750 -> "2,750", 0.393 -> "0.393",
     2750.5 -> "2,750.5"."""
+    return f"{value:,.{typed_decimals(value)}f}"
+
+
+def typed_decimals(value: float) -> int:
+    """How many decimals `value` was typed with: 2750 -> 0, 0.393 -> 3."""
     exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
-    decimals = max(0, -exponent) if isinstance(exponent, int) else 0
-    return f"{value:,.{decimals}f}"
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def plain_pct(value: float | None, digits: int = 2) -> str:

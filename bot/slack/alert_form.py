@@ -23,10 +23,10 @@ from bot.alerts.grammar import (
     parse_rule,
     parse_target,
 )
-from bot.alerts.reports import AlertTestReport
+from bot.alerts.reports import AlertTestReport, ReplayFiring
 from bot.alerts.rules import RuleSpec
 from bot.amounts import Bounds, number
-from bot.commands.alert import test_headline
+from bot.commands.alert import signed_figure, test_headline
 from bot.errors import CommandError
 from bot.names import WORDS
 from bot.render.numbers import level
@@ -368,12 +368,17 @@ def _word_at(text: str, name: str) -> int:
 MAX_PREVIEW_DATES = 12
 
 
+def _figure(kind: str, firing: ReplayFiring) -> str:
+    """What a firing shows: a day's figure with its sign (-3.52%), else the price."""
+    return level(firing.price) if firing.change is None else signed_figure(kind, firing.change)
+
+
 def preview_of(report: AlertTestReport) -> str:
     """What the form says the rule would have done: the replay's headline and its dates."""
     text = f"*{escape(test_headline(report))}*"
     if report.firings:
         shown_dates = [
-            f"{f.date.isoformat()}" + (f" ({level(f.price)})" if f.price is not None else "")
+            f"{f.date.isoformat()} ({_figure(report.rule.kind, f)})"
             for f in report.firings[:MAX_PREVIEW_DATES]
         ]
         more = len(report.firings) - MAX_PREVIEW_DATES

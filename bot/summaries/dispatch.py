@@ -157,7 +157,7 @@ class Dispatcher(Generic[R]):
         for sub in batch:
             sub = self._catch_up(sub, now, report)
             session = session_at(sub.due)
-            assert session is not None, "the calendar starts in 1990"
+            assert session is not None, "the calendar starts in 1927"
             if sub.workspace not in levels:
                 watched = self.watched.levels(sub.workspace, "rut")
                 levels[sub.workspace] = tuple((w.value, w.label) for w in watched)

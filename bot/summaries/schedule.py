@@ -18,8 +18,8 @@ DEFAULT_AT = time(16, 30)
 DEFAULT_ZONE = "America/New_York"
 REGULAR_CLOSE = time(16, 0)
 _LOOKAHEAD_DAYS = 15
-"""A trading day comes within this many days of any moment (the longest NYSE closure since
-1990 was four weekdays)."""
+"""A trading day comes within this many days of any moment (the longest NYSE closure the
+calendar knows, the 1933 bank holiday, was seven weekdays)."""
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,8 @@ def test_alert_test_as_json_lists_every_firing_and_the_rule_as_parsed(services: 
     assert figures["rule"]["level"] == 2850.0
     assert figures["rule"]["symbols"] == ["^RUT"]
     firings = figures["firings"]
-    assert firings and all(set(f) == {"date", "price"} for f in firings)
+    assert firings and all(set(f) == {"date", "price", "change"} for f in firings)
+    assert all(f["change"] is None for f in firings)  # a level has no signed figure
     # Each firing is a close above 2,850 whose previous close was at or below it.
     rut = services.market.prices.closes(["^RUT"]).closes["^RUT"]
     for firing in firings:
@@ -64,6 +65,18 @@ def test_alert_test_as_json_lists_every_firing_and_the_rule_as_parsed(services: 
         assert rut.iloc[position] == pytest.approx(firing["price"])
         assert rut.iloc[position] > 2850.0 >= rut.iloc[position - 1]
     assert all(f["date"] >= "2025-03-01" for f in firings)
+
+
+def test_alert_test_as_json_gives_each_move_with_its_sign(services: Services) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    status = ask(services.answerer, "alert test rut move 0.5", None, True, out, err, Path())
+    assert status == 0, err.getvalue()
+    firings = json.loads(out.getvalue())["figures"]["firings"]
+    rut = services.market.prices.closes(["^RUT"]).closes["^RUT"]
+    moves = rut.pct_change() * 100.0
+    assert {f["change"] > 0 for f in firings} == {True, False}, "the swing rises and falls"
+    for firing in firings:
+        assert firing["change"] == pytest.approx(moves[datetime.fromisoformat(firing["date"])])
 
 
 def test_a_rule_is_added_listed_paused_and_removed_in_its_channel(services: Services) -> None:
@@ -93,6 +106,29 @@ def test_an_unknown_symbol_is_refused_with_the_reason(services: Services) -> Non
         services.answerer.answer("alert add zzzz above 10", asker=ASKER)
     listing = services.answerer.answer("alert list", asker=ASKER).report
     assert isinstance(listing, AlertListReport) and listing.rules == []
+
+
+def test_a_built_in_rule_stays_in_step_with_levels_and_says_how_to_stop_it(
+    services: Services,
+) -> None:
+    """Removing a watched level's built-in rule alone would leave `levels` watching a level no
+    rule alerts on (and the next `levels set` would bring it back): it is refused, saying what
+    to do instead, and nothing changes."""
+    on = services.answerer.answer("subscribe alerts", asker=ASKER).report
+    assert isinstance(on, AlertChangeReport)
+    level = next(r for r in on.rules if r.rule.kind == "level" and r.rule.level == 2750.0)
+    high = next(r for r in on.rules if r.rule.kind == "all-time-high")
+    with pytest.raises(UserFacingError, match=r"`levels remove 2,750` stops watching it"):
+        services.answerer.answer(f"alert remove {level.id}", asker=ASKER)
+    with pytest.raises(UserFacingError, match=r"`unsubscribe alerts` stops them all"):
+        services.answerer.answer(f"alert remove {high.id}", asker=ASKER)
+    listing = services.answerer.answer("alert list", asker=ASKER).report
+    assert isinstance(listing, AlertListReport) and len(listing.rules) == len(on.rules)
+
+    services.answerer.answer("levels remove 2750", asker=ASKER)
+    listing = services.answerer.answer("alert list", asker=ASKER).report
+    assert isinstance(listing, AlertListReport)
+    assert level.id not in {r.id for r in listing.rules}
 
 
 def test_subscribing_adds_the_built_in_rules_and_they_follow_the_watched_levels(

@@ -24,7 +24,7 @@ from bot.alerts.rules import (
     RuleSpec,
 )
 from bot.alerts.store import load_message
-from bot.commands.alert import alert_document, alert_list_document
+from bot.commands.alert import alert_document, alert_list_document, alert_test_document
 from bot.errors import UserFacingError
 from bot.render.text import document_text
 from bot.trading_calendar import session_open
@@ -209,7 +209,8 @@ def test_replay_fires_where_live_evaluation_does(world: AlertsWorld, spec: RuleS
     for n in range(3, len(days) + 1):
         closes_until(world, values[:n])
         live += [(m.session, m.value) for m in world.evaluator.tick(world.clock.now()).queued]
-    replayed = replay(spec, world.prices.closes_by_symbol, days[1], days[-1])
+    # made after days[1]'s close, the live rule first counts days[2]: so does a replay from it
+    replayed = replay(spec, world.prices.closes_by_symbol, days[2], days[-1])
     assert live, "the path should cross the rule at least once"
     assert [f.date for f in replayed.firings] == [day for day, _ in live]
 
@@ -228,7 +229,7 @@ def test_record_closes_fire_on_each_record_live_and_in_replay(world: AlertsWorld
         closes_until(world, values[:n])
         live += [m.session for m in world.evaluator.tick(world.clock.now()).queued]
     assert live == [d for d in records if d > days[1]]
-    replayed = replay(spec, world.prices.closes_by_symbol, days[1], days[-1])
+    replayed = replay(spec, world.prices.closes_by_symbol, days[2], days[-1])
     assert [f.date for f in replayed.firings] == live
 
 
@@ -243,6 +244,43 @@ def test_a_move_alert_is_measured_from_the_previous_close(world: AlertsWorld) ->
     assert "Russell 2000 fell 2.03% on the day" in text
     assert "from the previous close of 2,705.00 (-2.03%)" in text
     assert "re-arms at the next session" in text
+
+
+def test_a_move_met_at_the_precision_shown_fires_live_and_in_replay(world: AlertsWorld) -> None:
+    """100 to 100.5 is 0.4999999999999893% in floating point and is shown as 0.50%: the
+    confirmation calls it past 0.5%, and such a day fires, live and in a replay alike."""
+    move = RuleSpec(Kind.MOVE, RUSSELL, Direction.ABOVE, 0.5, basis=Basis.CLOSE)
+    closes_until(world, [100.0, 100.5])
+    added = world.alerts.add(move, owner(world))
+    assert added.present is not None and "0.50% on" in added.present
+    assert "already past 0.5%" in added.present
+    closes_until(world, [100.0, 100.5, 100.0, 100.5])
+    fired = [m.session for m in world.evaluator.tick(world.clock.now()).queued]
+    assert fired == DAYS[2:4]
+    replayed = replay(move, world.prices.closes_by_symbol, DAYS[2], DAYS[3])
+    assert [f.date for f in replayed.firings] == fired
+
+
+def test_a_spread_keeps_its_sign_when_added_posted_and_replayed(world: AlertsWorld) -> None:
+    """Small caps falling 2% while large ones are flat is a spread of -2 pts: the rule fires
+    on its size, and every place that reports it gives it with its sign."""
+    spread = RuleSpec(Kind.SPREAD, SMALL_VS_LARGE, Direction.ABOVE, 1.5, basis=Basis.CLOSE)
+    closes_until(world, [2500.0, 2450.0])
+    added = world.alerts.add(spread, owner(world))
+    assert added.present is not None
+    assert added.present.startswith("Small minus large was -2.00 pts on")
+    closes_until(world, [2500.0, 2450.0, 2401.0])
+    (fired,) = world.evaluator.tick(world.clock.now()).queued
+    assert fired.figure == pytest.approx(-2.0)
+    (stored,) = world.store.outbox().values()
+    assert load_message(stored).figure == fired.figure
+    assert document_text(alert_document(fired)).startswith(
+        "Small minus large: -2.00 pts on the day"
+    )
+    replayed = replay(spread, world.prices.closes_by_symbol, DAYS[1], DAYS[2])
+    assert [f.change for f in replayed.firings] == [pytest.approx(-2.0)] * 2
+    table = document_text(alert_test_document(replayed))
+    assert "-2.00 pts" in table and "+2.00" not in table
 
 
 def test_the_alert_and_the_list_say_the_same_about_re_arming(world: AlertsWorld) -> None:
@@ -290,7 +328,7 @@ def test_a_rate_cuts_rule_fires_when_a_day_moves_the_cuts_priced_by_its_threshol
     _fed_world(world, days[:3], [96.30] * 3)
     spec = RuleSpec(Kind.RATE_CUTS, RATE_PATH, Direction.ABOVE, 0.25, Basis.CLOSE)
     added = world.alerts.add(spec, owner(world))
-    assert added.present is not None and "cuts priced for the year moved 0.00" in added.present
+    assert added.present is not None and "cuts priced for the year moved +0.00" in added.present
 
     _fed_world(world, days[:4], [96.30, 96.30, 96.30, 96.60])
     assert fired_values(world) == []  # January moved; the cuts priced for 2026 did not

@@ -40,6 +40,20 @@ def test_a_threshold_keeps_the_precision_it_was_typed_with() -> None:
 
 
 @pytest.mark.parametrize(
+    ("rule", "figure", "says"),
+    [
+        ("spread 1.5", -1.24, "Small minus large was -1.24 pts on 2026-01-22: I will alert when"),
+        ("rut move 2", -2.33, "Russell 2000 fell 2.33% on 2026-01-22, already past 2%"),
+        ("rut move 2", 0.004, "Russell 2000 was flat on 2026-01-22: I will alert when"),
+        ("rate cuts 0.5", -0.5, "The cuts priced for the year moved -0.50 on 2026-01-22"),
+    ],
+)
+def test_a_confirmation_keeps_the_sign_of_the_figure(rule: str, figure: float, says: str) -> None:
+    """The rule fires either way, on the figure's size; the figure is reported as it was."""
+    assert says in present_side(spec(rule), abs(figure), DAY, figure)
+
+
+@pytest.mark.parametrize(
     ("rule", "value", "says"),
     [
         (
@@ -57,16 +71,16 @@ def test_a_threshold_keeps_the_precision_it_was_typed_with() -> None:
         (
             "spx move 1%",
             1.1612,
-            "S&P 500 moved 1.16% on 2026-01-22, already past 1%, which does not fire: I will "
+            "S&P 500 rose 1.16% on 2026-01-22, already past 1%, which does not fire: I will "
             "alert the next time a day's move reaches 1% either way.",
         ),
         (
             "spx move 2",
             0.4,
-            "S&P 500 moved 0.40% on 2026-01-22: I will alert when a day's move reaches 2% "
+            "S&P 500 rose 0.40% on 2026-01-22: I will alert when a day's move reaches 2% "
             "either way.",
         ),
-        ("spread 1.5", 0.25, "Small minus large was 0.25 pts on 2026-01-22: I will alert"),
+        ("spread 1.5", 0.25, "Small minus large was +0.25 pts on 2026-01-22: I will alert"),
         ("iwm/spy above 0.393", 0.3871, "IWM/SPY is 1.52% below 0.393 (0.3871 on 2026-01-22)"),
     ],
 )

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from bot.alerts.grammar import parse_rule
+from bot.alerts.replay import rule_figures
+from bot.alerts.reports import AlertTestReport, ReplayFiring
 from bot.slack import alert_form, summary_form
 from bot.slack.buttons import ALERT_HERE_ACTION
 from tests.slack.conftest import Bot
@@ -328,3 +331,19 @@ def test_the_zone_menu_says_what_a_clock_reads_and_offers_no_refused_zone() -> N
     assert not any(re.fullmatch(r"Etc/GMT[+-][1-9]\d*", z) for z in offered("gmt"))
     assert "Etc/GMT" in offered("gmt")
     assert next(iter(offered("tok"))) == "Asia/Tokyo"
+
+
+def test_the_preview_gives_a_move_with_its_sign() -> None:
+    """The form's replay shows each day's move as it was, a fall with its minus."""
+    spec = parse_rule(["rut", "move", "2"], "alert add rut move 2")
+    report = AlertTestReport(
+        rule_figures(spec),
+        date(2025, 1, 2),
+        date(2025, 12, 31),
+        [
+            ReplayFiring(date(2025, 4, 3), 1910.0, -6.59),
+            ReplayFiring(date(2025, 4, 9), 1914.0, 8.66),
+        ],
+    )
+    preview = alert_form.preview_of(report)
+    assert "2025-04-03 (-6.59%), 2025-04-09 (+8.66%)" in preview
