@@ -153,7 +153,7 @@ def test_flows_from_recorded_assets(services: Services) -> None:
         vb.days_recorded == 0 and vb.note is not None and "no data file for VB (VB.csv)" in vb.note
     )
     text = render_text(answer)
-    assert "recorded on 2 day(s) since 2024-01-03" in text
+    assert "recorded on 2 days since 2024-01-03" in text
 
 
 def test_sizes_and_macro_say_what_is_missing(services: Services) -> None:

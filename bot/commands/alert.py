@@ -27,6 +27,7 @@ from bot.commands.base import Command, Computed, Context, Presenter
 from bot.render.layout import Document, Part, et, from_lines, table
 from bot.render.numbers import (
     as_typed,
+    counted,
     day,
     level,
     rose_or_fell,
@@ -116,7 +117,7 @@ def list_headline(r: AlertListReport) -> str:
     """ "5 alert rules in this channel (and 9 built-in): 2 fired, 1 paused"."""
     own = [line for line in r.rules if not line.builtin]
     builtin = len(r.rules) - len(own)
-    text = f"{len(own)} alert rule{'s' if len(own) != 1 else ''} in this channel"
+    text = f"{counted(len(own), 'alert rule')} in this channel"
     if builtin:
         text += f" (and {builtin} built-in)"
     counts = [
@@ -132,7 +133,7 @@ def list_headline(r: AlertListReport) -> str:
 
 def change_headline(r: AlertChangeReport) -> str:
     if r.action in ("subscribed", "unsubscribed"):
-        return f"{_CHANGE_TITLES[r.action]}: {len(r.rules)} rules"
+        return f"{_CHANGE_TITLES[r.action]}: {counted(len(r.rules), 'rule')}"
     (line,) = r.rules
     return f"{_CHANGE_TITLES[r.action]}: rule {line.id}, {line.rule.text}"
 
@@ -141,7 +142,7 @@ def test_headline(r: AlertTestReport) -> str:
     """ "Russell 2000 above 2,750 would have fired 3 times from 2025-01-02 to 2026-01-22"."""
     count = len(r.firings)
     return (
-        f"{r.rule.text} would have fired {count} time{'s' if count != 1 else ''} from "
+        f"{r.rule.text} would have fired {counted(count, 'time')} from "
         f"{day(r.since)} to {day(r.until)}"
     )
 
@@ -200,7 +201,7 @@ def alert_change_document(r: AlertChangeReport) -> Document:
 def alert_test_document(r: AlertTestReport) -> Document:
     title = f"Replay of {r.rule.text}, {day(r.since)} to {day(r.until)}"
     count = len(r.firings)
-    summary = f"It would have fired {count} time{'s' if count != 1 else ''}."
+    summary = f"It would have fired {counted(count, 'time')}."
     parts: list[Part] = [title, summary]
     if r.firings:
         column = "Cuts priced" if r.rule.kind == Kind.RATE_CUTS else "Price"

@@ -9,7 +9,7 @@ from bot.commands.base import Command, Computed, Context, Presenter
 from bot.commands.valuation import NO_FUND_DATA
 from bot.grammar import FlowsQuery
 from bot.render.layout import Document, footnotes, from_lines, table
-from bot.render.numbers import day
+from bot.render.numbers import counted, day
 from bot.reports import Source
 from bot.universe import FLOW_ETFS
 
@@ -63,7 +63,8 @@ def document(r: FlowsReport) -> Document:
     firsts = [row.first_recorded for row in r.rows if row.first_recorded]
     recorded = max((row.days_recorded for row in r.rows), default=0)
     honest = (
-        f"Implied from fund assets recorded on {recorded} day(s) since {day(min(firsts))}: "
+        f"Implied from fund assets recorded on {counted(recorded, 'day')} since "
+        f"{day(min(firsts))}: "
         "assets today minus yesterday's assets grown by the price change."
         if firsts
         else NO_FUND_DATA
