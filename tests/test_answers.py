@@ -17,10 +17,11 @@ from bot.analytics.macro import MacroReport
 from bot.analytics.precedents import PrecedentsReport
 from bot.analytics.returns import ReturnsReport
 from bot.analytics.sectors import SectorsReport
-from bot.analytics.sizes import SizesReport
+from bot.analytics.sizes import SizeRow, SizesReport
 from bot.analytics.streak import StreakReport
 from bot.analytics.valuation import ValuationReport
 from bot.clock import FixedClock
+from bot.commands.sizes import headline as sizes_headline
 from bot.config import Settings
 from bot.errors import CommandError, NoDataError, UserFacingError
 from bot.render.json import render_json
@@ -332,3 +333,12 @@ def test_help_gives_every_command_s_forms_periods_options_and_bounds(services: S
     general = render_text(services.answerer.answer("help"))
     assert "write $NOW for the stock" in general and "as of YYYY-MM-DD" in general
     assert "10 a minute per person, 60 per workspace" in general
+
+
+def test_sizes_with_one_segment_priced_names_it_once() -> None:
+    rows = [
+        SizeRow("Large cap", "spx", "^GSPC", "S&P 500", 2.03),
+        SizeRow("Small cap", "rut", "^RUT", "Russell 2000", None, "history starts 1987-09-10"),
+    ]
+    report = SizesReport("1987", date(1986, 12, 31), date(1987, 12, 31), rows, None, "n/a")
+    assert sizes_headline(report) == "By size, 1987: only Large cap has prices (+2.0%)"

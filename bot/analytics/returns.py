@@ -178,12 +178,23 @@ def ytd_rank(closes: pd.Series, end: pd.Timestamp) -> YearRank | None:
     )
 
 
+def calendar(usable: Sequence[pd.Series]) -> pd.DatetimeIndex:
+    """The sessions a window is read on: those of the series with the most recent data, and
+    before its first, those of every other series (an index that starts in 1987 does not cut
+    off the years the S&P 500 covers)."""
+    freshest = pd.DatetimeIndex(max(usable, key=lambda closes: closes.index[-1]).index)
+    earlier = [c.index[c.index < freshest[0]] for c in usable]
+    return pd.DatetimeIndex(freshest.append(earlier).unique().sort_values())
+
+
 def returns_table(histories: Sequence[History], period: str, as_of: date) -> ReturnsReport:
     """Each history's return over `period` ending at `as_of`; the spread is first minus second.
 
     The window is set by the sessions of the history with the most recent data on or before
-    `as_of`; every other series is measured between its own closes on or before the same two
-    dates, and one whose data stops well before the window's end has no return and a note.
+    `as_of`, and before it starts by the sessions of the others: one short history never
+    refuses the window the rest can measure. Every series is measured between its own closes
+    on or before the same two dates; one whose data stops well before the window's end, or
+    starts after its base, has no return and a note.
     """
     usable = [
         h.closes.loc[: pd.Timestamp(as_of)]
@@ -194,8 +205,7 @@ def returns_table(histories: Sequence[History], period: str, as_of: date) -> Ret
     if not usable:
         notes = [h.note for h in histories if h.note]
         raise NoDataError(notes[0] if notes else f"no data on or before {as_of.isoformat()}")
-    sessions = pd.DatetimeIndex(max(usable, key=lambda closes: closes.index[-1]).index)
-    span = window(sessions, period, as_of)
+    span = window(calendar(usable), period, as_of)
     rows = []
     for history in histories:
         if history.closes is None or history.closes.empty:
@@ -211,7 +221,11 @@ def returns_table(histories: Sequence[History], period: str, as_of: date) -> Ret
             )
             continue
         closes = history.closes.loc[: span.end]
-        result = period_return(closes, span) if len(closes) else PeriodReturn(None, None, "no data")
+        result = (
+            period_return(closes, span)
+            if len(closes)
+            else PeriodReturn(None, None, f"history starts {history.closes.index[0].date()}")
+        )
         rank = None
         if period == "ytd" and result.return_pct is not None:
             rank = ytd_rank(closes, span.end)

@@ -27,6 +27,11 @@ def headline(r: SizesReport) -> str:
         return f"By size, {r.period.upper()}: no segment has prices"
     best = max(known, key=lambda row: row.return_pct or 0.0)
     worst = min(known, key=lambda row: row.return_pct or 0.0)
+    if len(known) == 1:
+        return (
+            f"By size, {r.period.upper()}: only {best.segment} has prices "
+            f"({signed_pct(best.return_pct, 1)})"
+        )
     order = f": {r.order}" if r.rank_correlation is not None else ""
     return (
         f"By size, {r.period.upper()}: {best.segment} best ({signed_pct(best.return_pct, 1)}), "
