@@ -193,3 +193,15 @@ def test_a_series_that_starts_after_the_window_says_when_it_starts() -> None:
     )
     assert table.rows[1].return_pct is None
     assert table.rows[1].note == "history starts 1990-01-02"
+
+
+def test_a_base_across_a_gap_in_the_data_is_no_window() -> None:
+    # the freshest series starts mid-2025; the other stopped in 2022: 2024's last close is unknown
+    fresh = closes([100.0, 101.0], dates=["2025-06-02", "2025-12-31"])
+    stopped = closes([50.0, 51.0], dates=["2022-11-17", "2022-11-18"])
+    with pytest.raises(NoDataError, match="no close near 2024-12-31"):
+        returns_table(
+            [History("rut", "^RUT", "Russell 2000", fresh), History("iwm", "IWM", "IWM", stopped)],
+            "2025",
+            date(2026, 1, 2),
+        )
