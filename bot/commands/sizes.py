@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.analytics.returns import period_end
 from bot.analytics.sizes import SizesReport, size_ladder
 from bot.commands.base import Choice, Command, Computed, Context, Presenter, periods
 from bot.grammar import SizesQuery
@@ -17,7 +18,7 @@ def compute(ctx: Context, query: SizesQuery, on: date) -> Computed:
     histories, source = ctx.histories([instrument for _, instrument in SIZE_LADDER])
     segments = [(name, h) for (name, _), h in zip(SIZE_LADDER, histories, strict=True)]
     report = size_ladder(segments, query.period, on)
-    return Computed(report, report.end, source)
+    return Computed(report, report.end, source, period_end=period_end(query.period))
 
 
 def headline(r: SizesReport) -> str:
