@@ -11,13 +11,16 @@ from bot.grammar import FlowsQuery
 from bot.render.layout import Document, footnotes, from_lines, table
 from bot.render.numbers import day
 from bot.reports import Source
+from bot.trading_calendar import nyse
 from bot.universe import FLOW_ETFS
 
 
 def compute(ctx: Context, query: FlowsQuery, on: date) -> Computed:
     histories, _ = ctx.histories(FLOW_ETFS)
+    sessions = nyse().sessions
     rows = [
-        implied_flows(ctx.market.fund_history(h.symbol)["total_assets"], h, on) for h in histories
+        implied_flows(ctx.market.fund_history(h.symbol)["total_assets"], h, on, sessions)
+        for h in histories
     ]
     session = max((r.last_recorded for r in rows if r.last_recorded), default=on)
     report = FlowsReport(session, rows)
