@@ -21,7 +21,7 @@ def compute(ctx: Context, query: MacroQuery, on: date) -> Computed:
     tnx, irx, vix, hyg, ief, oas = histories
     report = macro([tnx, irx], vix, (hyg, ief), on, [oas])
     rates, _ = read_rate_path(ctx, on)
-    report = replace(report, rates=rates, horizon=year_horizon(on, DECISIONS))
+    report = replace(report, rates=rates, horizon=year_horizon(rates.session or on, DECISIONS))
     return Computed(report, report.session, source)
 
 
