@@ -279,20 +279,18 @@ def test_every_table_answers_with_what_it_has(services: Services, csv_dir: Path)
     for pair in SECTORS:
         for fund in (pair.small, pair.large):
             (csv_dir / f"{fund.symbol}.csv").unlink(missing_ok=True)
-    nothing = services.answerer.answer("sectors")
-    assert isinstance(nothing.report, SectorsReport)
-    assert all(row.small_pct is None for row in nothing.report.rows)
-    assert "Sectors, YTD: no prices for any of them" in render_text(nothing)
+    with pytest.raises(NoDataError, match=f"no sector fund has prices .{SECTORS[0].small.symbol}"):
+        services.answerer.answer("sectors")  # nothing to answer with: missing data (exit 1)
 
 
 def test_valuation_without_fund_data_says_how_it_accrues(services: Services, csv_dir: Path) -> None:
     (csv_dir / "funds.csv").unlink()
-    answer = services.answerer.answer("valuation")
-    assert isinstance(answer.report, ValuationReport)
-    assert answer.report.session is None
-    text = render_text(answer)
-    assert "No fund data recorded yet" in text and "once a trading day" in text
-    assert "funds.csv (date,symbol,pe,pb,ps,pcf,total_assets)" in text
+    for command in ("valuation", "flows"):
+        with pytest.raises(NoDataError) as refused:
+            services.answerer.answer(command)
+        text = refused.value.message
+        assert "No fund data recorded yet" in text and "once a trading day" in text
+        assert "funds.csv (date,symbol,pe,pb,ps,pcf,total_assets)" in text
 
 
 def test_help_states_the_limits_in_force_not_the_defaults(

@@ -15,6 +15,7 @@ from bot.analytics.fedwatch import (
 )
 from bot.analytics.series import History
 from bot.commands.base import Command, Computed, Context, Presenter
+from bot.errors import NoDataError
 from bot.fomc import DECISIONS, after
 from bot.grammar import FedQuery
 from bot.render.layout import Document, Part, from_lines, table
@@ -64,7 +65,14 @@ def _path_on(ctx: Context, on: date) -> tuple[RatePath, Source, History | None]:
 
 def compute(ctx: Context, query: FedQuery, on: date) -> Computed:
     path, source = read_rate_path(ctx, on)
-    horizon = year_horizon(path.session or on, DECISIONS)
+    if path.session is None:
+        missing = ", ".join(path.missing) or "the contracts"
+        raise NoDataError(
+            f"no fed funds futures recorded for the next meeting: no close for {missing} on or "
+            f"before {on.isoformat()}, or no effective rate (the path needs the front contract "
+            "and the effective fed funds rate; see README, The rate path)"
+        )
+    horizon = year_horizon(path.session, DECISIONS)
     horizons = [horizon, date(horizon.year + 1, 12, 31)]
     return Computed(FedReport(path, horizons), path.session, source)
 
@@ -131,15 +139,6 @@ def headline(r: FedReport) -> str:
 
 def document(r: FedReport) -> Document:
     path = r.path
-    if path.session is None:
-        missing = ", ".join(path.missing) or "the contracts"
-        return from_lines(
-            [
-                "Fed rate path",
-                f"No closes recorded for {missing} on or before this date, or no effective "
-                "rate: the path needs the front contract and the effective fed funds rate.",
-            ]
-        )
     now = []
     if path.target is not None:
         now.append(f"target {path.target[0]:.2f}-{path.target[1]:.2f}%")

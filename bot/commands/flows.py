@@ -7,6 +7,7 @@ from datetime import date
 from bot.analytics.flows import FlowsReport, implied_flows
 from bot.commands.base import Command, Computed, Context, Presenter
 from bot.commands.valuation import NO_FUND_DATA
+from bot.errors import NoDataError
 from bot.grammar import FlowsQuery
 from bot.render.layout import Document, footnotes, from_lines, table
 from bot.render.numbers import day
@@ -24,6 +25,8 @@ def compute(ctx: Context, query: FlowsQuery, on: date) -> Computed:
     ]
     session = max((r.last_recorded for r in rows if r.last_recorded), default=on)
     report = FlowsReport(session, rows)
+    if not any(r.last_recorded for r in rows):
+        raise NoDataError(NO_FUND_DATA)
     return Computed(report, report.session, Source(f"{ctx.market.label} (fund assets)"))
 
 
@@ -68,8 +71,6 @@ def document(r: FlowsReport) -> Document:
     honest = (
         f"Implied from fund assets recorded on {recorded} day(s) since {day(min(firsts))}: "
         "assets today minus yesterday's assets grown by the price change."
-        if firsts
-        else NO_FUND_DATA
     )
     return from_lines(
         [

@@ -18,6 +18,7 @@ import requests
 
 from bot.clock import FixedClock
 from bot.config import Settings
+from bot.errors import NoDataError
 from bot.market.fred import FredSeries
 from bot.market.stooq import StooqPrices
 from bot.market.yahoo import YahooPrices
@@ -196,9 +197,11 @@ def test_fed_without_contracts_says_what_is_missing(
     tmp_path: Path, redis_server: redis.Redis
 ) -> None:
     services = _on_files(tmp_path, redis_server)
-    answer = services.answerer.answer("fed")
-    assert headline(answer) == "No fed funds futures recorded for the next meeting"
-    assert "ZQZ26.CBT" in render_text(answer)
+    with pytest.raises(
+        NoDataError,
+        match=r"no fed funds futures recorded for the next meeting: no close for ZQZ26\.CBT",
+    ):
+        services.answerer.answer("fed")
 
 
 def test_fed_today_is_fed_as_of_the_contracts_session_and_says_so(
