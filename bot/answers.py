@@ -81,5 +81,9 @@ class Answerer:
         computed = command.compute(context, parsed.query, day)
         requested = parsed.as_of or as_of
         session = computed.session
-        dates = dating(requested, self.clock.now(), session, day, context.used) if session else None
+        dates = (
+            dating(requested, self.clock.now(), session, day, context.used, computed.period_end)
+            if session
+            else None
+        )
         return Answer(parsed.name, session, computed.source, computed.report, dates, computed.chart)

@@ -24,29 +24,46 @@ def dating(
     answered: date,
     day: date,
     histories: Sequence[History],
+    period_end: date | None = None,
 ) -> Dating:
     """How the session `answered` relates to the date asked (`requested`, None for now).
 
-    `day` is the date the answer was computed for: `requested`, or today.
+    `day` is the date the answer was computed for: `requested`, or today. `period_end` is the
+    last day of a period the answer measures when that period is over by `day` (the year 2025
+    asked in 2026): then the answer should describe the period's last session, not the newest,
+    and only a series that stops before that session is short.
     """
     today = now.astimezone(EXCHANGE_TZ).date()
     first = nyse().first_session.date()
+    ended = period_end if period_end is not None and period_end < day else None
     expected: date | None
-    no_session = None
-    if requested is None or requested >= today:
+    if ended is not None:
+        expected = session_on_or_before(ended) if ended >= first else None
+    elif requested is None or requested >= today:
         expected = last_close(now)
     elif requested < first:
         expected = None
     else:
         expected = session_on_or_before(requested)
-    if requested is not None and requested >= first and not is_trading_day(requested):
-        no_session = f"a {requested:%A}" if requested.weekday() >= 5 else "an NYSE holiday"
+    asked_day = requested if ended is None and requested is not None else None
+    no_session = (
+        _no_session(asked_day)
+        if asked_day is not None and asked_day >= first and not is_trading_day(asked_day)
+        else None
+    )
     short = []
     for history in histories:
         if history.closes is None or history.closes.empty or expected is None:
             continue
-        before = history.closes.loc[: pd.Timestamp(day)]
+        before = history.closes.loc[: pd.Timestamp(ended or day)]
         last = before.index[-1].date() if len(before) else None
         if last is not None and last < expected:
             short.append(ShortSeries(history.name, history.symbol, last))
-    return Dating(requested, expected, answered, no_session, list(dict.fromkeys(short)))
+    return Dating(
+        requested, expected, answered, no_session, list(dict.fromkeys(short)), ended is not None
+    )
+
+
+def _no_session(day: date) -> str:
+    """Why `day` is no session: "a Saturday", "an NYSE holiday"."""
+    return f"a {day:%A}" if day.weekday() >= 5 else "an NYSE holiday"

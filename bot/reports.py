@@ -61,6 +61,9 @@ class Dating:
     no_session: str | None = None
     """Why the date asked is no session ("a Saturday", "an NYSE holiday"), if it is not."""
     short: list[ShortSeries] = field(default_factory=list)
+    past_period: bool = False
+    """The answer measures a period over before the date asked (a past year): `expected` is
+    that period's last session."""
 
     @property
     def moved(self) -> bool:

@@ -17,10 +17,11 @@ from bot.analytics.macro import MacroReport
 from bot.analytics.precedents import PrecedentsReport
 from bot.analytics.returns import ReturnsReport
 from bot.analytics.sectors import SectorsReport
-from bot.analytics.sizes import SizesReport
+from bot.analytics.sizes import SizeRow, SizesReport
 from bot.analytics.streak import StreakReport
 from bot.analytics.valuation import ValuationReport
 from bot.clock import FixedClock
+from bot.commands.sizes import headline as sizes_headline
 from bot.config import Settings
 from bot.errors import CommandError, NoDataError, UserFacingError
 from bot.render.json import render_json
@@ -280,20 +281,18 @@ def test_every_table_answers_with_what_it_has(services: Services, csv_dir: Path)
     for pair in SECTORS:
         for fund in (pair.small, pair.large):
             (csv_dir / f"{fund.symbol}.csv").unlink(missing_ok=True)
-    nothing = services.answerer.answer("sectors")
-    assert isinstance(nothing.report, SectorsReport)
-    assert all(row.small_pct is None for row in nothing.report.rows)
-    assert "Sectors, YTD: no prices for any of them" in render_text(nothing)
+    with pytest.raises(NoDataError, match=f"no sector fund has prices .{SECTORS[0].small.symbol}"):
+        services.answerer.answer("sectors")  # nothing to answer with: missing data (exit 1)
 
 
 def test_valuation_without_fund_data_says_how_it_accrues(services: Services, csv_dir: Path) -> None:
     (csv_dir / "funds.csv").unlink()
-    answer = services.answerer.answer("valuation")
-    assert isinstance(answer.report, ValuationReport)
-    assert answer.report.session is None
-    text = render_text(answer)
-    assert "No fund data recorded yet" in text and "once a trading day" in text
-    assert "funds.csv (date,symbol,pe,pb,ps,pcf,total_assets)" in text
+    for command in ("valuation", "flows"):
+        with pytest.raises(NoDataError) as refused:
+            services.answerer.answer(command)
+        text = refused.value.message
+        assert "No fund data recorded yet" in text and "once a trading day" in text
+        assert "funds.csv (date,symbol,pe,pb,ps,pcf,total_assets)" in text
 
 
 def test_help_states_the_limits_in_force_not_the_defaults(
@@ -334,3 +333,12 @@ def test_help_gives_every_command_s_forms_periods_options_and_bounds(services: S
     general = render_text(services.answerer.answer("help"))
     assert "write $NOW for the stock" in general and "as of YYYY-MM-DD" in general
     assert "10 a minute per person, 60 per workspace" in general
+
+
+def test_sizes_with_one_segment_priced_names_it_once() -> None:
+    rows = [
+        SizeRow("Large cap", "spx", "^GSPC", "S&P 500", 2.03),
+        SizeRow("Small cap", "rut", "^RUT", "Russell 2000", None, "history starts 1987-09-10"),
+    ]
+    report = SizesReport("1987", date(1986, 12, 31), date(1987, 12, 31), rows, None, "n/a")
+    assert sizes_headline(report) == "By size, 1987: only Large cap has prices (+2.0%)"

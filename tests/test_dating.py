@@ -127,3 +127,68 @@ def test_a_headline_dragged_back_by_short_data_says_so_in_the_notification(
     assert "(as of 2022-11-18: IWM, SPY data ends there)" in blocks[0]["text"]["text"]
     fresh = services.answerer.answer("streak as of 2026-01-22")
     assert "data ends there" not in render_text(fresh).splitlines()[0]
+
+
+def whole_2025(csv_dir: Path) -> None:
+    """^RUT and ^GSPC from December 2024, so that 2025 is measured whole."""
+    days = sessions("2024-12-02", "2026-01-23")
+    for symbol, first in (("^RUT", 2000), ("^GSPC", 6000)):
+        values = [first + n for n in range(len(days))]
+        write_two_column_csv(csv_dir / f"{symbol}.csv", closes(values, dates=days), symbol)
+
+
+def test_a_past_year_is_answered_as_of_its_last_session_not_as_data_that_ends(
+    services: Services, csv_dir: Path
+) -> None:
+    whole_2025(csv_dir)
+    services.clock.at = datetime(2026, 2, 3, 23, tzinfo=UTC)  # type: ignore[attr-defined]
+    answer = services.answerer.answer("returns 2025")
+    assert answer.as_of == date(2025, 12, 31)
+    assert answer.dating is not None and answer.dating.expected == date(2025, 12, 31)
+    assert answer.dating.short == [] and not answer.dating.moved
+    text = render_text(answer)
+    assert "data ends" not in text and "Note:" not in text
+    rendered = render_json(answer)
+    assert (rendered["expected"], rendered["short"], rendered["stale"]) == ("2025-12-31", [], False)
+
+
+@pytest.mark.parametrize("command", ["returns 2025 rut iwm", "chart 2025 rut vs spx", "sizes 2025"])
+def test_a_past_year_names_only_the_series_that_stops_before_it(
+    services: Services, csv_dir: Path, command: str
+) -> None:
+    whole_2025(csv_dir)
+    services.clock.at = datetime(2026, 2, 3, 23, tzinfo=UTC)  # type: ignore[attr-defined]
+    answer = services.answerer.answer(command)
+    assert answer.as_of == date(2025, 12, 31)
+    assert answer.dating is not None
+    short = [s.symbol for s in answer.dating.short]
+    assert "^RUT" not in short and "^GSPC" not in short
+    assert "data ends" not in render_text(answer).splitlines()[0]
+    assert [s["symbol"] for s in render_json(answer)["short"]] == short
+
+
+def test_a_past_year_s_note_names_the_period_s_end(services: Services, csv_dir: Path) -> None:
+    whole_2025(csv_dir)
+    answer = services.answerer.answer("returns 2025 rut iwm")
+    assert render_text(answer).splitlines()[2] == (
+        "Note: The period ends 2025-12-31, but iShares Russell 2000 ETF (IWM) data ends 2022-11-18."
+    )
+
+
+def test_the_headline_names_each_short_series_with_its_own_last_date(
+    services: Services, csv_dir: Path
+) -> None:
+    later = sessions("2025-06-02", "2026-01-30")  # ^RUT runs a week past ^GSPC
+    write_two_column_csv(
+        csv_dir / "^RUT.csv", closes([2000 + n for n in range(len(later))], dates=later), "^RUT"
+    )
+    services.clock.at = datetime(2026, 2, 3, 23, tzinfo=UTC)  # type: ignore[attr-defined]
+    answer = services.answerer.answer("streak")
+    assert answer.as_of == date(2026, 1, 23)
+    first, _, note = render_text(answer).splitlines()[:3]
+    assert first.endswith("(as of 2026-01-23: ^GSPC data ends there; ^RUT ends 2026-01-30)")
+    assert "Russell 2000 (^RUT) data ends 2026-01-30; S&P 500 (^GSPC) data ends 2026-01-23" in note
+    assert [(s["symbol"], s["last"]) for s in render_json(answer)["short"]] == [
+        ("^RUT", "2026-01-30"),
+        ("^GSPC", "2026-01-23"),
+    ]

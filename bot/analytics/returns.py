@@ -49,6 +49,12 @@ _LAG_TOLERANCE = timedelta(days=5)
 """A series whose last close is this close to the window's end still counts (other holidays)."""
 
 
+def period_end(period: str) -> date | None:
+    """The last day of a calendar-year period ("2013": 2013-12-31); None for a period that
+    ends on the day asked (1d ... 5y, mtd, qtd, ytd)."""
+    return date(int(period), 12, 31) if period.isdigit() else None
+
+
 @dataclass(frozen=True)
 class Window:
     """A period as two sessions: the close a return is measured from (`base`) and to (`end`)."""
@@ -73,15 +79,15 @@ def window(sessions: pd.DatetimeIndex, period: str, as_of: date | None = None) -
         if last < 0 or sessions[last].year != year:
             raise NoDataError(f"no sessions in {year} in the data")
         end = sessions[last]
-        base_position = position_on_or_before(
-            sessions, pd.Timestamp(year=year - 1, month=12, day=31)
-        )
-        return _window(sessions, period, base_position, end)
+        year_end = pd.Timestamp(year=year - 1, month=12, day=31)
+        return _window(sessions, period, position_on_or_before(sessions, year_end), end, year_end)
     end = sessions[-1]
+    target: pd.Timestamp | None = None
     if period in _SESSIONS:
         base_position = len(sessions) - 1 - _SESSIONS[period]
     elif period in _MONTHS:
-        base_position = position_on_or_before(sessions, end - pd.DateOffset(months=_MONTHS[period]))
+        target = end - pd.DateOffset(months=_MONTHS[period])
+        base_position = position_on_or_before(sessions, target)
     elif period in ("mtd", "qtd", "ytd"):
         anchor = pd.Timestamp(as_of) if as_of is not None else end
         first_day = {
@@ -99,20 +105,34 @@ def window(sessions: pd.DatetimeIndex, period: str, as_of: date | None = None) -
                 f"{period.upper()} as of {anchor.date().isoformat()}: {span} has no session in "
                 f"the data yet (the last is {end.date().isoformat()})"
             )
-        base_position = position_on_or_before(sessions, first_day - pd.Timedelta(days=1))
+        target = first_day - pd.Timedelta(days=1)
+        base_position = position_on_or_before(sessions, target)
     else:
         raise NoDataError(f"unknown period '{period}'")
-    return _window(sessions, period, base_position, end)
+    return _window(sessions, period, base_position, end, target)
 
 
 def _window(
-    sessions: pd.DatetimeIndex, period: str, base_position: int, end: pd.Timestamp
+    sessions: pd.DatetimeIndex,
+    period: str,
+    base_position: int,
+    end: pd.Timestamp,
+    target: pd.Timestamp | None = None,
 ) -> Window:
+    """The window from `sessions[base_position]`, which must be a close near `target` (the
+    date the period counts from), not one across a gap in the data."""
     if base_position < 0:
         raise NoDataError(
             f"not enough history for {period}: the data starts {sessions[0].date().isoformat()}"
         )
-    return Window(period, sessions[base_position], end)
+    base = sessions[base_position]
+    if target is not None and target - base > _LAG_TOLERANCE:
+        after = sessions[base_position + 1].date().isoformat()
+        raise NoDataError(
+            f"not enough history for {period}: no close near {target.date().isoformat()} "
+            f"(the data resumes {after})"
+        )
+    return Window(period, base, end)
 
 
 @dataclass(frozen=True)
@@ -178,12 +198,23 @@ def ytd_rank(closes: pd.Series, end: pd.Timestamp) -> YearRank | None:
     )
 
 
+def calendar(usable: Sequence[pd.Series]) -> pd.DatetimeIndex:
+    """The sessions a window is read on: those of the series with the most recent data, and
+    before its first, those of every other series (an index that starts in 1987 does not cut
+    off the years the S&P 500 covers)."""
+    freshest = pd.DatetimeIndex(max(usable, key=lambda closes: closes.index[-1]).index)
+    earlier = [c.index[c.index < freshest[0]] for c in usable]
+    return pd.DatetimeIndex(freshest.append(earlier).unique().sort_values())
+
+
 def returns_table(histories: Sequence[History], period: str, as_of: date) -> ReturnsReport:
     """Each history's return over `period` ending at `as_of`; the spread is first minus second.
 
     The window is set by the sessions of the history with the most recent data on or before
-    `as_of`; every other series is measured between its own closes on or before the same two
-    dates, and one whose data stops well before the window's end has no return and a note.
+    `as_of`, and before it starts by the sessions of the others: one short history never
+    refuses the window the rest can measure. Every series is measured between its own closes
+    on or before the same two dates; one whose data stops well before the window's end, or
+    starts after its base, has no return and a note.
     """
     usable = [
         h.closes.loc[: pd.Timestamp(as_of)]
@@ -194,8 +225,7 @@ def returns_table(histories: Sequence[History], period: str, as_of: date) -> Ret
     if not usable:
         notes = [h.note for h in histories if h.note]
         raise NoDataError(notes[0] if notes else f"no data on or before {as_of.isoformat()}")
-    sessions = pd.DatetimeIndex(max(usable, key=lambda closes: closes.index[-1]).index)
-    span = window(sessions, period, as_of)
+    span = window(calendar(usable), period, as_of)
     rows = []
     for history in histories:
         if history.closes is None or history.closes.empty:
@@ -211,7 +241,11 @@ def returns_table(histories: Sequence[History], period: str, as_of: date) -> Ret
             )
             continue
         closes = history.closes.loc[: span.end]
-        result = period_return(closes, span) if len(closes) else PeriodReturn(None, None, "no data")
+        result = (
+            period_return(closes, span)
+            if len(closes)
+            else PeriodReturn(None, None, f"history starts {history.closes.index[0].date()}")
+        )
         rank = None
         if period == "ytd" and result.return_pct is not None:
             rank = ytd_rank(closes, span.end)

@@ -8,6 +8,7 @@ from datetime import date
 
 from bot.analytics.returns import returns_table
 from bot.analytics.series import History
+from bot.errors import NoDataError
 
 
 @dataclass(frozen=True)
@@ -23,9 +24,8 @@ class SectorRow:
 @dataclass(frozen=True)
 class SectorsReport:
     period: str
-    start: date | None
-    """None when no sector fund has any price: the table is all n/a and `missing` says why."""
-    end: date | None
+    start: date
+    end: date
     rows: list[SectorRow]
     leaders: list[str]
     laggards: list[str]
@@ -38,13 +38,12 @@ def sectors(
 ) -> SectorsReport:
     """Each sector's small-cap and large-cap return over `period`; divergence is small minus
     large in points. Leaders and laggards are the `top` best and worst small-cap sectors. A fund
-    without prices is n/a and listed in `missing`; with none at all, every row is.
+    without prices is n/a and listed in `missing`; with none at all, there is no table.
     """
     histories = [h for _, small, large in pairs for h in (small, large)]
     missing = [h.symbol for h in histories if h.closes is None or h.closes.empty]
     if len(missing) == len(histories):
-        rows = [SectorRow(sector, s.symbol, lg.symbol, None, None, None) for sector, s, lg in pairs]
-        return SectorsReport(period, None, None, rows, [], [], missing)
+        raise NoDataError(f"no sector fund has prices ({', '.join(missing)})")
     table = returns_table(histories, period, as_of)
     rows = []
     for i, (sector, small, large) in enumerate(pairs):

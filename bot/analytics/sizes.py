@@ -11,6 +11,7 @@ import pandas as pd
 
 from bot.analytics.returns import returns_table
 from bot.analytics.series import History
+from bot.errors import NoDataError
 
 
 @dataclass(frozen=True)
@@ -26,9 +27,8 @@ class SizeRow:
 @dataclass(frozen=True)
 class SizesReport:
     period: str
-    start: date | None
-    """None when no segment has any price: every row is n/a with its note."""
-    end: date | None
+    start: date
+    end: date
     rows: list[SizeRow]
     rank_correlation: float | None
     order: str
@@ -63,11 +63,8 @@ def size_ladder(segments: Sequence[tuple[str, History]], period: str, as_of: dat
     size, -1 when the largest did best and every step down did worse.
     """
     if all(h.closes is None or h.closes.empty for _, h in segments):
-        empty = [
-            SizeRow(name, h.key, h.symbol, h.name, None, h.note or "no data")
-            for name, h in segments
-        ]
-        return SizesReport(period, None, None, empty, None, describe_order(None))
+        why = "; ".join(f"{name}: {h.note or 'no data'}" for name, h in segments)
+        raise NoDataError(f"no size segment has prices ({why})")
     table = returns_table([history for _, history in segments], period, as_of)
     rows = [
         SizeRow(segment, row.key, row.symbol, row.name, row.return_pct, row.note)

@@ -74,6 +74,9 @@ class Computed:
     source: Source | None = None
     chart: ChartReport | None = None
     """The picture that goes with the figures, where there is one."""
+    period_end: date | None = None
+    """The last day of the period measured, when the answer measures one (a year's 12-31): a
+    period over before the date asked is answered as of its own last session, not "data ends"."""
 
 
 def rebased(a: History, b: History, on: date, period: str) -> ChartReport | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.analytics.relative import RATIO_AVERAGE_SESSIONS, ChartReport, relative_performance
+from bot.analytics.returns import period_end
 from bot.commands.base import Command, Computed, Context, Presenter
 from bot.grammar import ChartQuery
 from bot.render.layout import Document, from_lines
@@ -17,7 +18,7 @@ def compute(ctx: Context, query: ChartQuery, on: date) -> Computed:
     report = relative_performance(
         a.require(), b.require(), on, query.period, query.a.key, query.b.key
     )
-    return Computed(report, report.end, source)
+    return Computed(report, report.end, source, period_end=period_end(query.period))
 
 
 def headline(r: ChartReport) -> str:

@@ -13,7 +13,9 @@ from bot.analytics.fedwatch import (
     rate_path,
     year_horizon,
 )
+from bot.analytics.series import History
 from bot.commands.base import Command, Computed, Context, Presenter
+from bot.errors import NoDataError
 from bot.fomc import DECISIONS, after
 from bot.grammar import FedQuery
 from bot.render.layout import Document, Part, from_lines, table
@@ -27,7 +29,19 @@ MEETINGS_SHOWN = 8
 
 def read_rate_path(ctx: Context, on: date) -> tuple[RatePath, Source]:
     """The rate path on `on`, from the futures (Yahoo) and the effective rate and target range
-    (FRED), for every meeting to the end of next year."""
+    (FRED), for every meeting to the end of next year. When the newest closes of the contracts
+    are older than `on`, the path is read as of their session, meetings, rate and range alike:
+    exactly what `fed as of` that session answers, never today's meetings against those closes."""
+    path, source, front = _path_on(ctx, on)
+    if path.session is not None and path.session < on:
+        path, source, front = _path_on(ctx, path.session)
+    if front is not None:
+        ctx.used.append(front)  # the front contract dates the answer
+    return path, source
+
+
+def _path_on(ctx: Context, on: date) -> tuple[RatePath, Source, History | None]:
+    """The rate path on `on`, its source, and the front contract read."""
     until = date(on.year + 1, 12, 31)
     months = months_needed([m for m in after(on) if m <= until])
     contracts = [
@@ -38,8 +52,6 @@ def read_rate_path(ctx: Context, on: date) -> tuple[RatePath, Source]:
     ]
     histories, source = ctx.market.histories([*contracts, *FED])
     *futures, effr, low, high = histories
-    if futures:
-        ctx.used.append(futures[0])  # the front contract dates the answer
     path = rate_path(
         {m: h.closes for m, h in zip(months, futures, strict=True) if h.closes is not None},
         effr.closes,
@@ -48,12 +60,19 @@ def read_rate_path(ctx: Context, on: date) -> tuple[RatePath, Source]:
         on,
         until,
     )
-    return path, source
+    return path, source, futures[0] if futures else None
 
 
 def compute(ctx: Context, query: FedQuery, on: date) -> Computed:
     path, source = read_rate_path(ctx, on)
-    horizon = year_horizon(on, DECISIONS)
+    if path.session is None:
+        missing = ", ".join(path.missing) or "the contracts"
+        raise NoDataError(
+            f"no fed funds futures recorded for the next meeting: no close for {missing} on or "
+            f"before {on.isoformat()}, or no effective rate (the path needs the front contract "
+            "and the effective fed funds rate; see README, The rate path)"
+        )
+    horizon = year_horizon(path.session, DECISIONS)
     horizons = [horizon, date(horizon.year + 1, 12, 31)]
     return Computed(FedReport(path, horizons), path.session, source)
 
@@ -120,15 +139,6 @@ def headline(r: FedReport) -> str:
 
 def document(r: FedReport) -> Document:
     path = r.path
-    if path.session is None:
-        missing = ", ".join(path.missing) or "the contracts"
-        return from_lines(
-            [
-                "Fed rate path",
-                f"No closes recorded for {missing} on or before this date, or no effective "
-                "rate: the path needs the front contract and the effective fed funds rate.",
-            ]
-        )
     now = []
     if path.target is not None:
         now.append(f"target {path.target[0]:.2f}-{path.target[1]:.2f}%")

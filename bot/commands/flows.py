@@ -7,20 +7,26 @@ from datetime import date
 from bot.analytics.flows import FlowsReport, implied_flows
 from bot.commands.base import Command, Computed, Context, Presenter
 from bot.commands.valuation import NO_FUND_DATA
+from bot.errors import NoDataError
 from bot.grammar import FlowsQuery
 from bot.render.layout import Document, footnotes, from_lines, table
 from bot.render.numbers import counted, day
 from bot.reports import Source
+from bot.trading_calendar import nyse
 from bot.universe import FLOW_ETFS
 
 
 def compute(ctx: Context, query: FlowsQuery, on: date) -> Computed:
     histories, _ = ctx.histories(FLOW_ETFS)
+    sessions = nyse().sessions
     rows = [
-        implied_flows(ctx.market.fund_history(h.symbol)["total_assets"], h, on) for h in histories
+        implied_flows(ctx.market.fund_history(h.symbol)["total_assets"], h, on, sessions)
+        for h in histories
     ]
     session = max((r.last_recorded for r in rows if r.last_recorded), default=on)
     report = FlowsReport(session, rows)
+    if not any(r.last_recorded for r in rows):
+        raise NoDataError(NO_FUND_DATA)
     return Computed(report, report.session, Source(f"{ctx.market.label} (fund assets)"))
 
 
@@ -66,8 +72,6 @@ def document(r: FlowsReport) -> Document:
         f"Implied from fund assets recorded on {counted(recorded, 'day')} since "
         f"{day(min(firsts))}: "
         "assets today minus yesterday's assets grown by the price change."
-        if firsts
-        else NO_FUND_DATA
     )
     return from_lines(
         [

@@ -9,6 +9,7 @@ from bot.analytics.fedwatch import year_horizon
 from bot.analytics.macro import MacroReport, macro
 from bot.commands.base import Command, Computed, Context, Presenter
 from bot.commands.fed import cuts_line, next_meeting_line, read_rate_path
+from bot.errors import NoDataError
 from bot.fomc import DECISIONS
 from bot.grammar import MacroQuery
 from bot.render.layout import Document, Part, footnotes, from_lines, table
@@ -21,7 +22,10 @@ def compute(ctx: Context, query: MacroQuery, on: date) -> Computed:
     tnx, irx, vix, hyg, ief, oas = histories
     report = macro([tnx, irx], vix, (hyg, ief), on, [oas])
     rates, _ = read_rate_path(ctx, on)
-    report = replace(report, rates=rates, horizon=year_horizon(on, DECISIONS))
+    if rates.session is None and all(row.value is None for row in report.rows):
+        why = "; ".join(f"{row.name}: {row.note}" for row in report.rows[:3])
+        raise NoDataError(f"no yields, volatility, credit or fed funds futures ({why} …)")
+    report = replace(report, rates=rates, horizon=year_horizon(rates.session or on, DECISIONS))
     return Computed(report, report.session, source)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.analytics.returns import ReturnsReport, returns_table
+from bot.analytics.returns import ReturnsReport, period_end, returns_table
 from bot.commands.base import Choice, Command, Computed, Context, Presenter, periods, rebased
 from bot.grammar import ReturnsQuery
 from bot.names import typed
@@ -20,7 +20,7 @@ def compute(ctx: Context, query: ReturnsQuery, on: date) -> Computed:
         if len(histories) > 1
         else None
     )
-    return Computed(report, report.end, source, chart)
+    return Computed(report, report.end, source, chart, period_end(query.period))
 
 
 def headline(r: ReturnsReport) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.analytics.returns import period_end
 from bot.analytics.sectors import SectorsReport, sectors
 from bot.commands.base import Choice, Command, Computed, Context, Presenter, periods
 from bot.grammar import SectorsQuery
@@ -17,7 +18,7 @@ def compute(ctx: Context, query: SectorsQuery, on: date) -> Computed:
     histories, source = ctx.histories(twins)
     pairs = [(p.sector, histories[2 * n], histories[2 * n + 1]) for n, p in enumerate(SECTORS)]
     report = sectors(pairs, query.period, on)
-    return Computed(report, report.end, source)
+    return Computed(report, report.end, source, period_end=period_end(query.period))
 
 
 def headline(r: SectorsReport) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.analytics.returns import period_end
 from bot.analytics.sizes import SizesReport, size_ladder
 from bot.commands.base import Choice, Command, Computed, Context, Presenter, periods
 from bot.grammar import SizesQuery
@@ -17,7 +18,7 @@ def compute(ctx: Context, query: SizesQuery, on: date) -> Computed:
     histories, source = ctx.histories([instrument for _, instrument in SIZE_LADDER])
     segments = [(name, h) for (name, _), h in zip(SIZE_LADDER, histories, strict=True)]
     report = size_ladder(segments, query.period, on)
-    return Computed(report, report.end, source)
+    return Computed(report, report.end, source, period_end=period_end(query.period))
 
 
 def headline(r: SizesReport) -> str:
@@ -27,6 +28,11 @@ def headline(r: SizesReport) -> str:
         return f"By size, {r.period.upper()}: no segment has prices"
     best = max(known, key=lambda row: row.return_pct or 0.0)
     worst = min(known, key=lambda row: row.return_pct or 0.0)
+    if len(known) == 1:
+        return (
+            f"By size, {r.period.upper()}: only {best.segment} has prices "
+            f"({signed_pct(best.return_pct, 1)})"
+        )
     order = f": {r.order}" if r.rank_correlation is not None else ""
     return (
         f"By size, {r.period.upper()}: {best.segment} best ({signed_pct(best.return_pct, 1)}), "

@@ -7,6 +7,7 @@ from datetime import date
 
 from bot.analytics.valuation import FundValuation, ValuationReport, valuations
 from bot.commands.base import Command, Computed, Context, Presenter
+from bot.errors import NoDataError
 from bot.grammar import ValuationQuery
 from bot.render.layout import Document, Table, from_lines, table
 from bot.render.numbers import counted, day, signed_pct
@@ -35,6 +36,8 @@ def compute(ctx: Context, query: ValuationQuery, on: date) -> Computed:
     }
     compared = [days for fund, days in recorded.items() if fund != large]
     report = valuations(compared, recorded[large], on)
+    if report.session is None:
+        raise NoDataError(NO_FUND_DATA)
     return Computed(report, report.session, Source(f"{ctx.market.label} (fund data)"))
 
 
@@ -53,9 +56,6 @@ def headline(r: ValuationReport) -> str:
     recorded days"."""
     fund = _lead(r)
     pe = fund.rows[0]
-    if r.session is None:
-        symbols = ", ".join(f.symbol for f in r.funds)
-        return f"No fund data recorded yet for {symbols} and {r.large}"
     if pe.discount_pct is None or pe.small is None or pe.large is None:
         return f"No P/E recorded of both {fund.symbol} and {r.large} on {day(fund.session)}"
     when = f" on {day(fund.session)}" if fund.session != r.session else ""
@@ -89,8 +89,6 @@ def document(r: ValuationReport) -> Document:
     ]
     header = ["Metric", fund.symbol, r.large, "Gap", "Pctl", "Days"]
     title = f"Valuation: {fund.label} {fund.symbol} vs {r.large_label} {r.large}"
-    if r.session is None:
-        return from_lines([title, table(header, rows), NO_FUND_DATA])
     return from_lines(
         [
             f"{title}, {day(fund.session)}",

@@ -28,9 +28,17 @@ def headline(answer: Answer) -> str:
     text = presenter(answer.report).headline(answer.report)
     d = answer.dating
     if text and d and d.short and d.answered != d.expected:
-        names = ", ".join(dict.fromkeys(s.symbol for s in d.short))
-        text += f" (as of {day(d.answered)}: {names} data ends there)"
+        text += f" ({short_words(d)})"
     return text
+
+
+def short_words(d: Dating) -> str:
+    """ "as of 2026-02-27: ^GSPC data ends there; ^RUT ends 2026-03-06": each short series
+    with its own last date, so no series is said to end where another does."""
+    there = [s.symbol for s in d.short if s.last == d.answered]
+    elsewhere = [f"{s.symbol} ends {day(s.last)}" for s in d.short if s.last != d.answered]
+    ends = [f"{', '.join(dict.fromkeys(there))} data ends there"] if there else []
+    return f"as of {day(d.answered)}: " + "; ".join([*ends, *elsewhere])
 
 
 def dating_notes(d: Dating) -> list[str]:
@@ -44,11 +52,12 @@ def dating_notes(d: Dating) -> list[str]:
         )
     if d.short:
         ends = "; ".join(f"{_named(s.name, s.symbol)} data ends {day(s.last)}" for s in d.short)
-        asked = (
-            f"Asked for {day(d.requested)}"
-            if d.requested and not d.no_session
-            else f"The newest session is {day(d.expected)}"
-        )
+        if d.past_period:
+            asked = f"The period ends {day(d.expected)}"
+        elif d.requested and not d.no_session:
+            asked = f"Asked for {day(d.requested)}"
+        else:
+            asked = f"The newest session is {day(d.expected)}"
         moved = f": this is as of {day(d.answered)}" if d.answered != d.expected else ""
         notes.append(f"{asked}, but {ends}{moved}.")
     return notes

@@ -75,8 +75,6 @@ def percentile_band(percentile: float) -> str:
     return "bottom decile"
 
 
-def span(start: date | None, end: date | None) -> str:
-    """ "2025-12-31 close to 2026-01-22 close", or why there is no span."""
-    if start is None or end is None:
-        return "no prices for any of them"
+def span(start: date, end: date) -> str:
+    """ "2025-12-31 close to 2026-01-22 close"."""
     return f"{day(start)} close to {day(end)} close"

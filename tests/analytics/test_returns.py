@@ -163,3 +163,45 @@ def test_every_named_period_has_a_window() -> None:
     for period in PERIODS:
         span = window(long, period)
         assert span.base < span.end
+
+
+def test_a_short_history_is_a_row_not_a_refusal_of_the_year() -> None:
+    # the freshest series starts in September 1987; the other covers the whole of 1987
+    young = closes([100.0, 101.0, 102.0], dates=["1987-09-10", "1987-12-31", "1988-01-04"])
+    old = closes(
+        [200.0, 210.0, 220.0, 230.0], dates=["1986-12-31", "1987-06-01", "1987-12-31", "1988-01-04"]
+    )
+    table = returns_table(
+        [History("rut", "^RUT", "Russell 2000", young), History("spx", "^GSPC", "S&P 500", old)],
+        "1987",
+        date(1988, 1, 4),
+    )
+    assert (table.start, table.end) == (date(1986, 12, 31), date(1987, 12, 31))
+    rut, spx = table.rows
+    assert rut.return_pct is None and rut.note == "history starts 1987-09-10"
+    assert spx.return_pct == pytest.approx(10.0)
+    assert table.spread_pts is None
+
+
+def test_a_series_that_starts_after_the_window_says_when_it_starts() -> None:
+    young = closes([100.0, 101.0], dates=["1990-01-02", "1990-01-03"])
+    old = closes([200.0, 210.0, 220.0], dates=["1986-12-31", "1987-12-31", "1990-01-03"])
+    table = returns_table(
+        [History("old", "OLD", "Old", old), History("mid", "MDY", "Mid", young)],
+        "1987",
+        date(1990, 1, 3),
+    )
+    assert table.rows[1].return_pct is None
+    assert table.rows[1].note == "history starts 1990-01-02"
+
+
+def test_a_base_across_a_gap_in_the_data_is_no_window() -> None:
+    # the freshest series starts mid-2025; the other stopped in 2022: 2024's last close is unknown
+    fresh = closes([100.0, 101.0], dates=["2025-06-02", "2025-12-31"])
+    stopped = closes([50.0, 51.0], dates=["2022-11-17", "2022-11-18"])
+    with pytest.raises(NoDataError, match="no close near 2024-12-31"):
+        returns_table(
+            [History("rut", "^RUT", "Russell 2000", fresh), History("iwm", "IWM", "IWM", stopped)],
+            "2025",
+            date(2026, 1, 2),
+        )

@@ -12,6 +12,7 @@ from bot.analytics.levels import WatchedLevel, levels
 from bot.analytics.sectors import sectors
 from bot.analytics.series import History
 from bot.analytics.sizes import rank_correlation, size_ladder
+from bot.errors import NoDataError
 from bot.render.document import document
 from bot.render.text import document_text
 from bot.reports import Answer
@@ -144,3 +145,12 @@ def test_levels_read_at_a_glance() -> None:
     major = next(line for line in text.splitlines() if line.startswith("Major"))
     assert major.endswith("never")  # a watched level no close has crossed
     assert "All-time low" in text
+
+
+def test_a_ladder_or_sector_table_with_no_prices_at_all_is_missing_data() -> None:
+    none = History("mid", "^SP400", "Mid", None, "no data for ^SP400")
+    mid = r"no size segment has prices \(Mid: no data for \^SP400\)"
+    with pytest.raises(NoDataError, match=mid):
+        size_ladder([("Mid", none)], "1d", date(2024, 1, 3))
+    with pytest.raises(NoDataError, match=r"no sector fund has prices \(\^SP400, \^SP400\)"):
+        sectors([("Energy", none, none)], "1d", date(2024, 1, 3))

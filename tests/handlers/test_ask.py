@@ -111,7 +111,7 @@ def test_missing_data_exits_non_zero(market: Market) -> None:
 
 
 def test_every_read_only_command_answers(market: Market) -> None:
-    for text in ("help", "help streak", "returns 2021", "sizes", "levels", "macro", "status"):
+    for text in ("help", "help streak", "returns 2021", "sizes", "levels", "status"):
         result = market.run("ask", text)
         assert result.returncode == 0, (text, result.stderr)
         assert result.stdout.strip(), text
@@ -161,3 +161,13 @@ def test_a_negative_level_is_bad_input_and_nothing_is_stored(market: Market) -> 
         assert result.stdout == ""
     listing = market.run("ask", "alert list")
     assert "None yet" in listing.stdout
+
+
+@pytest.mark.parametrize("text", ["fed", "sectors", "valuation", "flows", "macro"])
+def test_a_command_with_no_data_at_all_exits_1_saying_why(market: Market, text: str) -> None:
+    # the market has the Russell 2000 and the S&P 500 only: no futures, sector or fund data
+    result = market.run("ask", text)
+    assert result.returncode == 1, result.stdout
+    assert len(result.stderr.strip().splitlines()) == 1
+    answer = json.loads(market.run("ask", text, "--json").stdout)
+    assert answer["error"]["status"] == 1

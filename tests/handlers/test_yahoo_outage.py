@@ -18,6 +18,7 @@ import requests
 
 from bot.clock import FixedClock
 from bot.config import Settings
+from bot.errors import NoDataError
 from bot.market.fred import FredSeries
 from bot.market.stooq import StooqPrices
 from bot.market.yahoo import YahooPrices
@@ -196,6 +197,31 @@ def test_fed_without_contracts_says_what_is_missing(
     tmp_path: Path, redis_server: redis.Redis
 ) -> None:
     services = _on_files(tmp_path, redis_server)
-    answer = services.answerer.answer("fed")
-    assert headline(answer) == "No fed funds futures recorded for the next meeting"
-    assert "ZQZ26.CBT" in render_text(answer)
+    with pytest.raises(
+        NoDataError,
+        match=r"no fed funds futures recorded for the next meeting: no close for ZQZ26\.CBT",
+    ):
+        services.answerer.answer("fed")
+
+
+def test_fed_today_is_fed_as_of_the_contracts_session_and_says_so(
+    tmp_path: Path, redis_server: redis.Redis
+) -> None:
+    write_fed_market(tmp_path)  # contracts recorded to 2026-12-01
+    services = _on_files(tmp_path, redis_server)
+    services.clock.at = pd.Timestamp("2026-12-15 22:00", tz="UTC").to_pydatetime()  # type: ignore[attr-defined]
+
+    today = services.answerer.answer("fed")  # the December 9 meeting is behind today
+    then = services.answerer.answer(f"fed as of {FED_SESSION.date()}")
+
+    assert today.as_of == then.as_of == FED_SESSION.date()
+    assert today.report == then.report  # the same meetings, rate and range: the same path
+    assert headline(today).startswith(headline(then))
+    assert headline(today).endswith("(as of 2026-12-01: ZQZ26.CBT data ends there)")
+    assert render_text(today).splitlines()[2] == (
+        "Note: The newest session is 2026-12-15, but Fed funds futures Dec 2026 (ZQZ26.CBT) "
+        "data ends 2026-12-01: this is as of 2026-12-01."
+    )
+    macro = render_text(services.answerer.answer("macro"))
+    assert "Fed, next meeting Dec 9: 51% no change, 49% a 25 bp cut (futures, 2026-12-01)" in macro
+    assert "0.5 cuts priced by end-2026" in macro

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from bot.slack.blocks import (
 from bot.slack.buttons import MAX_BUTTON_VALUE, SHARE_ACTION
 from bot.slack.home import home_view
 from bot.slack.tables import MAX_ROWS, PHONE_WIDTH, phone_text
+from bot.universe import SECTORS
 from tests.factories import write_streak_market
 from tests.slack.validation import block_problems, text_of, view_problems
 
@@ -234,6 +236,9 @@ def test_the_answers_people_read_as_tables_are_table_blocks(
     market = tmp_path / "market"
     market.mkdir()
     facts = write_streak_market(market)
+    for pair in SECTORS:  # the sector funds move as the Russell 2000 does
+        for fund in (pair.small, pair.large):
+            shutil.copy(market / "^RUT.csv", market / f"{fund.symbol}.csv")
     settings = Settings(data=f"csv:{market}", home=tmp_path / "home")
     services = Services(settings, clock=facts.clock, redis_client=redis_server)
     asker = Asker("T0", "C0", "U0")
