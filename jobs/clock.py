@@ -27,6 +27,7 @@ from bot.clock import EXCHANGE_TZ
 from bot.job_records import JOBS
 from bot.logs import new_request_id, request_id
 from bot.metrics import ALERTS_FIRED, JOB_FAILURES, JOB_RUNS
+from bot.process import signals_stay_with_the_main_thread
 from bot.services import Services
 from bot.store.lease import LEASE, ClockLease
 from bot.summaries.dispatch import SummaryPoster
@@ -250,8 +251,9 @@ def start_in_background(
 
     clock = Clock(services, poster, summary_poster)
     scheduler = clock.schedule(BackgroundScheduler(timezone="UTC", daemon=True))
-    scheduler.start()
-    first = clock.run_first()
+    with signals_stay_with_the_main_thread():
+        scheduler.start()
+        first = clock.run_first()
 
     def stop() -> None:
         first.join()

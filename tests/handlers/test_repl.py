@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import signal
 import sys
 import time
+from pathlib import Path
 
 import pexpect
 import psutil
@@ -50,6 +52,32 @@ def fresh(market: Market, tmp_path_factory: pytest.TempPathFactory) -> Market:
     return Market(
         market.directory, tmp_path_factory.mktemp("home"), market.last, market.streak_start
     )
+
+
+def test_only_the_main_thread_takes_ctrl_c(fresh: Market) -> None:
+    """The kernel gives a signal to any thread that does not block it, and a console waiting in
+    readline saw a Ctrl-C taken by the clock's threads only at the next key (the test below
+    timed out now and then). Every thread but the main one blocks SIGINT, SIGTERM and SIGHUP."""
+    child = console(fresh)
+    child.send("streak\r")  # the clock's threads are running by the time it is answered
+    child.expect_exact(PROMPT)
+
+    def blocked(task: Path) -> int:
+        status = (task / "status").read_text()
+        return int(re.search(r"^SigBlk:\s*([0-9a-f]+)$", status, re.M)[1], 16)  # type: ignore[index]
+
+    tasks = sorted(Path(f"/proc/{child.pid}/task").iterdir())
+    others = [t for t in tasks if t.name != str(child.pid)]
+    assert others, "the console runs its clock on threads of its own"
+    stops = (1 << (signal.SIGINT - 1)) | (1 << (signal.SIGTERM - 1)) | (1 << (signal.SIGHUP - 1))
+    names = {t.name: (t / "comm").read_text().strip() for t in others}
+    assert {names[t.name]: blocked(t) & stops for t in others} == {
+        names[t.name]: stops for t in others
+    }
+    assert blocked(Path(f"/proc/{child.pid}/task/{child.pid}")) & stops == 0
+    child.send(CTRL_D)
+    child.expect(pexpect.EOF)
+    child.close()
 
 
 def test_lines_are_edited_recalled_and_dropped_like_a_shell(fresh: Market) -> None:
