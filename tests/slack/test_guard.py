@@ -29,6 +29,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.slack.blocks import MAX_BLOCKS
 from bot.slack.guard import MAX_BODY
+from handlers.forms import opens_alert_form
 from tests.slack.conftest import SECRET, Bot, forged_signature, new_trigger_id
 from tests.slack.standin import Call
 from tests.slack.validation import block_problems, text_of
@@ -837,6 +838,13 @@ def test_any_command_text_is_acked_and_answered_never_with_an_internal_error(bot
         )
         @given(st.lists(TEXTS, min_size=BATCH, max_size=BATCH, unique=True))
         def batch(texts: list[str]) -> None:
+            # `alert add` or `alert new` alone opens the New alert form: a modal, no answer
+            forms = [text for text in texts if opens_alert_form(text)]
+            opened = len(bot.stand_in.calls_to("views.open"))
+            texts = [text for text in texts if text not in forms]
+            for text in forms:
+                assert ask(text)[2] == 200
+            bot.stand_in.wait_for("views.open", opened + len(forms))
             asked = list(pool.map(ask, texts))
             sent.extend(texts)
             problems = [(text, status, body) for text, _, status, body in asked if status != 200]
@@ -900,3 +908,12 @@ def test_an_error_is_short_valid_and_path_free_whatever_was_typed(bot: Bot, text
     assert answer_problems(answer, str(bot.services.settings.csv_dir)) == []
     if ":warning:" in json.dumps(answer.body["blocks"][:1]):  # an error: a sentence or two
         assert len(json.dumps(answer.body["blocks"])) < 1500, answer.body["blocks"]
+
+
+def test_alert_new_across_lines_opens_the_form(bot: Bot) -> None:
+    """The fuzz test once sent `alert \\n new`: it opens the New alert form, as `alert new`
+    does, and posts nothing to the response URL."""
+    assert bot.command("alert \n new", response="form").status == 200
+    (opened,) = bot.stand_in.wait_for("views.open")
+    assert "New alert" in json.dumps(opened.body)
+    assert bot.stand_in.calls_to("response/form") == []
