@@ -28,7 +28,8 @@ from bot.alerts.rules import AlertRule, Basis, Direction, Feed, Kind, Owner, Rul
 from bot.analytics.levels import WatchedLevel
 from bot.analytics.streak import LongestSince
 from bot.status import AlertsStatus
-from bot.store.keys import Keys, checked_feed
+from bot.store.key_checks import checked_feed
+from bot.store.keys import Keys
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Backups of the bot's state: every key in `keys.STATE`, as versioned JSON.
+"""Backups of the bot's state: every key in `key_families.STATE`, as versioned JSON.
 
 A backup names keys without the prefix, so it can be restored under another one. Each key keeps
 its type (string, hash, set, sorted set) and its expiry as an absolute time. Restoring is one
@@ -18,7 +18,8 @@ from typing import Any
 
 import redis
 
-from bot.store.keys import INSTALLATIONS, STATE, Keys
+from bot.store.key_families import INSTALLATIONS, STATE
+from bot.store.keys import Keys
 
 FORMAT = "smallcaps-state"
 VERSION = 1

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.store.keys import Keys, checked_symbol
+from bot.store.key_checks import checked_symbol
+from bot.store.keys import Keys
 
 VALID = ["IWM", "^RUT", "^GSPC", "BRK-B", "BRK.B", "EURUSD=X", "^TNX", "000001.SS", "A"]
 INVALID = [
