@@ -1,5 +1,5 @@
-"""The Redis key layout as markdown, made from the declared families: `docs/redis-keys.md`.
-Refresh it with `python -m bot.store.key_doc > docs/redis-keys.md` (a test fails until then)."""
+"""The Redis key layout as markdown, made from the declared families: `bot/store/keys.md`.
+Refresh it with `python -m bot.store.key_doc > bot/store/keys.md` (a test fails until then)."""
 
 from __future__ import annotations
 

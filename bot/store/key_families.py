@@ -1,6 +1,6 @@
 """Every family of Redis keys, declared once: its pattern, Redis type, owning workspace, whether a
 backup holds it, its expiry and what it means. The backup patterns (`STATE`, `INSTALLATIONS`) and
-`docs/redis-keys.md` (`python -m bot.store.key_doc > docs/redis-keys.md`) are made from these.
+`bot/store/keys.md` (`python -m bot.store.key_doc > bot/store/keys.md`) are made from these.
 
 A pattern is the key after the prefix (default `smallcaps:`), each variable part named `<PART>`
 as in `bot/store/key_checks.py`, where each part's shape is checked.

@@ -1,6 +1,6 @@
 """Every Redis key the bot uses is made here, and nothing else builds a key. Each method names the
 family it makes (`bot/store/key_families.py`, where each family is declared with its type, owner,
-backup and meaning; the layout is `docs/redis-keys.md`); each part is checked against its shape
+backup and meaning; the layout is `bot/store/keys.md`); each part is checked against its shape
 (`bot/store/key_checks.py`) before it becomes part of a key, so user text can never form, or
 collide with, another key."""
 

@@ -1,4 +1,4 @@
-"""The declared key families, the keys `Keys` makes, the backup set and `docs/redis-keys.md`
+"""The declared key families, the keys `Keys` makes, the backup set and `bot/store/keys.md`
 cannot drift apart."""
 
 from __future__ import annotations
@@ -165,7 +165,7 @@ def test_declared_expiries_are_the_code_s(pattern: str, seconds: float) -> None:
 
 
 def test_the_committed_layout_is_the_declared_one() -> None:
-    committed = Path(__file__).parents[2] / "docs" / "redis-keys.md"
+    committed = Path(__file__).parents[2] / "bot" / "store" / "keys.md"
     assert committed.read_text() == markdown(), (
-        "docs/redis-keys.md is out of date: python -m bot.store.key_doc > docs/redis-keys.md"
+        "bot/store/keys.md is out of date: python -m bot.store.key_doc > bot/store/keys.md"
     )
