@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import signal
 import sys
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 
 from bot.config import ConfigError, Settings
 from bot.logs import configure, secrets_of
@@ -33,19 +32,3 @@ def start(level: int, quieter: Mapping[str, int]) -> Services | None:
     services = Services(settings)
     SOURCE_HEALTH.read = services.source_health
     return services
-
-
-STOPS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-
-
-@contextmanager
-def signals_stay_with_the_main_thread() -> Iterator[None]:
-    """Threads started in here, and the threads they start, never take Ctrl-C, SIGTERM or
-    SIGHUP: the kernel gives a process's signal to any thread that does not block it, and
-    Python acts on it only when the main thread runs. A console waiting in readline (a select
-    with no timeout) would then see a Ctrl-C only at the next key."""
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)

@@ -27,8 +27,8 @@ from bot.clock import EXCHANGE_TZ
 from bot.job_records import JOBS
 from bot.logs import new_request_id, request_id
 from bot.metrics import ALERTS_FIRED, JOB_FAILURES, JOB_RUNS
-from bot.process import signals_stay_with_the_main_thread
 from bot.services import Services
+from bot.signals import signals_stay_with_the_main_thread
 from bot.store.lease import LEASE, ClockLease
 from bot.summaries.dispatch import SummaryPoster
 from jobs.market import post_alerts, record_funds, record_rate_path, watch_market

@@ -402,7 +402,7 @@ def test_two_web_processes_refresh_an_expiring_token_once(
 def test_a_wrong_token_key_is_an_operator_error_and_posts_wait_for_the_key(desk: Desk) -> None:
     from dataclasses import replace
 
-    from bot.__main__ import rotate_token_key
+    from bot.cli import rotate_token_key
 
     desk.install(A)
     desk.command(A, "alert add rut above 2750", "add-A")
