@@ -21,9 +21,10 @@ from bot.logs import ContextExecutor
 from bot.metrics import RATE_LIMITED
 from bot.services import Services
 from bot.slack.clients import ROTATE_BEFORE_MINUTES, InstalledClients, OneClient, WorkspaceClients
-from bot.slack.guard import SeenDeliveries, WsgiApp
+from bot.slack.guard import SeenDeliveries
 from bot.slack.installations import RedisInstallationStore, RedisOAuthStateStore
 from bot.slack.token_rotation import LockedTokenRotator
+from bot.wsgi import WsgiApp
 from handlers import register_listeners
 
 LISTENER_THREADS = 8
