@@ -60,7 +60,7 @@ def installation_store(services: Services) -> RedisInstallationStore:
     """Many-workspace mode: the installations, in the bot's Redis."""
     assert services.settings.token_key, "many-workspace mode needs SMALLCAPS_TOKEN_KEY"
     return RedisInstallationStore(
-        lambda: services.redis, services.keys, services.settings.token_key
+        services.connection.client, services.keys, services.settings.token_key
     )
 
 
@@ -120,7 +120,7 @@ def many_workspaces(
             client_secret=settings.slack_client_secret,
             scopes=list(BOT_SCOPES),
             installation_store=store,
-            state_store=RedisOAuthStateStore(lambda: services.redis, services.keys),
+            state_store=RedisOAuthStateStore(services.connection.client, services.keys),
             token_rotation_expiration_minutes=ROTATE_BEFORE_MINUTES,
         ),
         "authorize": authorize(
@@ -174,8 +174,8 @@ def http_front(services: Services) -> WsgiApp:
     nyse()  # built before the first request rather than by the first answers, all at once
     return wsgi_app(
         build_app(services),
-        services.readiness,
-        SeenDeliveries(lambda: services.redis, services.keys),
+        services.status.readiness,
+        SeenDeliveries(services.connection.client, services.keys),
         services.settings.slack_signing_secret or "",
         services.settings.metrics_token,
     )
