@@ -117,7 +117,7 @@ def run(argv: list[str] | None) -> int:
                 sys.stdout,
                 sys.stdin.isatty(),
                 settings.chart_dir,
-                services.where(),
+                services.status.where(),
                 settings.home / "console_history",
             )
         finally:

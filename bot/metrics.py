@@ -11,7 +11,7 @@ import hmac
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from socketserver import ThreadingMixIn
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
@@ -19,9 +19,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from bot.status import SeriesHealth
-
-if TYPE_CHECKING:
-    from bot.slack.guard import StartResponse, WsgiApp
+from bot.wsgi import StartResponse, WsgiApp
 
 COMMAND_SECONDS = Histogram(
     "smallcaps_command_seconds",

@@ -30,5 +30,5 @@ def start(level: int, quieter: Mapping[str, int]) -> Services | None:
     for stop in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(stop, lambda signum, frame: sys.exit(0))
     services = Services(settings)
-    SOURCE_HEALTH.read = services.source_health
+    SOURCE_HEALTH.read = services.status.source_health
     return services

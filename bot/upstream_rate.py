@@ -12,12 +12,13 @@ what a person asks through `asked_by` counts; the clock's refreshes and summarie
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
 import redis
+from redis.commands.core import Script
 
 from bot.asker import Asker
 from bot.clock import Clock
@@ -69,14 +70,19 @@ def asked_by(asker: Asker | None) -> Iterator[None]:
 
 class UpstreamRate:
     def __init__(
-        self, redis_client: redis.Redis, keys: Keys, clock: Clock, per_user: int, per_workspace: int
+        self,
+        redis_client: Callable[[], redis.Redis],
+        keys: Keys,
+        clock: Clock,
+        per_user: int,
+        per_workspace: int,
     ) -> None:
-        self.redis = redis_client
+        self._redis = redis_client
         self.keys = keys
         self.clock = clock
         self.per_user = per_user
         self.per_workspace = per_workspace
-        self._take = self.redis.register_script(_TAKE)
+        self._script: Script | None = None
 
     def charge(self) -> None:
         """Counts the command being answered, once, against its person's and workspace's
@@ -94,7 +100,9 @@ class UpstreamRate:
             self.keys.upstream_rate(asker.workspace, window, asker.user),
             self.keys.upstream_rate(asker.workspace, window),
         ]
-        refused = int(self._take(keys, [self.per_user, self.per_workspace, 2 * WINDOW]))
+        if self._script is None:  # registered on first use: Redis is connected when needed
+            self._script = self._redis().register_script(_TAKE)
+        refused = int(self._script(keys, [self.per_user, self.per_workspace, 2 * WINDOW]))
         if refused:
             wait = max(1, math.ceil(window + WINDOW - now))
             who, limit = (

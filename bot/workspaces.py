@@ -21,8 +21,7 @@ from redis.client import Pipeline
 from bot.alerts.reports import AlertRuleLine
 from bot.alerts.rules import AlertRule
 from bot.alerts.service import Alerts
-from bot.slack.installations import NONE
-from bot.store.keys import Keys
+from bot.store.keys import NONE, Keys
 from bot.summaries.reports import DailySubscriptionLine
 from bot.summaries.store import Subscription
 from bot.summaries.subscriptions import Subscriptions, subscription_line

@@ -93,8 +93,8 @@ def register(app: App, services: Services) -> None:
             open_alert_form(client, body["trigger_id"], AlertDraft(channel=channel))
             return
         if chosen["do"] == "summary":
-            sub = services.subscriptions.store.subscription(channel)
-            at, zone = (sub.when.at.strftime("%H:%M"), sub.when.zone) if sub else (None, None)
+            when = services.subscriptions.daily_time(channel)
+            at, zone = (when.at.strftime("%H:%M"), when.zone) if when else (None, None)
             open_summary_form(client, body["trigger_id"], SummaryDraft(channel, at, zone))
             return
         refused = membership.refusal(client, channel, user, posts=False)

@@ -68,5 +68,4 @@ def record_rate_path(services: Services, now: datetime) -> int:
         return 0
     today = now.date()
     contracts = contracts_between(today, date(today.year + 2, 1, 1))
-    prices = services.market.prices.closes([*contracts, *(i.symbol for i in FED)])
-    return len(prices.closes)
+    return services.market.record([*contracts, *(i.symbol for i in FED)])

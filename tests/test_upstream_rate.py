@@ -41,7 +41,7 @@ class AnySymbol:
 
 @pytest.fixture
 def rate(redis_server: redis.Redis, keys: Keys, clock: FixedClock) -> UpstreamRate:
-    return UpstreamRate(redis_server, keys, clock, per_user=2, per_workspace=3)
+    return UpstreamRate(lambda: redis_server, keys, clock, per_user=2, per_workspace=3)
 
 
 def _charge(rate: UpstreamRate, asker: Asker) -> None:

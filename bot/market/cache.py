@@ -120,7 +120,7 @@ class CachedPrices:
     def __init__(
         self,
         upstream: Upstream,
-        redis_client: redis.Redis,
+        redis_client: Callable[[], redis.Redis],
         keys: Keys,
         clock: Clock,
         max_age: timedelta,
@@ -132,7 +132,7 @@ class CachedPrices:
         """`before_upstream` is called before a refresh asks the upstream source on behalf of
         whoever is asking, and may refuse it by raising (the rate a person may ask at)."""
         self.upstream = upstream
-        self.redis = redis_client
+        self._redis = redis_client
         self.keys = keys
         self.clock = clock
         self.max_age = max_age
@@ -166,7 +166,7 @@ class CachedPrices:
         if self._due(symbols, cached, failures):
             if self.before_upstream is not None:
                 self.before_upstream()
-            lock = self.redis.lock(
+            lock = self._redis().lock(
                 self.keys.prices_refresh_lock(self.source),
                 timeout=120,
                 blocking_timeout=self.lock_wait_seconds,
@@ -208,7 +208,7 @@ class CachedPrices:
         ]
 
     def _read(self, symbols: Sequence[str]) -> tuple[dict[str, Cached], dict[str, Failure]]:
-        pipe = self.redis.pipeline(transaction=False)
+        pipe = self._redis().pipeline(transaction=False)
         for symbol in symbols:
             pipe.hmget(self.keys.prices(symbol, self.source), ["closes", "fetched_at", "failure"])
         if self.expiry is not None:
@@ -285,7 +285,7 @@ class CachedPrices:
 
     def _write(self, fresh: dict[str, Cached], failed: dict[str, Failure]) -> None:
         """One transaction: a failed refresh never overwrites good data."""
-        pipe = self.redis.pipeline(transaction=True)
+        pipe = self._redis().pipeline(transaction=True)
         for symbol, entry in fresh.items():
             key = self.keys.prices(symbol, self.source)
             pipe.hset(
@@ -326,10 +326,14 @@ class RecordedFunds:
     """
 
     def __init__(
-        self, upstream: YahooFunds, redis_client: redis.Redis, keys: Keys, clock: Clock
+        self,
+        upstream: YahooFunds,
+        redis_client: Callable[[], redis.Redis],
+        keys: Keys,
+        clock: Clock,
     ) -> None:
         self.upstream = upstream
-        self.redis = redis_client
+        self._redis = redis_client
         self.keys = keys
         self.clock = clock
         self._failed: dict[str, datetime] = {}  # the universe's funds only
@@ -339,15 +343,15 @@ class RecordedFunds:
         today = exchange_today(self.clock).isoformat()
         now = self.clock.now()
         failed = self._failed.get(symbol)
-        if not self.redis.hexists(key, today) and (failed is None or now - failed > FUND_RETRY):
+        if not self._redis().hexists(key, today) and (failed is None or now - failed > FUND_RETRY):
             UPSTREAM_FETCHES.labels("yahoo", "funds").inc()
             try:
-                self.redis.hset(key, today, json.dumps(self.upstream.fetch(symbol)))
+                self._redis().hset(key, today, json.dumps(self.upstream.fetch(symbol)))
             except UpstreamError as error:
                 UPSTREAM_FAILURES.labels("yahoo", "funds").inc()
                 self._failed[symbol] = now
                 log.warning("fund data for %s not recorded today: %s", symbol, error.message)
-        recorded = self.redis.hgetall(key)
+        recorded = self._redis().hgetall(key)
         rows = {_text(day): json.loads(values) for day, values in recorded.items()}
         frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(FUND_FIELDS), dtype=float)
         frame.index = pd.DatetimeIndex(pd.to_datetime(frame.index)).astype("datetime64[ns]")

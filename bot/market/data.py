@@ -60,6 +60,11 @@ class MarketData:
     def fund_history(self, symbol: str) -> pd.DataFrame:
         return self.funds.fund_history(symbol)
 
+    def record(self, symbols: Sequence[str]) -> int:
+        """Reads `symbols` through the price cache, which keeps the closes it has once fetched;
+        the number of them with closes."""
+        return len(self.prices.closes(symbols).closes)
+
 
 def _listed(names: list[str]) -> str:
     """ "Russell 2000", "Russell 2000 and S&P 500", "A, B and C"."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -70,7 +70,7 @@ class SeriesPrices:
     def __init__(
         self,
         caches: Sequence[CachedPrices],
-        redis_client: redis.Redis,
+        redis_client: Callable[[], redis.Redis],
         keys: Keys,
         clock: Clock,
         max_age: timedelta,
@@ -79,7 +79,7 @@ class SeriesPrices:
         self.caches: Mapping[str, CachedPrices] = {c.source: c for c in caches}
         self.primary = caches[0]
         self.label = self.primary.label
-        self.redis = redis_client
+        self._redis = redis_client
         self.keys = keys
         self.clock = clock
         self.max_age = max_age
@@ -198,14 +198,14 @@ class SeriesPrices:
         if not seen:
             return
         try:
-            stored = self.redis.hmget(self.keys.series_answered(), list(seen))
+            stored = self._redis().hmget(self.keys.series_answered(), list(seen))
             changed = {
                 series: json.dumps({"source": by, "at": now.isoformat()})
                 for (series, by), raw in zip(seen.items(), stored, strict=True)
                 if not raw or json.loads(raw).get("source") != by
             }
             if changed:
-                self.redis.hset(self.keys.series_answered(), mapping=changed)  # type: ignore[arg-type]
+                self._redis().hset(self.keys.series_answered(), mapping=changed)  # type: ignore[arg-type]
         except (redis.RedisError, OSError) as error:
             log.warning("could not record which source answered: %s", error)
             return
@@ -242,7 +242,7 @@ class SeriesPrices:
         chains = {s: sources_of(s) for s in symbols}
         records = self._records(feed for chain in chains.values() for feed in chain)
         try:
-            raw = self.redis.hmget(self.keys.series_answered(), symbols)
+            raw = self._redis().hmget(self.keys.series_answered(), symbols)
         except (redis.RedisError, OSError):
             raw = [None] * len(symbols)
         result = []

@@ -21,9 +21,10 @@ from bot.logs import ContextExecutor
 from bot.metrics import RATE_LIMITED
 from bot.services import Services
 from bot.slack.clients import ROTATE_BEFORE_MINUTES, InstalledClients, OneClient, WorkspaceClients
-from bot.slack.guard import SeenDeliveries, WsgiApp
+from bot.slack.guard import SeenDeliveries
 from bot.slack.installations import RedisInstallationStore, RedisOAuthStateStore
 from bot.slack.token_rotation import LockedTokenRotator
+from bot.wsgi import WsgiApp
 from handlers import register_listeners
 
 LISTENER_THREADS = 8
@@ -59,7 +60,7 @@ def installation_store(services: Services) -> RedisInstallationStore:
     """Many-workspace mode: the installations, in the bot's Redis."""
     assert services.settings.token_key, "many-workspace mode needs SMALLCAPS_TOKEN_KEY"
     return RedisInstallationStore(
-        lambda: services.redis, services.keys, services.settings.token_key
+        services.connection.client, services.keys, services.settings.token_key
     )
 
 
@@ -119,7 +120,7 @@ def many_workspaces(
             client_secret=settings.slack_client_secret,
             scopes=list(BOT_SCOPES),
             installation_store=store,
-            state_store=RedisOAuthStateStore(lambda: services.redis, services.keys),
+            state_store=RedisOAuthStateStore(services.connection.client, services.keys),
             token_rotation_expiration_minutes=ROTATE_BEFORE_MINUTES,
         ),
         "authorize": authorize(
@@ -173,8 +174,8 @@ def http_front(services: Services) -> WsgiApp:
     nyse()  # built before the first request rather than by the first answers, all at once
     return wsgi_app(
         build_app(services),
-        services.readiness,
-        SeenDeliveries(lambda: services.redis, services.keys),
+        services.status.readiness,
+        SeenDeliveries(services.connection.client, services.keys),
         services.settings.slack_signing_secret or "",
         services.settings.metrics_token,
     )

@@ -35,6 +35,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.logs import new_request_id, request_id
 from bot.metrics import REQUESTS_REFUSED
 from bot.store.keys import Keys
+from bot.wsgi import StartResponse, WsgiApp
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +49,6 @@ CONTENT_TYPES = ("application/x-www-form-urlencoded", "application/json")
 READ_ONLY = ("url_verification", "block_suggestion")
 """Deliveries that change nothing and may come twice alike: Slack's URL check, and a menu's
 type-ahead (the same letters typed again send the same body)."""
-
-StartResponse = Callable[..., Any]
-WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
 class Refused(Exception):

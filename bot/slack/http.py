@@ -22,7 +22,8 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot.metrics import metrics_app
-from bot.slack.guard import MAX_BODY, SeenDeliveries, StartResponse, WsgiApp, guarded
+from bot.slack.guard import MAX_BODY, SeenDeliveries, guarded
+from bot.wsgi import StartResponse, WsgiApp
 
 log = logging.getLogger(__name__)
 

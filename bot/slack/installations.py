@@ -28,12 +28,10 @@ from slack_sdk.oauth.installation_store import Bot, Installation, InstallationSt
 from slack_sdk.oauth.state_store import OAuthStateStore
 
 from bot.metrics import UNREADABLE_INSTALLATIONS
-from bot.store.keys import Keys
+from bot.store.keys import NONE, Keys
 
 log = logging.getLogger(__name__)
 
-NONE = "-"
-"""The enterprise of a workspace outside Enterprise Grid; the team of an org-wide install."""
 STATE_SECONDS = 600
 
 

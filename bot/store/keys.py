@@ -10,6 +10,10 @@ from datetime import date
 
 from bot.store.key_families import FAMILIES
 
+NONE = "-"
+"""The `<ENTERPRISE>` of a workspace outside Enterprise Grid; the `<TEAM>` of an org-wide
+install."""
+
 
 class Keys:
     def __init__(self, prefix: str = "smallcaps:") -> None:

@@ -41,3 +41,24 @@ def embedded(home: Path) -> redis.Redis:
         **client_options(),
     )
     return client
+
+
+class Connection:
+    """This process's one Redis client, connected on first use: a command that needs no state
+    starts no embedded server. Every store is handed `client`, and calls it when it needs Redis."""
+
+    def __init__(self, url: str | None, home: Path, client: redis.Redis | None = None) -> None:
+        self.url = url
+        self.home = home
+        self._client = client
+
+    def client(self) -> redis.Redis:
+        if self._client is None:
+            self._client = connect(self.url, self.home)
+        return self._client
+
+    def close(self) -> None:
+        """Closes this process's connections (an embedded server stops at exit once no other
+        process is connected to it)."""
+        if self._client is not None:
+            self._client.connection_pool.disconnect()

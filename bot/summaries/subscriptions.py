@@ -40,6 +40,12 @@ class Subscriptions:
             )
         return existing
 
+    def daily_time(self, channel: str) -> DailyTime | None:
+        """When the channel's summary is posted, if it has one: what its form starts from
+        (changing it is checked against the asker's workspace when the form is sent)."""
+        sub = self.store.subscription(channel)
+        return sub.when if sub is not None else None
+
     def subscribe(self, asker: Asker, when: DailyTime) -> DailyChangeReport:
         existing = self._existing(asker)
         if existing is not None and existing.when == when:

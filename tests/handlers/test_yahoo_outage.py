@@ -146,7 +146,7 @@ def test_metrics_show_each_source_s_record(
     yahoo.down = True
     services = _services(NOW, yahoo, http, redis_server, keys)
     services.answerer.answer("streak")
-    SOURCE_HEALTH.read = services.source_health
+    SOURCE_HEALTH.read = services.status.source_health
     try:
         text = exposition()[0].decode()
     finally:

@@ -84,7 +84,7 @@ def yahoo() -> FakeYahoo:
 def cache(
     yahoo: FakeYahoo, redis_server: redis.Redis, keys: Keys, clock: FixedClock
 ) -> CachedPrices:
-    return CachedPrices(YahooPrices(yahoo), redis_server, keys, clock, MAX_AGE)
+    return CachedPrices(YahooPrices(yahoo), lambda: redis_server, keys, clock, MAX_AGE)
 
 
 # --- first download, then the cache ------------------------------------------------------------
@@ -132,7 +132,7 @@ def test_second_call_within_max_age_does_not_ask_upstream(
 
     # another process with its own source reads what the first one wrote
     other_yahoo = FakeYahoo({})
-    other = CachedPrices(YahooPrices(other_yahoo), redis_server, keys, clock, MAX_AGE)
+    other = CachedPrices(YahooPrices(other_yahoo), lambda: redis_server, keys, clock, MAX_AGE)
     _assert_same(other.closes(["^RUT"]).closes["^RUT"], RUT)
     assert other_yahoo.calls == []
 
@@ -297,7 +297,7 @@ def test_symbol_yahoo_does_not_know_is_missing(
     redis_server: redis.Redis, keys: Keys, clock: FixedClock
 ) -> None:
     yahoo = FakeYahoo({"IWM": IWM, "NOPE": pd.Series(np.nan, index=IWM.index)})
-    prices = CachedPrices(YahooPrices(yahoo), redis_server, keys, clock, MAX_AGE).closes(
+    prices = CachedPrices(YahooPrices(yahoo), lambda: redis_server, keys, clock, MAX_AGE).closes(
         ["IWM", "NOPE"]
     )
     _assert_same(prices.closes["IWM"], IWM)
@@ -330,7 +330,7 @@ def test_single_flight_on_a_cold_cache(
 
     def work(i: int) -> None:
         try:
-            cache = CachedPrices(YahooPrices(yahoo), clients[i], keys, clock, MAX_AGE)
+            cache = CachedPrices(YahooPrices(yahoo), lambda: clients[i], keys, clock, MAX_AGE)
             barrier.wait(timeout=10)
             results[i] = cache.closes(["IWM", "^RUT"])
         except BaseException as error:
@@ -367,7 +367,7 @@ def test_lock_held_elsewhere_answers_from_cache(
     assert held.acquire(blocking=False)
     try:
         waiting = CachedPrices(
-            YahooPrices(yahoo), redis_server, keys, clock, MAX_AGE, lock_wait_seconds=0.2
+            YahooPrices(yahoo), lambda: redis_server, keys, clock, MAX_AGE, lock_wait_seconds=0.2
         )
         prices = waiting.closes(["IWM"])
     finally:
@@ -436,7 +436,7 @@ def holdings() -> FakeHoldings:
 def funds(
     holdings: FakeHoldings, redis_server: redis.Redis, keys: Keys, clock: FixedClock
 ) -> RecordedFunds:
-    return RecordedFunds(YahooFunds(holdings, no_info), redis_server, keys, clock)
+    return RecordedFunds(YahooFunds(holdings, no_info), lambda: redis_server, keys, clock)
 
 
 def no_info(symbol: str) -> dict[str, object]:
@@ -521,7 +521,9 @@ def _expiring_cache(
     yahoo: FakeYahoo, redis_server: redis.Redis, keys: Keys, clock: FixedClock, watched: set[str]
 ) -> CachedPrices:
     expiry = PriceExpiry(keys, TTL, lambda: watched)
-    return CachedPrices(YahooPrices(yahoo), redis_server, keys, clock, MAX_AGE, expiry=expiry)
+    return CachedPrices(
+        YahooPrices(yahoo), lambda: redis_server, keys, clock, MAX_AGE, expiry=expiry
+    )
 
 
 def test_prices_of_a_symbol_nobody_watches_expire_and_asking_keeps_them_longer(
@@ -566,7 +568,9 @@ def test_this_process_s_copy_keeps_the_symbols_read_last(
     yahoo: FakeYahoo, redis_server: redis.Redis, keys: Keys, clock: FixedClock
 ) -> None:
     yahoo.truth["ZZZZ"] = ZZZZ
-    cache = CachedPrices(YahooPrices(yahoo), redis_server, keys, clock, MAX_AGE, in_memory=2)
+    cache = CachedPrices(
+        YahooPrices(yahoo), lambda: redis_server, keys, clock, MAX_AGE, in_memory=2
+    )
     cache.closes(["IWM", "^RUT"])
     cache.closes(["ZZZZ"])
 

@@ -71,10 +71,10 @@ def _prices(
     *others: FakeSource,
 ) -> SeriesPrices:
     caches = [
-        CachedPrices(upstream, redis_server, keys, clock, MAX_AGE)
+        CachedPrices(upstream, lambda: redis_server, keys, clock, MAX_AGE)
         for upstream in (YahooPrices(yahoo), *others)
     ]
-    return SeriesPrices(caches, redis_server, keys, clock, MAX_AGE)
+    return SeriesPrices(caches, lambda: redis_server, keys, clock, MAX_AGE)
 
 
 def _yahoo_fails_after_answering(
@@ -237,8 +237,8 @@ def test_a_source_without_its_key_is_never_asked_and_says_why(
 def test_which_source_answered_is_remembered_for_the_series_read_last(
     yahoo: FakeYahoo, redis_server: redis.Redis, keys: Keys, clock: FixedClock
 ) -> None:
-    caches = [CachedPrices(YahooPrices(yahoo), redis_server, keys, clock, MAX_AGE)]
-    prices = SeriesPrices(caches, redis_server, keys, clock, MAX_AGE, in_memory=1)
+    caches = [CachedPrices(YahooPrices(yahoo), lambda: redis_server, keys, clock, MAX_AGE)]
+    prices = SeriesPrices(caches, lambda: redis_server, keys, clock, MAX_AGE, in_memory=1)
     prices.closes(["^RUT"])
     prices.closes(["^GSPC"])
 

@@ -98,7 +98,7 @@ def test_answers_come_from_the_last_good_prices_labelled_stale(
         waits.append(clock.at - start)
     assert waits == [REFRESH, REFRESH * 2, REFRESH * 4]
 
-    status = services.status()
+    status = services.status.of_operator()
     rut = next(s for g in status.groups for s in g.symbols if s.symbol == "^RUT")
     assert rut.failures == 4 and rut.retry_at == clock.at + REFRESH * 8
     words = "\n".join(str(p) for p in document(Answer("status", None, None, status)).parts)

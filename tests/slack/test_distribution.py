@@ -423,7 +423,7 @@ def test_a_wrong_token_key_is_an_operator_error_and_posts_wait_for_the_key(desk:
     poster = SlackPoster(workspace_clients(wrong))
     assert deliver(wrong.alert_store, poster, after) == 0
     assert len(wrong.alert_store.outbox()) == 1  # waiting, not dropped as an uninstall
-    shown = wrong.status().failed_posts
+    shown = wrong.status.of_operator().failed_posts
     assert shown is not None and shown.unreadable_installations == 1 and shown.total == 0
     assert desk.stand_in.calls_to("chat.postMessage") == []
     both = services(f"{new},{old}")  # the new key first, the old one still read
@@ -433,7 +433,7 @@ def test_a_wrong_token_key_is_an_operator_error_and_posts_wait_for_the_key(desk:
     assert deliver(wrong.alert_store, SlackPoster(workspace_clients(wrong)), later) == 1
     (post,) = desk.stand_in.calls_to("chat.postMessage")
     assert bearer(post) == desk.stand_in.token_of(A)
-    assert wrong.status().failed_posts.unreadable_installations == 0  # type: ignore[union-attr]
+    assert wrong.status.of_operator().failed_posts.unreadable_installations == 0  # type: ignore[union-attr]
     assert rotate_token_key(services(Fernet.generate_key().decode())) == 1
 
 

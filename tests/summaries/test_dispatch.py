@@ -228,7 +228,7 @@ def test_status_counts_the_subscriptions_and_tells_the_last_dispatch(desk: Desk)
     for channel in ("CA", "CB", "CC"):
         desk.subscribe(channel, "", utc(2026, 11, 25, 12))
     desk.run(WEDNESDAY_DUE)
-    status = desk.services.status()
+    status = desk.services.status.of_operator()
     assert status.summaries is not None and status.summaries.subscribed == 3
     assert status.summaries.last_figures == {"posted": 3, "rendered": 1}
     assert status.summaries.next_due == utc(2026, 11, 27, 21, 30)
@@ -275,7 +275,7 @@ def test_a_claimed_summary_is_never_dropped_quietly(desk: Desk) -> None:
     desk.subscribe("CGONE", "", utc(2026, 11, 25, 12))
     desk.clock.at = WEDNESDAY_DUE
     desk.services.dispatcher(flaky).run(WEDNESDAY_DUE)
-    shown = desk.services.status().failed_posts
+    shown = desk.services.status.of_operator().failed_posts
     assert shown is not None and [(p.channel, p.kind) for p in shown.recent] == [
         ("CGONE", "summary")
     ]
