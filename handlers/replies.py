@@ -12,8 +12,8 @@ import redis
 
 from bot.answers import Answerer
 from bot.asker import Asker
+from bot.commands import subcommand_of
 from bot.errors import CommandError, UserFacingError
-from bot.grammar import subcommand_of
 from bot.metrics import COMMAND_SECONDS
 from bot.reports import Answer
 from bot.upstream_rate import asked_by

@@ -12,7 +12,8 @@ import re
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from bot.alerts.grammar import (
+from bot.alerts.reports import AlertTestReport, ReplayFiring
+from bot.alerts.rule_words import (
     BANDS,
     COOLDOWNS,
     CUTS,
@@ -23,12 +24,12 @@ from bot.alerts.grammar import (
     parse_rule,
     parse_target,
 )
-from bot.alerts.reports import AlertTestReport, ReplayFiring
 from bot.alerts.rules import RuleSpec
 from bot.amounts import Bounds, number
-from bot.commands.alert import signed_figure, test_headline
+from bot.commands.alert import test_headline
 from bot.errors import CommandError
 from bot.names import WORDS
+from bot.render.alert import signed_figure
 from bot.render.numbers import level
 from bot.slack.blocks import escape
 from bot.slack.forms import (

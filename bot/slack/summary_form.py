@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.commands.subscribe import clock_time
 from bot.errors import CommandError
 from bot.slack.forms import (
     Values,
@@ -17,7 +18,6 @@ from bot.slack.forms import (
     plain,
     selected_time,
 )
-from bot.summaries.grammar import clock_time
 from bot.summaries.schedule import DEFAULT_AT, DEFAULT_ZONE
 from bot.summaries.zones import described, time_zone, zones_matching
 
