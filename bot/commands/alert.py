@@ -75,6 +75,14 @@ def parse(words: list[str], today: date | None) -> AlertQuery:
     )
 
 
+def rule_query(verb: str, rule: str) -> AlertRuleQuery | AlertTestQuery:
+    """What a rule's button asks (`pause`, `resume`, `remove` or `test`, and the rule's number
+    as the button holds it), as `alert <verb> <#>` would."""
+    if verb == "test":
+        return _test([rule], None)
+    return AlertRuleQuery(verb, _rule_id([rule], f"alert {verb} 3"))
+
+
 def _rule_id(words: list[str], example: str) -> int:
     if len(words) > 1:
         raise CommandError(
