@@ -1,4 +1,5 @@
-"""Answering a command: parse the text, find its command, compute its report, date the answer.
+"""Answering a command: read the text (or take the typed query a menu or form chose), find its
+command, compute its report, date the answer.
 
 Every front end (the one-shot `ask`, the console, Slack) goes through `Answerer.answer`; each
 command's computing lives in its own module under `bot/commands/`.
@@ -8,17 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from bot.alerts.service import Alerts
 from bot.asker import Asker
 from bot.clock import Clock, exchange_today
-from bot.commands import command_for
+from bot.commands import Question, command_for, parse
 from bot.commands.base import Context
 from bot.dating import dating
 from bot.days import check_day
 from bot.errors import CommandError
-from bot.grammar import parse
-from bot.help import example as example_of
 from bot.limits import Limits
 from bot.market.data import MarketData
 from bot.reports import Answer
@@ -46,16 +46,22 @@ class Answerer:
         self.alerts = alerts
         self.subscriptions = subscriptions
 
-    def answer(self, text: str, as_of: date | None = None, asker: Asker | None = None) -> Answer:
-        """The answer to `text`, as it would have been given on `as_of` (default: today), for
-        `asker` (whose workspace's watched levels apply, and whose channel's alerts)."""
+    def answer(
+        self, text_or_query: str | Any, as_of: date | None = None, asker: Asker | None = None
+    ) -> Answer:
+        """The answer to a text as typed, or to a command's query as a menu or form chose it, as
+        it would have been given on `as_of` (default: today), for `asker` (whose workspace's
+        watched levels apply, and whose channel's alerts)."""
         today = exchange_today(self.clock)
-        parsed = parse(text, today)
+        if isinstance(text_or_query, str):
+            parsed = parse(text_or_query, today)
+        else:
+            parsed = Question(command_for(text_or_query).name, text_or_query)
         command = command_for(parsed.query)
         if isinstance(parsed.query, command.changes) and (parsed.as_of or as_of):
             raise CommandError(
                 f"`{parsed.name}` changes what happens from now on: drop the as-of date",
-                example_of(parsed.name),
+                command.topic.example,
             )
         if as_of and parsed.as_of and as_of != parsed.as_of:
             raise CommandError(

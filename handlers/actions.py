@@ -17,6 +17,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.amounts import is_digits
+from bot.commands.alert import rule_query
+from bot.errors import CommandError
 from bot.render.numbers import day
 from bot.services import Services
 from bot.slack.blocks import answer_blocks, escape, fallback_text, section
@@ -101,9 +103,16 @@ def register(app: App, services: Services) -> None:
         if not is_digits(rule):
             respond_failure(respond, NOT_MINE)
             return
-        text = f"alert {RULE_ACTIONS[action['action_id']]} {rule}"
+        verb = RULE_ACTIONS[action["action_id"]]
+        try:
+            query = rule_query(verb, rule)
+        except CommandError as error:
+            respond_failure(respond, Failure(error.message, error.example, status=2))
+            return
+        text = f"alert {verb} {rule}"  # what "Post to channel" asks again
         asker = asker_of(body)
-        reply(client, respond, asker, text, answer_or_failure(services.answerer, text, asker=asker))
+        answer = answer_or_failure(services.answerer, query, asker=asker)
+        reply(client, respond, asker, text, answer)
 
     for action_id in RULE_ACTIONS:
         app.action(action_id)(ack=acknowledge, lazy=[rule_button])

@@ -18,7 +18,7 @@ from typing import TextIO
 from bot.alerts.reports import AlertMessage
 from bot.analytics.relative import ChartReport
 from bot.answers import Answerer
-from bot.commands.alert import alert_document
+from bot.render.alert import alert_document
 from bot.render.summary import summary_document, summary_text
 from bot.render.text import document_text, render_text
 from bot.reports import Answer

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 import redis
@@ -148,7 +149,7 @@ def register(app: App, services: Services) -> None:
         if not context.get(ACCEPTED) or draft.channel is None:
             return  # what was wrong is shown on the form, which stayed open
         asker = Asker(body["team"]["id"], draft.channel, body["user"]["id"])
-        confirm(client, respond, asker, draft.text, services)
+        confirm(client, respond, asker, draft.query, services)
 
     app.view(alert_form.CALLBACK)(ack=check_alert, lazy=[make_alert])
 
@@ -172,7 +173,7 @@ def register(app: App, services: Services) -> None:
         if not context.get(ACCEPTED) or draft.channel is None:
             return
         asker = Asker(body["team"]["id"], draft.channel, body["user"]["id"])
-        confirm(client, respond, asker, draft.text, services)
+        confirm(client, respond, asker, draft.query, services)
 
     app.view(summary_form.CALLBACK)(ack=check_summary, lazy=[make_summary])
 
@@ -242,8 +243,7 @@ def replay_text(services: Services, body: dict[str, Any], draft: AlertDraft) -> 
         return "To replay the last year: " + " ".join(errors.values())
     user = body["user"]["id"]
     asker = Asker(body["team"]["id"], draft.channel or user, user)
-    text = "alert test " + " ".join(draft.words())
-    result = answer_or_failure(services.answerer, text, asker=asker)
+    result = answer_or_failure(services.answerer, draft.replay_query(), asker=asker)
     if isinstance(result, Failure):
         return f"Cannot replay it: {result.line()}"
     if not isinstance(result.report, AlertTestReport):
@@ -252,11 +252,19 @@ def replay_text(services: Services, body: dict[str, Any], draft: AlertDraft) -> 
 
 
 def confirm(
-    client: WebClient, respond: Respond | None, asker: Asker, text: str, services: Services
+    client: WebClient,
+    respond: Respond | None,
+    asker: Asker,
+    query_of: Callable[[], Any],
+    services: Services,
 ) -> None:
-    """Makes a form's change by its command; confirmed in the channel (through the form's
-    `response_url` when Slack gave one), or why not, to the person alone."""
-    result = answer_or_failure(services.answerer, text, asker=asker)
+    """Makes a form's change by its command's query (`query_of` reads the form, checked before
+    it closed); confirmed in the channel (through the form's `response_url` when Slack gave
+    one), or why not, to the person alone."""
+    try:
+        result = answer_or_failure(services.answerer, query_of(), asker=asker)
+    except CommandError as error:
+        result = Failure(error.message, error.example, status=2)
     if isinstance(result, Failure):
         tell(client, respond, asker, error_text(result.message, result.example))
     elif respond is not None:

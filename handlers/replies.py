@@ -7,13 +7,14 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import redis
 
 from bot.answers import Answerer
 from bot.asker import Asker
+from bot.commands import command_for, subcommand_of
 from bot.errors import CommandError, UserFacingError
-from bot.grammar import subcommand_of
 from bot.metrics import COMMAND_SECONDS
 from bot.reports import Answer
 from bot.upstream_rate import asked_by
@@ -49,19 +50,24 @@ TERMINAL = Asker(workspace="console", channel="console", user="console", on_serv
 
 
 def answer_or_failure(
-    answerer: Answerer, text: str, as_of: date | None = None, asker: Asker | None = None
+    answerer: Answerer,
+    text: str | Any,
+    as_of: date | None = None,
+    asker: Asker | None = None,
 ) -> Answer | Failure:
-    """The answer to `text`, or a failure that says what went wrong (never an exception)."""
+    """The answer to `text` (as typed, or a command's query a menu or form chose), or a failure
+    that says what went wrong (never an exception)."""
     started = time.perf_counter()
     with asked_by(asker):  # what it makes the bot fetch counts against the asker's rate
         result = _answer_or_failure(answerer, text, as_of, asker)
     outcome = "answered" if isinstance(result, Answer) else result.outcome
-    COMMAND_SECONDS.labels(subcommand_of(text), outcome).observe(time.perf_counter() - started)
+    name = subcommand_of(text) if isinstance(text, str) else command_for(text).name
+    COMMAND_SECONDS.labels(name, outcome).observe(time.perf_counter() - started)
     return result
 
 
 def _answer_or_failure(
-    answerer: Answerer, text: str, as_of: date | None, asker: Asker | None
+    answerer: Answerer, text: str | Any, as_of: date | None, asker: Asker | None
 ) -> Answer | Failure:
     try:
         return answerer.answer(text, as_of, asker)

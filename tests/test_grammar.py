@@ -8,21 +8,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.commands import TOPICS, parse
+from bot.commands.chart import ChartQuery
+from bot.commands.help import HelpQuery
+from bot.commands.levels import EditLevelsQuery, LevelsQuery
+from bot.commands.macro import MacroQuery
+from bot.commands.precedents import PrecedentsQuery
+from bot.commands.returns import ReturnsQuery
+from bot.commands.sectors import SectorsQuery
+from bot.commands.sizes import SizesQuery
+from bot.commands.streak import StreakQuery
 from bot.errors import CommandError
-from bot.grammar import (
-    ChartQuery,
-    EditLevelsQuery,
-    HelpQuery,
-    LevelsQuery,
-    MacroQuery,
-    PrecedentsQuery,
-    ReturnsQuery,
-    SectorsQuery,
-    SizesQuery,
-    StreakQuery,
-    parse,
-)
-from bot.help import PERIOD_LIST, TOPICS
+from bot.help import PERIOD_LIST
 from bot.universe import NASDAQ, RUT, SPX, resolve
 
 

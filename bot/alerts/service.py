@@ -8,11 +8,10 @@ symbols outside the universe its rules watch (each one is fetched and kept for g
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from bot.alerts.evaluation import Evaluator
-from bot.alerts.grammar import AlertRuleQuery, AlertTestQuery
 from bot.alerts.machine import Pause, Resume, State, step
 from bot.alerts.measures import feed_symbols
 from bot.alerts.present import present_side
@@ -38,6 +37,25 @@ from bot.reports import Source
 from bot.trading_calendar import sessions_after
 from bot.universe import is_custom
 from bot.watched_levels import EDITABLE_KEY, WatchedLevelsStore
+
+
+@dataclass(frozen=True)
+class AlertRuleQuery:
+    """`remove`, `pause` or `resume` one rule."""
+
+    action: str
+    rule_id: int
+
+
+@dataclass(frozen=True)
+class AlertTestQuery:
+    """Replay a rule (as written, or a channel's by its number) from `since` (default: a year
+    back)."""
+
+    spec: RuleSpec | None
+    rule_id: int | None
+    since: date | None
+
 
 STREAK_MILESTONES = (5, 10)
 

@@ -1,48 +1,124 @@
-"""`alert add|list|pause|resume|remove|test ...`, `subscribe alerts`, `unsubscribe alerts`, and
-what a posted alert says.
-
-A posted alert and `alert list` say when a rule re-arms with the same words (`rearm_words`).
+"""`alert add|list|pause|resume|remove|test ...`: a channel's alert rules, made, listed, changed
+and replayed. A rule's own words are read in `bot/alerts/rule_words.py`; what a posted alert says
+is `bot/render/alert.py`.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import date
 
-from bot.alerts.grammar import (
-    AddAlertQuery,
-    AlertListQuery,
-    AlertRuleQuery,
-    AlertsSubscriptionQuery,
-    AlertTestQuery,
+from bot.alerts.reports import AlertChangeReport, AlertListReport, AlertRuleLine, AlertTestReport
+from bot.alerts.rule_words import (
+    BANDS,
+    COOLDOWNS,
+    CUTS,
+    EXAMPLE,
+    LEVELS,
+    MOVES,
+    SPREADS,
+    STREAKS,
+    parse_rule,
 )
-from bot.alerts.reports import (
-    AlertChangeReport,
-    AlertListReport,
-    AlertMessage,
-    AlertRuleLine,
-    AlertTestReport,
-)
-from bot.alerts.rules import MEASURES, Kind, Owner
+from bot.alerts.rules import Kind, Owner, RuleSpec
+from bot.alerts.service import AlertRuleQuery, AlertTestQuery
+from bot.amounts import rule_id
 from bot.commands.base import Command, Computed, Context, Presenter
-from bot.render.layout import Document, Part, et, from_lines, table
-from bot.render.numbers import (
-    as_typed,
-    counted,
-    day,
-    level,
-    rose_or_fell,
-    sessions,
-    signed_pct,
-    signed_pts,
-)
+from bot.days import check_day
+from bot.errors import CommandError, shown
+from bot.help import Topic
+from bot.limits import Limits
+from bot.options import GivenOnce
+from bot.render.alert import price, quiet, rearm_words, signed_figure
+from bot.render.layout import Document, Part, from_lines, table
+from bot.render.numbers import counted, day
 
-AlertQuery = (
-    AddAlertQuery | AlertListQuery | AlertRuleQuery | AlertTestQuery | AlertsSubscriptionQuery
-)
+
+@dataclass(frozen=True)
+class AddAlertQuery:
+    spec: RuleSpec
+
+
+@dataclass(frozen=True)
+class AlertListQuery:
+    pass
+
+
+AlertQuery = AddAlertQuery | AlertListQuery | AlertRuleQuery | AlertTestQuery
+"""`alert remove|pause|resume` and `alert test` are asked of the alerts as they are typed."""
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_NUMBER = re.compile(r"\d+", re.ASCII)
+"""A rule's number as typed, however long: `rule_id` says when it is out of bounds."""
+
+
+def parse(words: list[str], today: date | None) -> AlertQuery:
+    if not words:
+        raise CommandError("say what to do: add, list, remove, pause, resume or test", EXAMPLE)
+    action, rest = words[0].lower(), words[1:]
+    if action in ("add", "new", "set"):
+        return AddAlertQuery(parse_rule(rest, example=EXAMPLE))
+    if action in ("list", "ls"):
+        if rest:
+            raise CommandError("`alert list` takes no arguments", "alert list")
+        return AlertListQuery()
+    if action in ("remove", "delete", "rm", "pause", "mute", "resume", "unmute"):
+        canonical = {"delete": "remove", "rm": "remove", "mute": "pause", "unmute": "resume"}
+        action = canonical.get(action, action)
+        return AlertRuleQuery(action, _rule_id(rest, f"alert {action} 3"))
+    if action == "test":
+        return _test(rest, today)
+    raise CommandError(
+        f"unknown alert action {shown(words[0])}: use add, list, remove, pause, resume or test",
+        EXAMPLE,
+    )
+
+
+def rule_query(verb: str, rule: str) -> AlertRuleQuery | AlertTestQuery:
+    """What a rule's button asks (`pause`, `resume`, `remove` or `test`, and the rule's number
+    as the button holds it), as `alert <verb> <#>` would."""
+    if verb == "test":
+        return _test([rule], None)
+    return AlertRuleQuery(verb, _rule_id([rule], f"alert {verb} 3"))
+
+
+def _rule_id(words: list[str], example: str) -> int:
+    if len(words) > 1:
+        raise CommandError(
+            f"give one rule's number from `alert list`, not {shown(' '.join(words))}", example
+        )
+    return rule_id(words[0] if words else None, example)
+
+
+def _test(words: list[str], today: date | None) -> AlertTestQuery:
+    example = f"alert test rut crosses 2750 since {today.year - 1 if today else 2025}-01-01"
+    since: date | None = None
+    lowered = [w.lower() for w in words]
+    if lowered.count("since") > 1:
+        given = GivenOnce(example)
+        for at in (i for i, word in enumerate(lowered) if word == "since"):
+            given.give("give the first day", " ".join(words[at : at + 2]))
+    if "since" in lowered:
+        at = lowered.index("since")
+        value = words[at + 1] if at + 1 < len(words) else ""
+        if not _DATE.fullmatch(value) or at + 2 != len(words):
+            raise CommandError(f"`since` takes a date YYYY-MM-DD, not {shown(value)}", example)
+        try:
+            since = date.fromisoformat(value)
+        except ValueError:
+            raise CommandError(f"{shown(value)} is not a date on the calendar", example) from None
+        check_day(since, example)
+        words = words[:at]
+    if not words:
+        raise CommandError("say which rule to test: its number or the rule itself", example)
+    if len(words) == 1 and _NUMBER.fullmatch(words[0].removeprefix("#")):
+        return AlertTestQuery(None, rule_id(words[0], example), since)
+    return AlertTestQuery(parse_rule(words, example=example), None, since)
 
 
 def compute(ctx: Context, query: AlertQuery, on: date) -> Computed:
-    where = ctx.channel("subscriptions" if isinstance(query, AlertsSubscriptionQuery) else "alerts")
+    where = ctx.channel("alerts")
     match query:
         case AddAlertQuery(spec):
             owner = Owner(where.channel, where.workspace, where.user, ctx.clock.now())
@@ -54,56 +130,17 @@ def compute(ctx: Context, query: AlertQuery, on: date) -> Computed:
         case AlertTestQuery():
             tested, source = ctx.alerts.test(query, where.channel, where.workspace, on)
             return Computed(tested, tested.until, source)
-        case AlertsSubscriptionQuery(subscribe=True):
-            return Computed(ctx.alerts.subscribe(where.channel, where.workspace, where.user))
-        case AlertsSubscriptionQuery():
-            return Computed(ctx.alerts.unsubscribe(where.channel, where.workspace))
     raise AssertionError(f"unhandled alert query {query!r}")
 
 
-def price(value: float) -> str:
-    """Index levels with two decimals, ratios with four significant digits."""
-    return f"{value:.4g}" if abs(value) < 10 else level(value)
-
-
-def signed_figure(kind: str, change: float) -> str:
-    """A day's figure of a rule read either way, with its sign and unit: "-3.52%" (a move),
-    "+1.63 pts" (the spread), "+0.50" (the change in cuts priced)."""
-    match kind:
-        case Kind.MOVE:
-            return signed_pct(change)
-        case Kind.SPREAD:
-            return signed_pts(change)
-    return f"{change:+.2f}"
-
-
 _FIGURE_COLUMNS = {Kind.MOVE: "Move", Kind.SPREAD: "Spread", Kind.RATE_CUTS: "Change"}
-
-
-def rearm_words(kind: str, side: str, rearm_at: float | None) -> str:
-    """When a fired rule can fire again: "re-arms once below 2,736.25", "re-arms at the next
-    session", "re-arms when the streak ends"."""
-    if MEASURES[Kind(kind)].daily:
-        return "re-arms at the next session"
-    if kind == Kind.STREAK:
-        if side == "up" or rearm_at is None:
-            return "re-arms when the streak ends"
-        return f"re-arms when a streak reaches {rearm_at:.0f} sessions again"
-    if rearm_at is None:
-        return "re-arms after its cooldown"
-    below = "below" if side == "up" else "above"
-    return f"re-arms once {below} {price(rearm_at)}"
-
-
-def _quiet(until: date | None) -> str:
-    return f"; quiet until {day(until)} (cooldown)" if until else ""
 
 
 def _rule_state(line: AlertRuleLine) -> str:
     state = line.state
     if line.state == "fired" and line.rearm_side is not None:
         state = f"fired, {rearm_words(line.rule.kind, line.rearm_side, line.rearm_at)}"
-        state += _quiet(line.quiet_until)
+        state += quiet(line.quiet_until)
     elif line.state == "re-arming" and line.quiet_until:
         state = f"re-arming: may fire again from {day(line.quiet_until)}"
     if line.held:
@@ -224,89 +261,56 @@ def alert_test_document(r: AlertTestReport) -> Document:
     return from_lines(parts)
 
 
-def alert_document(m: AlertMessage) -> Document:
-    """An alert as it is posted: what happened, when and from where, and its context."""
-    parts: list[Part] = [_headline(m)]
-    if m.kind == Kind.RATE_CUTS and m.price is not None:
-        before = f", from {m.previous_price:.2f} the session before" if m.previous_price else ""
-        parts.append(f"{m.price:.2f} cuts priced for the year at {et(m.at)}{before}.")
-    elif m.price is not None:
-        line = f"{price(m.price)} at {et(m.at)}"
-        if m.previous_price:
-            change = signed_pct((m.price / m.previous_price - 1.0) * 100.0)
-            since = "the previous close of " if MEASURES[Kind(m.kind)].daily else ""
-            line += f", from {since}{price(m.previous_price)} ({change})"
-        parts.append(line + ".")
-    if m.late:
-        parts.append("Detected late: I was not watching when this happened.")
-    if m.source:
-        parts.append(f"Prices: {m.source}, Yahoo having failed.")
-    context = []
-    if m.streak is not None:
-        context.append(
-            f"small-cap streak {sessions(m.streak)}" if m.streak else "no small-cap streak"
-        )
-    if m.next_level is not None and m.price:
-        distance = (m.next_level.value / m.price - 1.0) * 100.0
-        context.append(
-            f"next level {level(m.next_level.value)} ({m.next_level.label}), "
-            f"{signed_pct(distance)} away"
-        )
-    if context:
-        parts.append("Context: " + "; ".join(context) + ".")
-    after = (
-        "retired (once)"
-        if m.retired
-        else rearm_words(m.kind, m.side, m.rearm_at) + _quiet(m.quiet_until)
+def _limits(limits: Limits) -> str:
+    """`help alert`'s line on the bounds in force."""
+    return (
+        f"Limits: {limits.rules_per_channel} rules a channel and {limits.rules_per_workspace} a "
+        "workspace, built-in alerts aside; a workspace's rules may watch "
+        f"{limits.symbols_per_workspace} symbols outside the indices and ETFs the bot knows. "
+        "Remove a rule (`alert remove <#>`) to make room."
     )
-    parts.append(f"Rule {m.rule_id}: {m.rule} · {after}")
-    return from_lines(parts)
 
 
-def _headline(m: AlertMessage) -> str:
-    match m.kind:
-        case Kind.LEVEL:
-            direction = "above" if m.side == "up" else "below"
-            return f"{m.target} crossed {direction} {as_typed(m.level)}"
-        case Kind.MOVE:
-            if m.figure is not None:
-                return f"{m.target} {rose_or_fell(m.figure)} on the day"
-            # queued by a version that did not keep the sign: the prices have it
-            fell = m.price is not None and m.previous_price and m.price < m.previous_price
-            return f"{m.target} {rose_or_fell(-m.value if fell else m.value)} on the day"
-        case Kind.SPREAD:
-            shown = f"{m.value:.2f} pts" if m.figure is None else signed_pts(m.figure)
-            return f"Small minus large: {shown} on the day"
-        case Kind.STREAK:
-            if m.side == "up":
-                return f"Small-cap streak reached {sessions(int(m.value))}"
-            return f"A small-cap streak of at least {sessions(int(m.level))} ended"
-        case Kind.HIGH_52W:
-            return f"{m.target} closed at a new 52-week high, {m.value:.2f}% above the last"
-        case Kind.ALL_TIME_HIGH:
-            return f"{m.target} closed at a new all-time high, {m.value:.2f}% above the last"
-        case Kind.RATE_CUTS:
-            now = f", {m.price:.2f} now" if m.price is not None else ""
-            change = (m.price or 0.0) - (m.previous_price or 0.0)
-            return f"Fed cuts priced for the year moved {change:+.2f} on the day{now}"
-        case Kind.LONGEST_SINCE:
-            run = f" ({sessions(m.streak)})" if m.streak else ""
-            if m.longest_since is None:
-                return f"The small-cap streak{run} is the longest on record"
-            return (
-                f"The small-cap streak{run} is the longest since {day(m.longest_since.date)} "
-                f"({sessions(m.longest_since.length)})"
-            )
-    return f"Alert: {m.rule}"
-
+TOPIC = Topic(
+    "alerts on levels, moves, the spread and the streak, posted in this channel",
+    (
+        "alert add <target> above|below|crosses <level> [options]",
+        "alert add <target> move <pct> [options]",
+        "alert add spread <pts> [options]",
+        "alert add streak <n> [options]",
+        "alert add rate cuts <n> [options]",
+        "alert list",
+        "alert pause|resume|remove <#>",
+        "alert test <# or rule> [since YYYY-MM-DD]",
+    ),
+    (
+        f"Levels: above, below or crosses a price or a ratio such as iwm/spy ({LEVELS}).",
+        f"move <pct>: the day's change either way ({MOVES}). spread <pts>: Russell 2000 minus "
+        f"S&P 500 daily return either way ({SPREADS}). streak <n>: {STREAKS}. rate cuts <n>: "
+        f"a day's change in the Fed cuts priced for the year, either way ({CUTS}).",
+        "Options, in any order: close or intraday (levels default to close, moves and spreads "
+        "to intraday); once or every (default every); "
+        f"band <pct> ({BANDS}, default 0.5%, levels only); "
+        f"cooldown <sessions> ({COOLDOWNS}, default 1).",
+        "Re-arming: a level rule re-arms once the price is back past the level by its band; a "
+        "move, spread or record rule re-arms at the next session; none fires within its "
+        "cooldown.",
+    ),
+    EXAMPLE,
+    limits=_limits,
+)
 
 COMMAND = Command(
-    (AddAlertQuery, AlertListQuery, AlertRuleQuery, AlertTestQuery, AlertsSubscriptionQuery),
-    compute,
-    {
+    name="alert",
+    synonyms=("alerts",),
+    parse=parse,
+    queries=(AddAlertQuery, AlertListQuery, AlertRuleQuery, AlertTestQuery),
+    compute=compute,
+    presenters={
         AlertListReport: Presenter(list_headline, alert_list_document),
         AlertChangeReport: Presenter(change_headline, alert_change_document),
         AlertTestReport: Presenter(test_headline, alert_test_document),
     },
-    changes=(AddAlertQuery, AlertRuleQuery, AlertsSubscriptionQuery),
+    topic=TOPIC,
+    changes=(AddAlertQuery, AlertRuleQuery),
 )

@@ -1,7 +1,8 @@
-"""What a command is: how it computes its report from the bot's parts, and how that reads.
+"""What a command is: its name, how its words are read, how it computes its report from the
+bot's parts, how that reads, and what `help` says of it.
 
-Each command module (`bot/commands/levels.py`, ...) holds its computing, its headline and its
-document together; the grammar (`bot/grammar.py`) and the renderers (`bot/render/`) are shared.
+Each command module (`bot/commands/levels.py`, ...) declares one `Command`; what every command's
+words share (dates, names, periods) is in `bot/grammar.py`, the renderers in `bot/render/`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from bot.analytics.relative import ChartReport, relative_performance
 from bot.analytics.series import History
 from bot.asker import Asker
 from bot.errors import CommandError, UserFacingError
+from bot.grammar import Parser
+from bot.help import Topic
 from bot.limits import Limits
 from bot.render.layout import Document
 from bot.reports import Report, Source
@@ -125,10 +128,16 @@ class Presenter:
 
 @dataclass(frozen=True)
 class Command:
-    """One command: the queries it answers, how, and how its reports read."""
+    """One command: its name, how its words read into its queries, how it answers them, how its
+    reports read, and its help."""
 
+    name: str
+    parse: Parser
     queries: tuple[type, ...]
     compute: Callable[[Context, Any, date], Computed]
     presenters: dict[type, Presenter]
+    topic: Topic
+    synonyms: tuple[str, ...] = ()
+    """Other words for its name (`perf` for `returns`)."""
     changes: tuple[type, ...] = ()
     """Queries that change state: they act now, never as of a past date."""

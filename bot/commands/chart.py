@@ -2,15 +2,45 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from bot.analytics.relative import RATIO_AVERAGE_SESSIONS, ChartReport, relative_performance
 from bot.analytics.returns import period_end
 from bot.commands.base import Command, Computed, Context, Presenter
-from bot.grammar import ChartQuery
+from bot.grammar import pair, period
+from bot.help import PERIODS_LINE, Topic
+from bot.options import GivenOnce
 from bot.render.layout import Document, from_lines
 from bot.render.numbers import day, signed_pct, signed_pts
-from bot.universe import display_name
+from bot.universe import RUT, SPX, Instrument, display_name
+
+
+@dataclass(frozen=True)
+class ChartQuery:
+    period: str = "1y"
+    a: Instrument = RUT
+    b: Instrument = SPX
+
+
+EXAMPLE = "chart 1y"
+
+
+def parse(words: list[str], today: date | None) -> ChartQuery:
+    """A period and a pair, read as `streak` and `returns` read theirs: a word that is neither
+    gets the same hint (`chart max`: "for the longest span use 5y")."""
+    chosen: str | None = None
+    rest = []
+    given = GivenOnce("chart 1y iwm vs spy")
+    for word in words:
+        as_period = period(word, "chart", today)
+        if as_period is None:
+            rest.append(word)
+        else:
+            given.give("give the period", word)
+            chosen = as_period
+    a, b = pair(rest, EXAMPLE)
+    return ChartQuery(chosen or ChartQuery.period, a, b)
 
 
 def compute(ctx: Context, query: ChartQuery, on: date) -> Computed:
@@ -46,4 +76,16 @@ def document(r: ChartReport) -> Document:
     )
 
 
-COMMAND = Command((ChartQuery,), compute, {ChartReport: Presenter(headline, document)})
+COMMAND = Command(
+    name="chart",
+    parse=parse,
+    queries=(ChartQuery,),
+    compute=compute,
+    presenters={ChartReport: Presenter(headline, document)},
+    topic=Topic(
+        "a chart of A and B rebased to 100, and the A/B ratio with its 50-day average",
+        ("chart [period] [A vs B]",),
+        (PERIODS_LINE, "Default: 1y, Russell 2000 vs S&P 500."),
+        EXAMPLE,
+    ),
+)

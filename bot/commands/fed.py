@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from bot.analytics.fedwatch import (
@@ -17,7 +18,8 @@ from bot.analytics.series import History
 from bot.commands.base import Command, Computed, Context, Presenter
 from bot.errors import NoDataError
 from bot.fomc import DECISIONS, after
-from bot.grammar import FedQuery
+from bot.grammar import no_arguments
+from bot.help import Topic
 from bot.render.layout import Document, Part, from_lines, table
 from bot.render.numbers import day
 from bot.reports import Source
@@ -25,6 +27,11 @@ from bot.universe import FED, Instrument
 
 MEETINGS_SHOWN = 8
 """The next meetings the `fed` table lists (the cuts by year end count every one priced)."""
+
+
+@dataclass(frozen=True)
+class FedQuery:
+    pass
 
 
 def read_rate_path(ctx: Context, on: date) -> tuple[RatePath, Source]:
@@ -175,4 +182,21 @@ def document(r: FedReport) -> Document:
     return from_lines(lines)
 
 
-COMMAND = Command((FedQuery,), compute, {FedReport: Presenter(headline, document)})
+COMMAND = Command(
+    name="fed",
+    synonyms=("fomc", "rates"),
+    parse=no_arguments("fed", FedQuery()),
+    queries=(FedQuery,),
+    compute=compute,
+    presenters={FedReport: Presenter(headline, document)},
+    topic=Topic(
+        "the rate path fed funds futures price: each next meeting's odds, cuts by year end",
+        ("fed",),
+        (
+            "Read from the ZQ futures' closes and the FOMC's scheduled meetings the way "
+            "CME's FedWatch reads them (README: The rate path). Works as of any recorded "
+            "date: fed as of 2026-10-01.",
+        ),
+        "fed",
+    ),
+)

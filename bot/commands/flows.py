@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from bot.analytics.flows import FlowsReport, implied_flows
 from bot.commands.base import Command, Computed, Context, Presenter
 from bot.commands.valuation import NO_FUND_DATA
 from bot.errors import NoDataError
-from bot.grammar import FlowsQuery
+from bot.grammar import no_arguments
+from bot.help import Topic
 from bot.render.layout import Document, footnotes, from_lines, table
 from bot.render.numbers import counted, day
 from bot.reports import Source
 from bot.trading_calendar import nyse
 from bot.universe import FLOW_ETFS
+
+
+@dataclass(frozen=True)
+class FlowsQuery:
+    pass
 
 
 def compute(ctx: Context, query: FlowsQuery, on: date) -> Computed:
@@ -82,4 +89,16 @@ def document(r: FlowsReport) -> Document:
     )
 
 
-COMMAND = Command((FlowsQuery,), compute, {FlowsReport: Presenter(headline, document)})
+COMMAND = Command(
+    name="flows",
+    parse=no_arguments("flows", FlowsQuery()),
+    queries=(FlowsQuery,),
+    compute=compute,
+    presenters={FlowsReport: Presenter(headline, document)},
+    topic=Topic(
+        "implied net flows and assets of IWM, VB, IJR and VBR from the days recorded",
+        ("flows",),
+        (),
+        "flows",
+    ),
+)

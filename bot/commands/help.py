@@ -1,23 +1,47 @@
-"""`help [command]`: the commands, or one command's forms, periods, options and an example."""
+"""`help [command]`: the commands, or one command's forms, periods, options and an example, as
+each command's module declares them (read from the registry, `bot/commands/__init__.py`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from bot.commands.base import Command, Computed, Context, Presenter
-from bot.grammar import HelpQuery
-from bot.help import GENERAL, TOPICS, HelpReport, Usage, alert_limits, rate_line
+from bot.errors import CommandError, shown
+from bot.help import GENERAL, HelpReport, Topic, Usage, rate_line
 from bot.render.layout import Document, Part, from_lines
 
 
+@dataclass(frozen=True)
+class HelpQuery:
+    topic: str | None = None
+
+
+def parse(words: list[str], today: date | None) -> HelpQuery:
+    from bot.commands import named  # the registry lists this module: read it once it is built
+
+    if not words:
+        return HelpQuery()
+    command = named(words[0])
+    if command is None:
+        raise CommandError(f"there is no command {shown(words[0])} to explain", "help streak")
+    return HelpQuery(command.name)
+
+
 def compute(ctx: Context, query: HelpQuery, on: date) -> Computed:
-    topics = [TOPICS[query.topic]] if query.topic else list(TOPICS.values())
-    limits = {"alert": [alert_limits(ctx.limits)]}  # the bounds in force, not the defaults
-    usages = [
-        Usage(t.name, t.summary, list(t.forms), [*t.details, *limits.get(t.name, [])], t.example)
-        for t in topics
-    ]
+    from bot.commands import COMMANDS, named
+
+    chosen = [named(query.topic)] if query.topic else list(COMMANDS)
+    usages = [_usage(command, ctx) for command in chosen if command is not None]
     return Computed(HelpReport(query.topic, usages, [*GENERAL, rate_line(ctx.limits)]))
+
+
+def _usage(command: Command, ctx: Context) -> Usage:
+    topic = command.topic
+    limits = [topic.limits(ctx.limits)] if topic.limits else []  # in force, not the defaults
+    return Usage(
+        command.name, topic.summary, list(topic.forms), [*topic.details, *limits], topic.example
+    )
 
 
 def headline(r: HelpReport) -> str:
@@ -48,4 +72,12 @@ def document(r: HelpReport) -> Document:
     return from_lines(lines)
 
 
-COMMAND = Command((HelpQuery,), compute, {HelpReport: Presenter(headline, document)})
+COMMAND = Command(
+    name="help",
+    synonyms=("?",),
+    parse=parse,
+    queries=(HelpQuery,),
+    compute=compute,
+    presenters={HelpReport: Presenter(headline, document)},
+    topic=Topic("this list, or one command explained", ("help [command]",), (), "help streak"),
+)

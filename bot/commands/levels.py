@@ -3,16 +3,59 @@ the Russell 2000 levels a workspace watches."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import date
 
+from bot.alerts.rule_words import LEVELS
+from bot.amounts import number
 from bot.analytics.levels import Level, LevelsReport, levels
 from bot.commands.base import Command, Computed, Context, Presenter
 from bot.errors import CommandError, NoDataError
-from bot.grammar import EditLevelsQuery, LevelsQuery
+from bot.help import Topic
+from bot.names import instrument
 from bot.render.layout import Document, Part, from_lines, table
 from bot.render.numbers import as_typed, counted, day, level, signed_pct, signed_pts
-from bot.universe import display_name
+from bot.universe import RUT, Instrument, display_name
 from bot.watched_levels import EDITABLE_KEY, WatchedLevelsReport
+
+
+@dataclass(frozen=True)
+class LevelsQuery:
+    target: Instrument = RUT
+
+
+@dataclass(frozen=True)
+class EditLevelsQuery:
+    action: str
+    value: float
+    label: str | None = None
+
+
+_LABEL = re.compile(r"[\w .,'&/()+-]{1,40}")
+
+
+def parse(words: list[str], today: date | None) -> LevelsQuery | EditLevelsQuery:
+    if words and words[0].lower() in ("set", "remove"):
+        return _edit_levels(words[0].lower(), words[1:])
+    if len(words) > 1:
+        raise CommandError("`levels` takes one name at most", "levels rut")
+    return LevelsQuery(instrument(words[0], "levels rut")) if words else LevelsQuery()
+
+
+def _edit_levels(action: str, words: list[str]) -> EditLevelsQuery:
+    example = "levels set 2750 Resistance" if action == "set" else "levels remove 2750"
+    value = number(words[0] if words else None, "a level", LEVELS, example)
+    if action == "remove":
+        if len(words) > 1:
+            raise CommandError("`levels remove` takes just the level", example)
+        return EditLevelsQuery("remove", value)
+    label = " ".join(words[1:]) or "Watched"
+    if not _LABEL.fullmatch(label):
+        raise CommandError(
+            "a label is up to 40 letters, digits, spaces and simple punctuation", example
+        )
+    return EditLevelsQuery("set", value, label)
 
 
 def compute(ctx: Context, query: LevelsQuery | EditLevelsQuery, on: date) -> Computed:
@@ -109,11 +152,23 @@ def watched_document(r: WatchedLevelsReport) -> Document:
 
 
 COMMAND = Command(
-    (LevelsQuery, EditLevelsQuery),
-    compute,
-    {
+    name="levels",
+    synonyms=("level", "technicals"),
+    parse=parse,
+    queries=(LevelsQuery, EditLevelsQuery),
+    compute=compute,
+    presenters={
         LevelsReport: Presenter(headline, document),
         WatchedLevelsReport: Presenter(watched_headline, watched_document),
     },
+    topic=Topic(
+        "support, breakout and resistance, highs, lows and averages, with distances",
+        ("levels [name]", "levels set <value> <label>", "levels remove <value>"),
+        (
+            "Default: the Russell 2000. set and remove edit the Russell 2000 levels this "
+            f"workspace watches ({LEVELS}; a label of up to 40 characters).",
+        ),
+        "levels rut",
+    ),
     changes=(EditLevelsQuery,),
 )

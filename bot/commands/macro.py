@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.analytics.fedwatch import year_horizon
@@ -11,10 +11,16 @@ from bot.commands.base import Command, Computed, Context, Presenter
 from bot.commands.fed import cuts_line, next_meeting_line, read_rate_path
 from bot.errors import NoDataError
 from bot.fomc import DECISIONS
-from bot.grammar import MacroQuery
+from bot.grammar import no_arguments
+from bot.help import Topic
 from bot.render.layout import Document, Part, footnotes, from_lines, table
 from bot.render.numbers import day
 from bot.universe import BILL, HIGH_YIELD, HY_SPREAD, TEN_YEAR, TREASURIES, VIX
+
+
+@dataclass(frozen=True)
+class MacroQuery:
+    pass
 
 
 def compute(ctx: Context, query: MacroQuery, on: date) -> Computed:
@@ -83,4 +89,11 @@ def _fed_lines(r: MacroReport) -> list[Part]:
     return lines
 
 
-COMMAND = Command((MacroQuery,), compute, {MacroReport: Presenter(headline, document)})
+COMMAND = Command(
+    name="macro",
+    parse=no_arguments("macro", MacroQuery()),
+    queries=(MacroQuery,),
+    compute=compute,
+    presenters={MacroReport: Presenter(headline, document)},
+    topic=Topic("yields, volatility and credit, with their recent change", ("macro",), (), "macro"),
+)

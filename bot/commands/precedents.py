@@ -2,18 +2,60 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from bot.analytics.precedents import PrecedentsReport, precedents
+from bot.amounts import Bounds, is_digits, whole_number
+from bot.analytics.precedents import HORIZONS, PrecedentsReport, precedents
 from bot.analytics.streak import streak
 from bot.commands.base import Command, Computed, Context, Presenter
-from bot.grammar import PrecedentsQuery
+from bot.errors import CommandError, shown
+from bot.grammar import VERSUS, pair
+from bot.help import Topic
+from bot.options import GivenOnce
 from bot.render.layout import Document, Part, from_lines, table
 from bot.render.numbers import counted, day, plain_pct, sessions, signed_pct, signed_pts
-from bot.universe import display_name
+from bot.universe import RUT, SPX, Instrument, display_name
 
 DEFAULT_LENGTH = 10
 """Precedents asked for on a day without a streak of 2 or more look at runs of this length."""
+
+
+@dataclass(frozen=True)
+class PrecedentsQuery:
+    min_length: int | None = None
+    horizon: str = "12m"
+    a: Instrument = RUT
+    b: Instrument = SPX
+
+
+EXAMPLE = "precedents 12 6m"
+_MIN_LENGTHS = Bounds(1, 250, whole=True, unit=" sessions")
+
+
+def parse(words: list[str], today: date | None) -> PrecedentsQuery:
+    min_length: int | None = None
+    horizon = "12m"
+    rest = []
+    given = GivenOnce(EXAMPLE)
+    for word in words:
+        lowered = word.lower()
+        if is_digits(lowered):
+            min_length = whole_number(lowered, "the minimum streak length", _MIN_LENGTHS, EXAMPLE)
+            given.give("give the minimum streak length", word)
+        elif lowered in HORIZONS or lowered == "1y":
+            horizon = "12m" if lowered == "1y" else lowered
+            given.give("give the horizon", word)
+        else:
+            rest.append(word)
+    if rest and not any(w.lower() in VERSUS or "/" in w for w in rest):
+        raise CommandError(
+            f"could not read {shown(' '.join(rest))}: give a length, a horizon (3m, 6m or 12m) "
+            "and A vs B",
+            EXAMPLE,
+        )
+    a, b = pair(rest, EXAMPLE)
+    return PrecedentsQuery(min_length, horizon, a, b)
 
 
 def compute(ctx: Context, query: PrecedentsQuery, on: date) -> Computed:
@@ -89,4 +131,20 @@ def document(r: PrecedentsReport) -> Document:
     return from_lines(lines)
 
 
-COMMAND = Command((PrecedentsQuery,), compute, {PrecedentsReport: Presenter(headline, document)})
+COMMAND = Command(
+    name="precedents",
+    synonyms=("precedent",),
+    parse=parse,
+    queries=(PrecedentsQuery,),
+    compute=compute,
+    presenters={PrecedentsReport: Presenter(headline, document)},
+    topic=Topic(
+        "past streaks at least this long and what followed 3, 6 or 12 months on",
+        ("precedents [min_sessions] [3m|6m|12m] [A vs B]",),
+        (
+            "min_sessions: 1 to 250 (default: today's streak). Horizon: 3m, 6m or 12m "
+            "(1y), default 12m.",
+        ),
+        EXAMPLE,
+    ),
+)

@@ -2,14 +2,47 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from bot.analytics.returns import ReturnsReport, period_end, returns_table
 from bot.commands.base import Choice, Command, Computed, Context, Presenter, periods, rebased
-from bot.grammar import ReturnsQuery
-from bot.names import typed
+from bot.errors import CommandError
+from bot.grammar import period
+from bot.help import PERIODS_LINE, Topic
+from bot.names import instrument, typed
+from bot.options import GivenOnce
 from bot.render.layout import Document, Part, footnotes, from_lines, table
 from bot.render.numbers import day, ordinal, percentile_band, plain_pct, signed_pct, signed_pts
+from bot.universe import NASDAQ, RUT, SPX, Instrument
+
+
+@dataclass(frozen=True)
+class ReturnsQuery:
+    period: str = "ytd"
+    instruments: tuple[Instrument, ...] = (RUT, SPX, NASDAQ)
+
+
+EXAMPLE = "returns ytd"
+
+
+def parse(words: list[str], today: date | None) -> ReturnsQuery:
+    chosen: str | None = None
+    instruments: list[Instrument] = []
+    given = GivenOnce("returns ytd rut spx")
+    for word in words:
+        as_period = period(word, "returns", today)
+        if as_period is not None:
+            given.give("give the period", word)
+            chosen = as_period
+        else:
+            named = instrument(word, EXAMPLE)
+            given.give(f"name the {named.name}", word)
+            instruments.append(named)
+    if len(instruments) > 12:
+        raise CommandError("ask for at most 12 names at once", "returns ytd rut spx")
+    default = ReturnsQuery()
+    return ReturnsQuery(chosen or default.period, tuple(instruments) or default.instruments)
 
 
 def compute(ctx: Context, query: ReturnsQuery, on: date) -> Computed:
@@ -70,4 +103,17 @@ def choices(r: ReturnsReport) -> list[Choice]:
     return offered
 
 
-COMMAND = Command((ReturnsQuery,), compute, {ReturnsReport: Presenter(headline, document, choices)})
+COMMAND = Command(
+    name="returns",
+    synonyms=("return", "performance", "perf"),
+    parse=parse,
+    queries=(ReturnsQuery,),
+    compute=compute,
+    presenters={ReturnsReport: Presenter(headline, document, choices)},
+    topic=Topic(
+        "index returns over a period, volatility, the spread and the year's rank",
+        ("returns [period] [names...]",),
+        (PERIODS_LINE, "Default: ytd for the Russell 2000, S&P 500 and Nasdaq Composite."),
+        EXAMPLE,
+    ),
+)

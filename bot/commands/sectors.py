@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from bot.analytics.returns import period_end
 from bot.analytics.sectors import SectorsReport, sectors
 from bot.commands.base import Choice, Command, Computed, Context, Presenter, periods
-from bot.grammar import SectorsQuery
+from bot.grammar import single_period
+from bot.help import PERIODS_LINE, Topic
 from bot.render.layout import Document, Part, from_lines, table
 from bot.render.numbers import signed_pct, signed_pts, span
 from bot.universe import SECTORS
+
+
+@dataclass(frozen=True)
+class SectorsQuery:
+    period: str = "ytd"
+
+
+def parse(words: list[str], today: date | None) -> SectorsQuery:
+    return SectorsQuery(single_period(words, "sectors", "ytd", today))
 
 
 def compute(ctx: Context, query: SectorsQuery, on: date) -> Computed:
@@ -66,4 +77,17 @@ def choices(r: SectorsReport) -> list[Choice]:
     return periods(r.period, lambda p: f"sectors {p}")
 
 
-COMMAND = Command((SectorsQuery,), compute, {SectorsReport: Presenter(headline, document, choices)})
+COMMAND = Command(
+    name="sectors",
+    synonyms=("sector",),
+    parse=parse,
+    queries=(SectorsQuery,),
+    compute=compute,
+    presenters={SectorsReport: Presenter(headline, document, choices)},
+    topic=Topic(
+        "small-cap sectors next to their large-cap twins",
+        ("sectors [period]",),
+        (PERIODS_LINE, "Default: ytd."),
+        "sectors 3m",
+    ),
+)

@@ -3,15 +3,26 @@ size."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from bot.analytics.returns import period_end
 from bot.analytics.sizes import SizesReport, size_ladder
 from bot.commands.base import Choice, Command, Computed, Context, Presenter, periods
-from bot.grammar import SizesQuery
+from bot.grammar import single_period
+from bot.help import PERIODS_LINE, Topic
 from bot.render.layout import Document, footnotes, from_lines, table
 from bot.render.numbers import signed_pct, span
 from bot.universe import SIZE_LADDER
+
+
+@dataclass(frozen=True)
+class SizesQuery:
+    period: str = "1d"
+
+
+def parse(words: list[str], today: date | None) -> SizesQuery:
+    return SizesQuery(single_period(words, "sizes", "1d", today))
 
 
 def compute(ctx: Context, query: SizesQuery, on: date) -> Computed:
@@ -59,4 +70,17 @@ def choices(r: SizesReport) -> list[Choice]:
     return periods(r.period, lambda p: f"sizes {p}")
 
 
-COMMAND = Command((SizesQuery,), compute, {SizesReport: Presenter(headline, document, choices)})
+COMMAND = Command(
+    name="sizes",
+    synonyms=("size", "ladder"),
+    parse=parse,
+    queries=(SizesQuery,),
+    compute=compute,
+    presenters={SizesReport: Presenter(headline, document, choices)},
+    topic=Topic(
+        "the change by size segment, mega to micro, and whether it is inverse to size",
+        ("sizes [period]",),
+        (PERIODS_LINE, "Default: 1d."),
+        "sizes",
+    ),
+)

@@ -4,12 +4,14 @@ for anyone else, the market data and their own workspace's rules, feeds and summ
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.alerts.rules import Feed
 from bot.clock import EXCHANGE_TZ
 from bot.commands.base import Command, Computed, Context, Presenter
-from bot.grammar import StatusQuery
+from bot.grammar import no_arguments
+from bot.help import Topic
 from bot.render.layout import Document, Part, et, from_lines, table
 from bot.render.numbers import counted, day
 from bot.status import (
@@ -26,6 +28,11 @@ from bot.status import (
     WorkspaceRules,
     WorkspaceStatusReport,
 )
+
+
+@dataclass(frozen=True)
+class StatusQuery:
+    pass
 
 
 def compute(ctx: Context, query: StatusQuery, on: date) -> Computed:
@@ -310,10 +317,13 @@ def _your_summaries(summaries: Sequence[ChannelSummary] | None) -> str:
 
 
 COMMAND = Command(
-    (StatusQuery,),
-    compute,
-    {
+    name="status",
+    parse=no_arguments("status", StatusQuery()),
+    queries=(StatusQuery,),
+    compute=compute,
+    presenters={
         StatusReport: Presenter(headline, document),
         WorkspaceStatusReport: Presenter(workspace_headline, workspace_document),
     },
+    topic=Topic("where the data comes from and how fresh it is", ("status",), (), "status"),
 )

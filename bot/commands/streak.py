@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from bot.analytics.streak import StreakReport, streak
 from bot.commands.base import Choice, Command, Computed, Context, Presenter, rebased
-from bot.grammar import StreakQuery
+from bot.grammar import pair
+from bot.help import Topic
 from bot.names import typed
 from bot.render.layout import Document, Part, from_lines
 from bot.render.numbers import counted, day, sessions, signed_pct, signed_pts
-from bot.universe import display_name
+from bot.universe import RUT, SPX, Instrument, display_name
+
+
+@dataclass(frozen=True)
+class StreakQuery:
+    a: Instrument = RUT
+    b: Instrument = SPX
+
+
+EXAMPLE = "streak iwm vs spy"
+
+
+def parse(words: list[str], today: date | None) -> StreakQuery:
+    a, b = pair(words, EXAMPLE)
+    return StreakQuery(a, b)
 
 
 def compute(ctx: Context, query: StreakQuery, on: date) -> Computed:
@@ -86,4 +102,17 @@ def choices(r: StreakReport) -> list[Choice]:
     return offered
 
 
-COMMAND = Command((StreakQuery,), compute, {StreakReport: Presenter(headline, document, choices)})
+COMMAND = Command(
+    name="streak",
+    synonyms=("streaks",),
+    parse=parse,
+    queries=(StreakQuery,),
+    compute=compute,
+    presenters={StreakReport: Presenter(headline, document, choices)},
+    topic=Topic(
+        "sessions in a row that A's daily return beat B's, and how rare that is",
+        ("streak [A vs B]",),
+        ("Default: Russell 2000 vs S&P 500. A alone compares it with the S&P 500.",),
+        EXAMPLE,
+    ),
+)

@@ -3,12 +3,14 @@ and its percentile among the days recorded."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from bot.analytics.valuation import FundValuation, ValuationReport, valuations
 from bot.commands.base import Command, Computed, Context, Presenter
 from bot.errors import NoDataError
-from bot.grammar import ValuationQuery
+from bot.grammar import no_arguments
+from bot.help import Topic
 from bot.render.layout import Document, Table, from_lines, table
 from bot.render.numbers import counted, day, signed_pct
 from bot.reports import Source
@@ -26,6 +28,11 @@ PERCENTILE = (
     "Pctl: the share of earlier recorded days whose gap was shallower than today's; "
     "Days: how many earlier recorded days it rests on."
 )
+
+
+@dataclass(frozen=True)
+class ValuationQuery:
+    pass
 
 
 def compute(ctx: Context, query: ValuationQuery, on: date) -> Computed:
@@ -131,4 +138,12 @@ def _percentile(value: float | None) -> str:
     return "" if value is None else f"{value:.0f}"
 
 
-COMMAND = Command((ValuationQuery,), compute, {ValuationReport: Presenter(headline, document)})
+COMMAND = Command(
+    name="valuation",
+    synonyms=("valuations", "value"),
+    parse=no_arguments("valuation", ValuationQuery()),
+    queries=(ValuationQuery,),
+    compute=compute,
+    presenters={ValuationReport: Presenter(headline, document)},
+    topic=Topic("P/E, P/B, P/S and P/CF of small vs large caps", ("valuation",), (), "valuation"),
+)

@@ -12,7 +12,8 @@ import re
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from bot.alerts.grammar import (
+from bot.alerts.reports import AlertTestReport, ReplayFiring
+from bot.alerts.rule_words import (
     BANDS,
     COOLDOWNS,
     CUTS,
@@ -23,12 +24,13 @@ from bot.alerts.grammar import (
     parse_rule,
     parse_target,
 )
-from bot.alerts.reports import AlertTestReport, ReplayFiring
 from bot.alerts.rules import RuleSpec
+from bot.alerts.service import AlertTestQuery
 from bot.amounts import Bounds, number
-from bot.commands.alert import signed_figure, test_headline
+from bot.commands.alert import AddAlertQuery, test_headline
 from bot.errors import CommandError
 from bot.names import WORDS
+from bot.render.alert import signed_figure
 from bot.render.numbers import level
 from bot.slack.blocks import escape
 from bot.slack.forms import (
@@ -114,9 +116,13 @@ class AlertDraft:
             words += ["cooldown", self.cooldown]
         return words
 
-    @property
-    def text(self) -> str:
-        return " ".join(["alert", "add", *self.words()])
+    def query(self) -> AddAlertQuery:
+        """What `alert add` with these words asks; CommandError when the rule does not read."""
+        return AddAlertQuery(rule_of(self))
+
+    def replay_query(self) -> AlertTestQuery:
+        """What `alert test` with these words asks: a replay of the last year."""
+        return AlertTestQuery(rule_of(self), None, None)
 
 
 def field_errors(draft: AlertDraft) -> dict[str, str]:

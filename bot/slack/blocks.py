@@ -12,7 +12,7 @@ from typing import Any
 from bot.alerts.reports import AlertChangeReport, AlertListReport, AlertMessage
 from bot.analytics.levels import LevelsReport
 from bot.commands import presenter
-from bot.commands.alert import alert_document
+from bot.render.alert import alert_document
 from bot.render.document import document
 from bot.render.layout import Document, Part, Table
 from bot.render.numbers import level

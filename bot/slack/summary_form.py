@@ -1,11 +1,12 @@
-"""The "Daily summary" form: a channel, a time and a zone, made into `subscribe daily at
-HH:MM <zone>` and read by the same grammar as typed."""
+"""The "Daily summary" form: a channel, a time and a zone, read into the query `subscribe daily
+at HH:MM <zone>` makes, by the same readers of a time and a zone as typed."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from bot.commands.subscribe import DailySubscribeQuery, clock_time
 from bot.errors import CommandError
 from bot.slack.forms import (
     Values,
@@ -17,8 +18,7 @@ from bot.slack.forms import (
     plain,
     selected_time,
 )
-from bot.summaries.grammar import clock_time
-from bot.summaries.schedule import DEFAULT_AT, DEFAULT_ZONE
+from bot.summaries.schedule import DEFAULT_AT, DEFAULT_ZONE, DailyTime
 from bot.summaries.zones import described, time_zone, zones_matching
 
 CALLBACK = "daily_summary"
@@ -54,10 +54,11 @@ class SummaryDraft:
     """HH:MM, as the time picker gives it."""
     zone: str | None = None
 
-    @property
-    def text(self) -> str:
-        at = self.at or DEFAULT_AT.strftime("%H:%M")
-        return f"subscribe daily at {at} {self.zone or DEFAULT_ZONE}"
+    def query(self) -> DailySubscribeQuery:
+        """What `subscribe daily` at this time and zone asks; CommandError when one does not
+        read."""
+        at = clock_time(self.at) if self.at else DEFAULT_AT
+        return DailySubscribeQuery(DailyTime(at, time_zone(self.zone or DEFAULT_ZONE)))
 
 
 def read_form(values: Values) -> SummaryDraft:

@@ -11,7 +11,6 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
-from bot.alerts.grammar import AlertRuleQuery
 from bot.alerts.replay import replay
 from bot.alerts.rules import (
     RATE_PATH,
@@ -23,9 +22,11 @@ from bot.alerts.rules import (
     Owner,
     RuleSpec,
 )
+from bot.alerts.service import AlertRuleQuery
 from bot.alerts.store import load_message
-from bot.commands.alert import alert_document, alert_list_document, alert_test_document
+from bot.commands.alert import alert_list_document, alert_test_document
 from bot.errors import UserFacingError
+from bot.render.alert import alert_document
 from bot.render.text import document_text
 from bot.trading_calendar import session_open
 from tests.alerts.conftest import AlertsWorld, after_close, trading_days

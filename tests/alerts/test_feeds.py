@@ -8,9 +8,9 @@ from dataclasses import replace
 
 import pytest
 
-from bot.alerts.grammar import AlertRuleQuery
 from bot.alerts.machine import Repeat
 from bot.alerts.rules import RUSSELL, Direction, Kind, Owner, RuleSpec, Target
+from bot.alerts.service import AlertRuleQuery
 from bot.alerts.store import LockLost
 from tests.alerts.conftest import AlertsWorld, after_close, trading_days
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.alerts.grammar import AddAlertQuery, parse_alert
 from bot.alerts.rules import Kind
+from bot.commands.alert import AddAlertQuery
+from bot.commands.alert import parse as parse_alert
 from bot.errors import CommandError
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.alerts.grammar import AlertRuleQuery
 from bot.alerts.rules import Direction, Kind, Owner, RuleSpec, Target
-from bot.alerts.service import WorkspaceFull
+from bot.alerts.service import AlertRuleQuery, WorkspaceFull
 from tests.alerts.conftest import AlertsWorld
 from tests.alerts.test_evaluation import ABOVE_2750, DAYS, closes_until, owner
 

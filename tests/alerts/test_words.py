@@ -7,12 +7,13 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.alerts.grammar import AddAlertQuery, parse_alert
 from bot.alerts.present import present_side
 from bot.alerts.reports import AlertMessage
 from bot.alerts.rules import RuleSpec
 from bot.analytics.streak import LongestSince
-from bot.commands.alert import alert_document
+from bot.commands.alert import AddAlertQuery
+from bot.commands.alert import parse as parse_alert
+from bot.render.alert import alert_document
 from bot.render.text import document_text
 
 DAY = date(2026, 1, 22)

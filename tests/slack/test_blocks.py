@@ -11,8 +11,9 @@ import pytest
 import redis
 
 from bot.asker import Asker
+from bot.commands import TOPICS
 from bot.config import Settings
-from bot.help import TOPICS, HelpReport, Usage
+from bot.help import HelpReport, Usage
 from bot.render.document import document
 from bot.render.layout import Document, Table
 from bot.reports import Answer
@@ -183,7 +184,7 @@ def test_settings_never_print_tokens() -> None:
 
 def help_report(topic: str) -> HelpReport:
     t = TOPICS[topic]
-    return HelpReport(topic, [Usage(t.name, t.summary, list(t.forms), list(t.details), t.example)])
+    return HelpReport(topic, [Usage(topic, t.summary, list(t.forms), list(t.details), t.example)])
 
 
 def monospace_lines(blocks: list[dict[str, Any]]) -> list[str]:

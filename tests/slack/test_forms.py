@@ -12,9 +12,9 @@ from typing import Any
 
 import pandas as pd
 
-from bot.alerts.grammar import parse_rule
 from bot.alerts.replay import rule_figures
 from bot.alerts.reports import AlertTestReport, ReplayFiring
+from bot.alerts.rule_words import parse_rule
 from bot.slack import alert_form, summary_form
 from bot.slack.buttons import ALERT_HERE_ACTION
 from tests.slack.conftest import Bot

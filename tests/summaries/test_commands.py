@@ -7,11 +7,12 @@ from datetime import UTC, datetime, time
 import pytest
 
 from bot.asker import Asker
+from bot.commands import TOPICS, parse
+from bot.commands.subscribe import DailySubscribeQuery
+from bot.commands.subscriptions import SubscriptionsQuery
+from bot.commands.unsubscribe import DailyUnsubscribeQuery
 from bot.errors import CommandError, UserFacingError
-from bot.grammar import parse
-from bot.help import TOPICS
 from bot.render.text import render_text
-from bot.summaries.grammar import DailySubscribeQuery, DailyUnsubscribeQuery, SubscriptionsQuery
 from bot.summaries.reports import DailyChangeReport, SubscriptionsReport
 from bot.summaries.schedule import DailyTime
 from tests.summaries.conftest import Desk

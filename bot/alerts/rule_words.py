@@ -1,18 +1,13 @@
-"""The words of `alert ...`, read into typed queries (`subscribe alerts`: bot/summaries/grammar).
+"""A rule in words, read into a `RuleSpec` (`alert add` and `alert test` read it, and so does
+the New alert form), with the bounds of each of its numbers.
 
-alert add <target> above|below|crosses <level> [close|intraday] [once|every] [band 0.5%]
-          [cooldown <sessions>]
-alert add <target> move <pct>%     alert add spread <pts>     alert add streak <n>
-alert add rate cuts <n>
-alert list | remove <id> | pause <id> | resume <id>
-alert test <id or rule> [since YYYY-MM-DD]
+<target> above|below|crosses <level> [close|intraday] [once|every] [band 0.5%] [cooldown <n>]
+<target> move <pct>%     spread <pts>     streak <n>     rate cuts <n>
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import replace
 
 from bot.alerts.machine import Repeat
 from bot.alerts.rules import (
@@ -24,46 +19,10 @@ from bot.alerts.rules import (
     RuleSpec,
     Target,
 )
-from bot.amounts import Bounds, number, rule_id, whole_number
-from bot.days import check_day
+from bot.amounts import Bounds, number, whole_number
 from bot.errors import CommandError, shown
 from bot.names import instrument
 from bot.options import GivenOnce
-
-
-@dataclass(frozen=True)
-class AddAlertQuery:
-    spec: RuleSpec
-
-
-@dataclass(frozen=True)
-class AlertListQuery:
-    pass
-
-
-@dataclass(frozen=True)
-class AlertRuleQuery:
-    """`remove`, `pause` or `resume` one rule."""
-
-    action: str
-    rule_id: int
-
-
-@dataclass(frozen=True)
-class AlertTestQuery:
-    spec: RuleSpec | None
-    rule_id: int | None
-    since: date | None
-
-
-@dataclass(frozen=True)
-class AlertsSubscriptionQuery:
-    subscribe: bool
-
-
-AlertQuery = (
-    AddAlertQuery | AlertListQuery | AlertRuleQuery | AlertTestQuery | AlertsSubscriptionQuery
-)
 
 EXAMPLE = "alert add rut above 2750"
 
@@ -80,65 +39,6 @@ BANDS = Bounds(0, 10, unit="%")
 """How far back past a level a fired level rule must go to re-arm."""
 COOLDOWNS = Bounds(0, 250, whole=True, unit=" sessions")
 """Sessions a rule stays quiet after firing (0: it may fire again in the same session)."""
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
-_NUMBER = re.compile(r"\d+", re.ASCII)
-"""A rule's number as typed, however long: `rule_id` says when it is out of bounds."""
-
-
-def parse_alert(words: list[str], today: date | None) -> AlertQuery:
-    if not words:
-        raise CommandError("say what to do: add, list, remove, pause, resume or test", EXAMPLE)
-    action, rest = words[0].lower(), words[1:]
-    if action in ("add", "new", "set"):
-        return AddAlertQuery(parse_rule(rest, example=EXAMPLE))
-    if action in ("list", "ls"):
-        if rest:
-            raise CommandError("`alert list` takes no arguments", "alert list")
-        return AlertListQuery()
-    if action in ("remove", "delete", "rm", "pause", "mute", "resume", "unmute"):
-        canonical = {"delete": "remove", "rm": "remove", "mute": "pause", "unmute": "resume"}
-        action = canonical.get(action, action)
-        return AlertRuleQuery(action, _rule_id(rest, f"alert {action} 3"))
-    if action == "test":
-        return _test(rest, today)
-    raise CommandError(
-        f"unknown alert action {shown(words[0])}: use add, list, remove, pause, resume or test",
-        EXAMPLE,
-    )
-
-
-def _rule_id(words: list[str], example: str) -> int:
-    if len(words) > 1:
-        raise CommandError(
-            f"give one rule's number from `alert list`, not {shown(' '.join(words))}", example
-        )
-    return rule_id(words[0] if words else None, example)
-
-
-def _test(words: list[str], today: date | None) -> AlertTestQuery:
-    example = f"alert test rut crosses 2750 since {today.year - 1 if today else 2025}-01-01"
-    since: date | None = None
-    lowered = [w.lower() for w in words]
-    if lowered.count("since") > 1:
-        given = GivenOnce(example)
-        for at in (i for i, word in enumerate(lowered) if word == "since"):
-            given.give("give the first day", " ".join(words[at : at + 2]))
-    if "since" in lowered:
-        at = lowered.index("since")
-        value = words[at + 1] if at + 1 < len(words) else ""
-        if not _DATE.fullmatch(value) or at + 2 != len(words):
-            raise CommandError(f"`since` takes a date YYYY-MM-DD, not {shown(value)}", example)
-        try:
-            since = date.fromisoformat(value)
-        except ValueError:
-            raise CommandError(f"{shown(value)} is not a date on the calendar", example) from None
-        check_day(since, example)
-        words = words[:at]
-    if not words:
-        raise CommandError("say which rule to test: its number or the rule itself", example)
-    if len(words) == 1 and _NUMBER.fullmatch(words[0].removeprefix("#")):
-        return AlertTestQuery(None, rule_id(words[0], example), since)
-    return AlertTestQuery(parse_rule(words, example=example), None, since)
 
 
 def parse_rule(words: list[str], example: str) -> RuleSpec:
