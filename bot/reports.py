@@ -9,23 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any, ClassVar, Protocol
 
-from bot.alerts.reports import AlertChangeReport, AlertListReport, AlertTestReport
-from bot.analytics.fedwatch import FedReport
-from bot.analytics.flows import FlowsReport
-from bot.analytics.levels import LevelsReport
-from bot.analytics.macro import MacroReport
-from bot.analytics.precedents import PrecedentsReport
 from bot.analytics.relative import ChartReport
-from bot.analytics.returns import ReturnsReport
-from bot.analytics.sectors import SectorsReport
-from bot.analytics.sizes import SizesReport
-from bot.analytics.streak import StreakReport
-from bot.analytics.valuation import ValuationReport
-from bot.help import HelpReport
-from bot.status import StatusReport, WorkspaceStatusReport
-from bot.summaries.reports import DailyChangeReport, SubscriptionsReport
-from bot.watched_levels import WatchedLevelsReport
 
 
 @dataclass(frozen=True)
@@ -86,26 +72,9 @@ class Answer:
     """The picture that goes with the figures (small vs large rebased), where there is one."""
 
 
-Report = (
-    StreakReport
-    | ReturnsReport
-    | PrecedentsReport
-    | SizesReport
-    | LevelsReport
-    | SectorsReport
-    | ValuationReport
-    | FlowsReport
-    | MacroReport
-    | FedReport
-    | ChartReport
-    | WatchedLevelsReport
-    | HelpReport
-    | StatusReport
-    | WorkspaceStatusReport
-    | AlertListReport
-    | AlertChangeReport
-    | AlertTestReport
-    | DailyChangeReport
-    | SubscriptionsReport
-)
-"""Every answer's figures, each defined beside what computes it."""
+class Report(Protocol):
+    """Any command's figures: a plain dataclass, defined beside what computes it. The registry
+    (`bot/commands/`) knows which command presents which report, so a new command adds none
+    here."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]

@@ -1,7 +1,8 @@
 """The registry: every command, one module a command, one line each. Reading text into a
 command's query, finding the command that answers a query and how a report reads all start here.
 
-To add a command, write `bot/commands/<name>.py` declaring `COMMAND` and add it to `_MODULES`.
+To add a command, write `bot/commands/<name>.py` declaring `COMMAND` and add its name to
+`_MODULES`.
 """
 
 from __future__ import annotations
@@ -9,54 +10,39 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from datetime import date
+from importlib import import_module
 from typing import Any
 
-from bot.commands import (
-    alert,
-    chart,
-    fed,
-    flows,
-    help,
-    levels,
-    macro,
-    precedents,
-    returns,
-    sectors,
-    sizes,
-    status,
-    streak,
-    subscribe,
-    subscriptions,
-    unsubscribe,
-    valuation,
-)
 from bot.commands.base import Command, Presenter
 from bot.errors import CommandError, shown
 from bot.grammar import split_as_of, words_of
 from bot.help import Topic
 
 _MODULES = (
-    streak,
-    returns,
-    precedents,
-    sizes,
-    levels,
-    sectors,
-    chart,
-    valuation,
-    flows,
-    macro,
-    fed,
-    status,
-    alert,
-    subscribe,
-    unsubscribe,
-    subscriptions,
-    help,
+    "streak",
+    "returns",
+    "precedents",
+    "sizes",
+    "levels",
+    "sectors",
+    "chart",
+    "valuation",
+    "flows",
+    "macro",
+    "fed",
+    "status",
+    "alert",
+    "subscribe",
+    "unsubscribe",
+    "subscriptions",
+    "help",
 )
-"""In the order `help` lists them."""
+"""Every command's module under `bot/commands/`, in the order `help` lists them: adding a
+command is adding its module's name here."""
 
-COMMANDS: tuple[Command, ...] = tuple(module.COMMAND for module in _MODULES)
+COMMANDS: tuple[Command, ...] = tuple(
+    import_module(f"bot.commands.{name}").COMMAND for name in _MODULES
+)
 TOPICS: dict[str, Topic] = {command.name: command.topic for command in COMMANDS}
 """What `help <command>` says of each command."""
 
@@ -81,7 +67,7 @@ def parse(text: str, today: date | None = None) -> Question:
     text, as_of = split_as_of(text)
     words = words_of(text)
     if not words:
-        return Question("help", help.HelpQuery(), as_of)
+        return Question("help", _BY_WORD["help"].parse([], today), as_of)
     command = named(words[0])
     if command is None:
         close = difflib.get_close_matches(words[0].lower(), list(_BY_WORD), n=1, cutoff=0.6)
