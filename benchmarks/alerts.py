@@ -24,10 +24,11 @@ import numpy as np
 import pandas as pd
 import redis
 
+from bot.alerts.encoding import dump_rule
 from bot.alerts.evaluation import Evaluator
 from bot.alerts.machine import Observation
 from bot.alerts.rules import AlertRule, Direction, Feed, Kind, Owner, RuleSpec, Target, fresh_legs
-from bot.alerts.store import AlertStore, dump_rule
+from bot.alerts.store import AlertStore
 from bot.market.prices import PriceSet, SymbolFreshness
 from bot.store.keys import Keys
 from bot.store.server import embedded

@@ -24,8 +24,10 @@ import socket
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.alerts.encoding import load_message
+from bot.alerts.outbox import Retry
 from bot.alerts.reports import AlertMessage
-from bot.alerts.store import AlertStore, Retry, load_message
+from bot.alerts.store import AlertStore
 from bot.failed_posts import FailedPosts
 from bot.metrics import POSTS
 from bot.status import FailedPost

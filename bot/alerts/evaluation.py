@@ -15,12 +15,13 @@ from datetime import date, datetime, timedelta
 
 from redis.lock import Lock
 
+from bot.alerts.encoding import dump_message
 from bot.alerts.engine import Firing, value_range, walk
 from bot.alerts.machine import Observation, Side, State
 from bot.alerts.measures import feed_symbols, observations
 from bot.alerts.reports import AlertMessage
 from bot.alerts.rules import AlertRule, Feed, Kind
-from bot.alerts.store import AlertStore, dump_message
+from bot.alerts.store import AlertStore
 from bot.analytics.levels import WatchedLevel
 from bot.analytics.streak import StreakReport, streak
 from bot.errors import UserFacingError

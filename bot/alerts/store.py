@@ -13,20 +13,24 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, is_dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import datetime
 
 import redis
 from redis.client import Pipeline
 from redis.exceptions import LockError, LockNotOwnedError, WatchError
 from redis.lock import Lock
 
-from bot.alerts.machine import Leg, Observation, Repeat, Side, State
-from bot.alerts.reports import AlertMessage
-from bot.alerts.rules import AlertRule, Basis, Direction, Feed, Kind, Owner, RuleSpec, Target
-from bot.analytics.levels import WatchedLevel
-from bot.analytics.streak import LongestSince
+from bot.alerts.encoding import (
+    dump,
+    dump_observation,
+    dump_rule,
+    load_observation,
+    load_rule,
+    text,
+)
+from bot.alerts.machine import Observation, Side, State
+from bot.alerts.outbox import FiringClaims
+from bot.alerts.rules import AlertRule, Feed
 from bot.status import AlertsStatus
 from bot.store.key_checks import checked_feed
 from bot.store.keys import Keys
@@ -55,117 +59,10 @@ def is_live(rule: AlertRule) -> bool:
     return any(leg.state is not State.RETIRED for leg in rule.legs)
 
 
-SENT_CLAIM_SECONDS = 30 * 24 * 3600
-"""How long a firing's claim is kept: far longer than any retry or restart."""
-
-
-def _text(raw: bytes | str) -> str:
-    return raw.decode() if isinstance(raw, bytes) else raw
-
-
-def _json_default(value: Any) -> Any:
-    """Dates as ISO text, dataclasses as objects (their fields are their `__dict__`): far faster
-    than `asdict`, which copies deeply, and this runs for every firing."""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if is_dataclass(value) and not isinstance(value, type):
-        return vars(value)
-    raise TypeError(f"cannot store {value!r}")
-
-
-def _dump(value: Any) -> str:
-    return json.dumps(value, default=_json_default, separators=(",", ":"))
-
-
-def dump_rule(rule: AlertRule) -> str:
-    return _dump(rule)
-
-
-def load_rule(raw: bytes | str) -> AlertRule:
-    data = json.loads(raw)
-    spec, owner = data["spec"], data["owner"]
-    target = spec.pop("target")
-    return AlertRule(
-        id=data["id"],
-        spec=RuleSpec(
-            kind=Kind(spec.pop("kind")),
-            target=Target(tuple(target["symbols"]), target["key"]),
-            direction=Direction(spec.pop("direction")),
-            basis=Basis(spec.pop("basis")),
-            repeat=Repeat(spec.pop("repeat")),
-            **spec,
-        ),
-        owner=Owner(**{**owner, "created_at": datetime.fromisoformat(owner["created_at"])}),
-        legs=tuple(_load_leg(leg) for leg in data["legs"]),
-    )
-
-
-def _load_leg(data: dict[str, Any]) -> Leg:
-    return Leg(
-        side=Side(data["side"]),
-        threshold=data["threshold"],
-        rearm_at=data["rearm_at"],
-        repeat=Repeat(data["repeat"]),
-        cooldown_sessions=data["cooldown_sessions"],
-        state=State(data["state"]),
-        quiet_until=_day(data["quiet_until"]),
-        fired=data["fired"],
-        last_fired=_day(data["last_fired"]),
-    )
-
-
-def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
-def _dump_observation(observation: Observation) -> str:
-    return _dump(observation)
-
-
-def _observation(raw: bytes | str | None) -> Observation | None:
-    if not raw:
-        return None
-    data = json.loads(raw)
-    return Observation(
-        datetime.fromisoformat(data["at"]),
-        date.fromisoformat(data["session"]),
-        data["value"],
-        data["price"],
-        data.get("figure"),
-    )
-
-
-@dataclass(frozen=True)
-class Retry:
-    """A firing whose post failed for a passing reason: tries so far, since when, next try."""
-
-    tries: int
-    since: datetime
-    next: datetime
-    reason: str
-
-    def dump(self) -> str:
-        return _dump(self)
-
-    @classmethod
-    def load(cls, raw: bytes | str) -> Retry:
-        data = json.loads(raw)
-        return cls(
-            data["tries"],
-            datetime.fromisoformat(data["since"]),
-            datetime.fromisoformat(data["next"]),
-            data["reason"],
-        )
-
-
-class AlertStore:
+class AlertStore(FiringClaims):
     def __init__(self, redis_client: Callable[[], redis.Redis], keys: Keys) -> None:
         self._redis = redis_client
         self.keys = keys
-
-    @property
-    def redis(self) -> redis.Redis:
-        return self._redis()
 
     @contextmanager
     def lock(self, wait_seconds: float = 10.0) -> Iterator[Lock]:
@@ -196,7 +93,7 @@ class AlertStore:
                 pipe.watch(fence.name)  # type: ignore[no-untyped-call]
                 token = getattr(fence.local, "token", None)
                 held = pipe.get(fence.name)
-                if token is None or held is None or _text(held) != _text(token):
+                if token is None or held is None or text(held) != text(token):
                     raise LockLost(f"the lock {fence.name} is no longer held")
                 pipe.multi()
             queue(pipe)
@@ -223,7 +120,7 @@ class AlertStore:
         r = self.redis
         if r.exists(self.keys.alert_feeds_indexed()):
             return 0
-        ids = [int(_text(k).rsplit(":", 1)[1]) for k in r.scan_iter(self.keys.alert_rule_all())]
+        ids = [int(text(k).rsplit(":", 1)[1]) for k in r.scan_iter(self.keys.alert_rule_all())]
         rules = self.rules(ids)
         live = [rule for rule in rules if is_live(rule)]
         pipe = r.pipeline(transaction=True)
@@ -231,7 +128,7 @@ class AlertStore:
             pipe.sadd(self.keys.alert_live(rule.spec.feed.key), rule.id)
             pipe.sadd(self.keys.alert_feeds(), rule.spec.feed.key)
         pipe.set(self.keys.alert_feeds_indexed(), "1")
-        for feed in {_text(f) for f in r.smembers(self.keys.alert_feeds())}:
+        for feed in {text(f) for f in r.smembers(self.keys.alert_feeds())}:
             self._queue_prune(pipe, feed)
         pipe.execute()
         return len(live)
@@ -251,12 +148,12 @@ class AlertStore:
         return [load_rule(raw) for raw in raws if raw]
 
     def channel_rules(self, channel: str) -> list[AlertRule]:
-        ids = sorted(int(_text(i)) for i in self.redis.smembers(self.keys.alert_channel(channel)))
+        ids = sorted(int(text(i)) for i in self.redis.smembers(self.keys.alert_channel(channel)))
         return self.rules(ids)
 
     def feeds(self) -> list[Feed]:
         return sorted(
-            (Feed.parse(_text(f)) for f in self.redis.smembers(self.keys.alert_feeds())),
+            (Feed.parse(text(f)) for f in self.redis.smembers(self.keys.alert_feeds())),
             key=lambda feed: feed.key,
         )
 
@@ -264,7 +161,7 @@ class AlertStore:
         if not feeds:
             return {}
         raws = self.redis.hmget(self.keys.alert_lasts(), [checked_feed(f.key) for f in feeds])
-        return {feed.key: _observation(raw) for feed, raw in zip(feeds, raws, strict=True)}
+        return {feed.key: load_observation(raw) for feed, raw in zip(feeds, raws, strict=True)}
 
     def candidates(self, spans: Mapping[str, tuple[float, float]]) -> dict[str, list[AlertRule]]:
         """Per feed, the rules with a leg waiting at a level within [low, high]. A feed that did
@@ -284,7 +181,7 @@ class AlertStore:
                     order.append(feed)
         found: dict[str, set[int]] = {feed: set() for feed in spans}
         for feed, members in zip(order, pipe.execute(), strict=True):
-            found[feed].update(int(_text(m)) for m in members)
+            found[feed].update(int(text(m)) for m in members)
         rules = {r.id: r for r in self.rules({i for ids in found.values() for i in ids})}
         return {feed: [rules[i] for i in sorted(ids) if i in rules] for feed, ids in found.items()}
 
@@ -339,7 +236,7 @@ class AlertStore:
             if lasts:
                 pipe.hset(
                     self.keys.alert_lasts(),
-                    mapping={checked_feed(k): _dump_observation(o) for k, o in lasts.items()},
+                    mapping={checked_feed(k): dump_observation(o) for k, o in lasts.items()},
                 )
             for feed in sorted(retired):
                 self._queue_prune(pipe, feed)
@@ -368,58 +265,8 @@ class AlertStore:
         for feed in sorted(feeds):
             self._queue_prune(pipe, feed)
 
-    def outbox(self) -> dict[str, str]:
-        return {_text(k): _text(v) for k, v in self.redis.hgetall(self.keys.alert_outbox()).items()}
-
-    def claim(self, firing: str, owner: str) -> bool:
-        """Takes the right to post `firing`; False when someone already has."""
-        return bool(
-            self.redis.set(self.keys.alert_sent(firing), owner, nx=True, ex=SENT_CLAIM_SECONDS)
-        )
-
-    def claimed_by(self, firing: str) -> str | None:
-        raw = self.redis.get(self.keys.alert_sent(firing))
-        return _text(raw) if raw else None
-
-    def take_over(self, firing: str, old: str, new: str) -> bool:
-        """Moves the claim of `firing` from `old` (a poster that stopped) to `new`, only if it
-        is still `old`: of two processes taking it over, one does."""
-        key = self.keys.alert_sent(firing)
-        with self.redis.pipeline(transaction=True) as pipe:
-            try:
-                pipe.watch(key)  # type: ignore[no-untyped-call]
-                raw = pipe.get(key)
-                if raw is None or _text(raw) != old:
-                    return False
-                pipe.multi()
-                pipe.set(key, new, ex=SENT_CLAIM_SECONDS)
-                pipe.execute()
-            except redis.WatchError:
-                return False
-        return True
-
-    def retries(self) -> dict[str, Retry]:
-        """Firings whose post failed for a passing reason, and when each is tried again."""
-        raws = self.redis.hgetall(self.keys.alert_retries())
-        return {_text(firing): Retry.load(raw) for firing, raw in raws.items()}
-
-    def release(self, firing: str, retry: Retry) -> None:
-        """Gives a claim back after a post that surely did not go out, to be tried again at
-        `retry.next`."""
-        pipe = self.redis.pipeline(transaction=True)
-        pipe.delete(self.keys.alert_sent(firing))
-        pipe.hset(self.keys.alert_retries(), firing, retry.dump())
-        pipe.execute()
-
-    def mark_sent(self, firing: str, outcome: str) -> None:
-        pipe = self.redis.pipeline(transaction=True)
-        pipe.set(self.keys.alert_sent(firing), outcome, ex=SENT_CLAIM_SECONDS)
-        pipe.hdel(self.keys.alert_outbox(), firing)
-        pipe.hdel(self.keys.alert_retries(), firing)
-        pipe.execute()
-
     def subscribers(self, workspace: str) -> set[str]:
-        return {_text(c) for c in self.redis.smembers(self.keys.alert_subscribers(workspace))}
+        return {text(c) for c in self.redis.smembers(self.keys.alert_subscribers(workspace))}
 
     def record_tick(self, at: datetime, held: str, holds: Mapping[str, str], feeds: int) -> None:
         self.redis.hset(
@@ -427,7 +274,7 @@ class AlertStore:
             mapping={
                 "at": at.isoformat(),
                 "held": held,
-                "holds": _dump(dict(holds)),
+                "holds": dump(dict(holds)),
                 "feeds": str(feeds),
             },
         )
@@ -448,7 +295,7 @@ class AlertStore:
                 for side in SIDES:
                     pipe.zcard(self.keys.alert_index(watching, side, feed.key))
         tick, waiting, rules, *counts = pipe.execute()
-        fields = {_text(k): _text(v) for k, v in tick.items()}
+        fields = {text(k): text(v) for k, v in tick.items()}
         at = fields.get("at")
         return AlertsStatus(
             rules=max(int(rules or 0), 0),
@@ -464,28 +311,3 @@ def _holds(raw: bytes | str | None) -> dict[str, str]:
     if not raw:
         return {}
     return {str(k): str(v) for k, v in json.loads(raw).items()}
-
-
-def dump_message(message: AlertMessage) -> str:
-    return _dump(message)
-
-
-def load_message(raw: str) -> AlertMessage:
-    data = json.loads(raw)
-    level = data.pop("next_level")
-    record = data.pop("longest_since", None)
-    quiet = data.pop("quiet_until", None)
-    return AlertMessage(
-        **{
-            **data,
-            "at": datetime.fromisoformat(data["at"]),
-            "session": date.fromisoformat(data["session"]),
-            "next_level": WatchedLevel(**level) if level else None,
-            "quiet_until": _day(quiet),
-            "longest_since": (
-                LongestSince(date.fromisoformat(record["date"]), record["length"])
-                if record
-                else None
-            ),
-        }
-    )

@@ -11,6 +11,7 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
+from bot.alerts.encoding import load_message
 from bot.alerts.replay import replay
 from bot.alerts.rules import (
     RATE_PATH,
@@ -23,7 +24,6 @@ from bot.alerts.rules import (
     RuleSpec,
 )
 from bot.alerts.service import AlertRuleQuery
-from bot.alerts.store import load_message
 from bot.commands.alert import alert_list_document, alert_test_document
 from bot.errors import UserFacingError
 from bot.render.alert import alert_document

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.alerts.outbox import SENT_CLAIM_SECONDS as ALERT_CLAIM_SECONDS
 from bot.alerts.store import LOCK_SECONDS
-from bot.alerts.store import SENT_CLAIM_SECONDS as ALERT_CLAIM_SECONDS
 from bot.slack.guard import SEEN_SECONDS
 from bot.slack.installations import STATE_SECONDS
 from bot.store.key_doc import markdown
