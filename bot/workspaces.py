@@ -83,12 +83,8 @@ class Workspaces:
 
     def rules(self, workspace: str, channels: Iterable[str] | None = None) -> list[AlertRule]:
         """The alert rules `workspace` made, in its channels (or in `channels`)."""
-        return [
-            rule
-            for channel in sorted(self.channels(workspace) if channels is None else channels)
-            for rule in self.alerts.store.channel_rules(channel)
-            if rule.owner.workspace == workspace
-        ]
+        where = self.channels(workspace) if channels is None else channels
+        return self.alerts.store.workspace_rules(workspace, sorted(where))
 
     def subscriptions(
         self, workspace: str, channels: Iterable[str] | None = None

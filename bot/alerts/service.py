@@ -216,17 +216,8 @@ class Alerts:
 
     def _workspace_rules(self, workspace: str) -> list[AlertRule]:
         """The rules the workspace made, in all its channels, besides the built-in ones."""
-        r = self.store.redis
-        channels = [_text(c) for c in r.smembers(self.store.keys.workspace_channels(workspace))]
-        pipe = r.pipeline(transaction=False)
-        for channel in channels:
-            pipe.smembers(self.store.keys.alert_channel(channel))
-        ids = sorted({int(_text(i)) for members in pipe.execute() for i in members})
-        return [
-            rule
-            for rule in self.store.rules(ids)
-            if rule.owner.workspace == workspace and not rule.owner.builtin
-        ]
+        rules = self.store.workspace_rules(workspace, self.store.workspace_channels(workspace))
+        return [rule for rule in rules if not rule.owner.builtin]
 
     def listing(self, channel: str, workspace: str) -> AlertListReport:
         """The channel's rules that its workspace made (a channel shared between workspaces
@@ -299,7 +290,7 @@ class Alerts:
                 waiting.append(f"{spec.describe()}: {error.message}")
         if not added:
             raise NoDataError("no built-in alert has prices to watch: " + "; ".join(waiting))
-        self.store.redis.sadd(self.store.keys.alert_subscribers(workspace), channel)
+        self.store.subscribe(workspace, channel)
         note = "Not watched, for lack of prices: " + "; ".join(waiting) if waiting else None
         return AlertChangeReport("subscribed", added, note)
 
@@ -311,7 +302,7 @@ class Alerts:
         with self.store.lock() as lock:
             builtin = [r for r in self.store.channel_rules(channel) if r.owner.builtin]
             self.store.delete(builtin, fence=lock)
-            self.store.redis.srem(self.store.keys.alert_subscribers(workspace), channel)
+            self.store.unsubscribe(workspace, channel)
         return AlertChangeReport("unsubscribed", [rule_line(r) for r in builtin])
 
     def builtin_specs(self, workspace: str) -> list[RuleSpec]:

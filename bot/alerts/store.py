@@ -151,6 +151,15 @@ class AlertStore(FiringClaims):
         ids = sorted(int(text(i)) for i in self.redis.smembers(self.keys.alert_channel(channel)))
         return self.rules(ids)
 
+    def workspace_rules(self, workspace: str, channels: Iterable[str]) -> list[AlertRule]:
+        """The rules `workspace` made in `channels` (a channel shared between workspaces holds
+        others' too), read in two round trips however many channels."""
+        pipe = self.redis.pipeline(transaction=False)
+        for channel in channels:
+            pipe.smembers(self.keys.alert_channel(channel))
+        ids = sorted({int(text(i)) for members in pipe.execute() for i in members})
+        return [rule for rule in self.rules(ids) if rule.owner.workspace == workspace]
+
     def feeds(self) -> list[Feed]:
         return sorted(
             (Feed.parse(text(f)) for f in self.redis.smembers(self.keys.alert_feeds())),
@@ -264,6 +273,18 @@ class AlertStore(FiringClaims):
             feeds.add(feed)
         for feed in sorted(feeds):
             self._queue_prune(pipe, feed)
+
+    def workspace_channels(self, workspace: str) -> list[str]:
+        """The channels `workspace` gave alert rules or a summary."""
+        channels = self.redis.smembers(self.keys.workspace_channels(workspace))
+        return sorted(text(c) for c in channels)
+
+    def subscribe(self, workspace: str, channel: str) -> None:
+        """`channel` gets the built-in alerts."""
+        self.redis.sadd(self.keys.alert_subscribers(workspace), channel)
+
+    def unsubscribe(self, workspace: str, channel: str) -> None:
+        self.redis.srem(self.keys.alert_subscribers(workspace), channel)
 
     def subscribers(self, workspace: str) -> set[str]:
         return {text(c) for c in self.redis.smembers(self.keys.alert_subscribers(workspace))}
