@@ -8,6 +8,7 @@ from bot.reports import Answer
 
 
 def render_text(answer: Answer) -> str:
+    """The answer made a document once and read out in one pass."""
     return document_text(document(answer))
 
 
