@@ -21,7 +21,8 @@ from bot.commands.alert import rule_query
 from bot.errors import CommandError
 from bot.render.numbers import day
 from bot.services import Services
-from bot.slack.blocks import answer_blocks, escape, fallback_text, section
+from bot.slack.answers import answer_message
+from bot.slack.blocks import escape, section
 from bot.slack.buttons import (
     ANSWER_ACTION,
     CHART_ACTION,
@@ -57,13 +58,9 @@ def register(app: App, services: Services) -> None:
             respond_failure(respond, result)
             return
         channel = body["channel"]["id"]
+        message = answer_message(result, shared_by=body["user"]["id"])
         try:
-            post_with_fallback(
-                client,
-                answer_blocks(result, shared_by=body["user"]["id"]),
-                channel=channel,
-                text=fallback_text(result),
-            )
+            post_with_fallback(client, message.blocks, channel=channel, text=message.text)
         except SlackApiError as error:
             reason = error.response.get("error", "unknown error")
             log.warning("could not share in %s: %s", channel, reason)

@@ -14,7 +14,8 @@ from bot.alerts.reports import AlertChangeReport
 from bot.analytics.relative import ChartReport
 from bot.asker import Asker
 from bot.reports import Answer
-from bot.slack.blocks import answer_blocks, error_blocks, error_text, fallback_text
+from bot.slack.answers import answer_message
+from bot.slack.blocks import error_blocks, error_text
 from bot.slack.buttons import ask_value
 from bot.slack.charts import post_with_fallback, respond_with_fallback
 from bot.summaries.reports import DailyChangeReport
@@ -81,30 +82,28 @@ def respond_failure(respond: Respond, failure: Failure) -> None:
 
 def respond_change(respond: Respond, answer: Answer, user: str) -> None:
     """A change to the workspace's settings, confirmed in the channel with who made it."""
+    message = answer_message(answer, changed_by=user)
     respond(
         response_type="in_channel",
         replace_original=False,
-        text=f"<@{user}> changed: {fallback_text(answer)}",
-        blocks=answer_blocks(answer, changed_by=user),
+        text=message.text,
+        blocks=message.blocks,
     )
 
 
 def post_change(client: WebClient, channel: str, answer: Answer, user: str) -> None:
     """A change made without a `response_url` (a form, the Home), confirmed in its channel
     with who made it, as a typed change is."""
-    post_with_fallback(
-        client,
-        answer_blocks(answer, changed_by=user),
-        channel=channel,
-        text=f"<@{user}> changed: {fallback_text(answer)}",
-    )
+    message = answer_message(answer, changed_by=user)
+    post_with_fallback(client, message.blocks, channel=channel, text=message.text)
 
 
 def respond_answer(respond: Respond, text: str, answer: Answer, notice: str | None = None) -> None:
+    message = answer_message(answer, share_value=ask_value(text, answer.as_of), notice=notice)
     respond_with_fallback(
         respond,
-        answer_blocks(answer, share_value=ask_value(text, answer.as_of), notice=notice),
+        message.blocks,
         response_type="ephemeral",
         replace_original=False,
-        text=fallback_text(answer),
+        text=message.text,
     )

@@ -27,7 +27,7 @@ from bot.errors import CommandError, NoDataError, UserFacingError
 from bot.render.json import render_json
 from bot.render.text import render_text
 from bot.services import Services
-from bot.slack.blocks import answer_blocks
+from bot.slack.answers import answer_message
 from bot.slack.tables import PHONE_WIDTH
 from bot.status import StatusReport
 from bot.universe import SECTORS
@@ -130,7 +130,7 @@ def test_valuation_compares_each_recorded_fund_with_spy(services: Services, csv_
         "Days: how many earlier recorded days it rests on.",
     ]
     assert all(len(line) <= PHONE_WIDTH for line in by_fund[:-1])
-    blocks = answer_blocks(answer)
+    blocks = answer_message(answer).blocks
     header = next(b for b in blocks if b["type"] == "table")["rows"][0]
     assert [c["text"] for c in header[:3]] == ["Metric", "IWM", "SPY"]  # the first table
     funds = render_json(answer)["figures"]["funds"]

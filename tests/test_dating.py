@@ -15,7 +15,7 @@ from bot.render.json import render_json
 from bot.render.text import render_text
 from bot.reports import ShortSeries
 from bot.services import Services
-from bot.slack.blocks import answer_blocks
+from bot.slack.answers import answer_message
 from bot.trading_calendar import nyse
 from tests.factories import closes, write_two_column_csv
 
@@ -60,7 +60,7 @@ def test_short_data_names_both_dates_and_each_short_symbol(services: Services) -
         "SPDR S&P 500 ETF (SPY) data ends 2022-11-18: this is as of 2022-11-18."
     )
     assert text.splitlines()[2] == note  # under the headline and the title
-    blocks = answer_blocks(answer)
+    blocks = answer_message(answer).blocks
     assert blocks[2]["type"] == "context"  # under the headline and the title
     assert "Asked for 2026-01-22" in blocks[2]["elements"][0]["text"]
     rendered = render_json(answer)
@@ -123,7 +123,7 @@ def test_a_headline_dragged_back_by_short_data_says_so_in_the_notification(
     answer = services.answerer.answer("streak iwm vs spy as of 2026-01-22")
     (first, *_) = render_text(answer).splitlines()
     assert first.endswith("(as of 2022-11-18: IWM, SPY data ends there)")
-    blocks = answer_blocks(answer)
+    blocks = answer_message(answer).blocks
     assert "(as of 2022-11-18: IWM, SPY data ends there)" in blocks[0]["text"]["text"]
     fresh = services.answerer.answer("streak as of 2026-01-22")
     assert "data ends there" not in render_text(fresh).splitlines()[0]

@@ -8,8 +8,8 @@ import math
 from datetime import date, datetime
 from typing import Any
 
-from bot.render.document import headline, source_line
-from bot.render.text import render_text
+from bot.render.document import document, source_line
+from bot.render.text import document_text
 from bot.reports import Answer
 
 
@@ -31,12 +31,14 @@ def figures(value: Any) -> Any:
 def render_json(answer: Answer) -> dict[str, Any]:
     """`as_of` is the session answered, `requested` the date asked (null: now) and `expected`
     the session that date calls for; `short` lists each series whose data ends before it.
-    `stale` is true when a refresh failed or any data ends early."""
+    `stale` is true when a refresh failed or any data ends early. The headline and text are
+    read from the answer's one document."""
+    doc = document(answer)
     dates = answer.dating
     stale = bool(answer.source and answer.source.stale) or bool(dates and dates.short)
     return {
         "command": answer.command,
-        "headline": headline(answer),
+        "headline": doc.headline,
         "as_of": answer.as_of.isoformat() if answer.as_of else None,
         "requested": dates.requested.isoformat() if dates and dates.requested else None,
         "expected": dates.expected.isoformat() if dates and dates.expected else None,
@@ -44,5 +46,5 @@ def render_json(answer: Answer) -> dict[str, Any]:
         "source": source_line(answer.source) if answer.source else None,
         "stale": stale,
         "figures": figures(answer.report),
-        "text": render_text(answer),
+        "text": document_text(doc),
     }

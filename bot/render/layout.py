@@ -2,7 +2,7 @@
 
 The terminal, JSON and Slack renderers all read documents, so an answer reads the same
 everywhere; the modules that build them (`document`, `alerts`, `status`, `subscriptions`) share
-these few pieces.
+these few pieces, and the renderers share how a table's columns align (`table_text`).
 """
 
 from __future__ import annotations
@@ -67,3 +67,19 @@ def figure_columns(t: Table) -> list[bool]:
         i > 0 and all(_FIGURE.fullmatch(row[i].strip()) for row in t.rows)
         for i in range(len(t.header))
     ]
+
+
+def table_text(table: Table) -> str:
+    """Columns aligned: the first and columns of words to the left, figures to the right."""
+    rows = [table.header, *table.rows]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(table.header))]
+    words = [not figures for figures in figure_columns(table)]
+
+    def line(cells: list[str]) -> str:
+        aligned = [
+            c.ljust(w) if left else c.rjust(w)
+            for c, w, left in zip(cells, widths, words, strict=True)
+        ]
+        return "  ".join(aligned).rstrip()
+
+    return "\n".join([*(line(r) for r in rows), *(f"  {note}" for note in table.notes)])

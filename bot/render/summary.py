@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import EXCHANGE_TZ
-from bot.render.document import document, headline, source_line
+from bot.render.document import document, source_line
 from bot.render.layout import Document
 from bot.render.text import document_text
 from bot.summaries.compose import SummaryReport
@@ -29,13 +29,13 @@ def summary_document(r: SummaryReport) -> SummaryDocument:
     if r.early_close:
         title += f" (early close, {r.early_close.astimezone(EXCHANGE_TZ):%H:%M} ET)"
     sections = []
-    headlines = {part.name: headline(part.answer) for part in r.parts if part.answer}
+    bodies = [(part, document(part.answer) if part.answer else None) for part in r.parts]
+    headlines = {part.name: body.headline for part, body in bodies if body}
     lead = "; ".join(headlines[name] for name in ("Returns", "Streak") if name in headlines)
-    for part in r.parts:
-        if part.answer is None:
+    for part, body in bodies:
+        if body is None:
             sections.append(Document(part.name, [f"Not available: {part.missing}"]))
             continue
-        body = document(part.answer)
         notes = [f"Note: {note}" for note in body.notes]
         sections.append(Document(part.name, [body.title, *notes, *body.parts]))
     sources = [p.answer.source for p in r.parts if p.answer and p.answer.source]

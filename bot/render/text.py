@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from bot.render.document import document
-from bot.render.layout import Document, Table, figure_columns
+from bot.render.layout import Document, Table, table_text
 from bot.reports import Answer
 
 
 def render_text(answer: Answer) -> str:
+    """The answer made a document once and read out in one pass."""
     return document_text(document(answer))
 
 
@@ -19,19 +20,3 @@ def document_text(doc: Document) -> str:
     if doc.footer:
         lines += ["", doc.footer]
     return "\n".join(lines)
-
-
-def table_text(table: Table) -> str:
-    """Columns aligned: the first and columns of words to the left, figures to the right."""
-    rows = [table.header, *table.rows]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(table.header))]
-    words = [not figures for figures in figure_columns(table)]
-
-    def line(cells: list[str]) -> str:
-        aligned = [
-            c.ljust(w) if left else c.rjust(w)
-            for c, w, left in zip(cells, widths, words, strict=True)
-        ]
-        return "  ".join(aligned).rstrip()
-
-    return "\n".join([*(line(r) for r in rows), *(f"  {note}" for note in table.notes)])

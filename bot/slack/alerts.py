@@ -1,5 +1,5 @@
-"""Posting alerts into Slack channels, each through its workspace's Web API client and the
-client's retry handlers."""
+"""Alerts in Slack: an alert made a document once and read into its blocks and text in one pass,
+posted into its channel through its workspace's Web API client and the client's retry handlers."""
 
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot.alerts.delivery import PostFailed
 from bot.alerts.reports import AlertMessage
-from bot.slack.blocks import alert_blocks, alert_text
+from bot.render.alert import alert_document
+from bot.render.text import document_text
+from bot.slack.blocks import MAX_FALLBACK_TEXT, SlackMessage, clip, escape, header, text_sections
+from bot.slack.buttons import rule_buttons
 from bot.slack.clients import NotInstalled, WorkspaceClients
 from bot.slack.installations import UnreadableInstallation
 
@@ -40,10 +43,20 @@ class SlackPoster:
         self.clients = clients
 
     def post(self, message: AlertMessage) -> None:
+        posted = alert_message(message)
         with posting():
             self.clients.for_workspace(message.workspace).chat_postMessage(
-                channel=message.channel, text=alert_text(message), blocks=alert_blocks(message)
+                channel=message.channel, text=posted.text, blocks=posted.blocks
             )
+
+
+def alert_message(message: AlertMessage) -> SlackMessage:
+    """An alert as posted: what happened and its context, with buttons to mute or remove the
+    rule (a retired rule has only the remove button); its text is the whole alert."""
+    doc = alert_document(message)
+    blocks = [header(f":rotating_light: {doc.title}"), *text_sections([str(p) for p in doc.parts])]
+    blocks.append(rule_buttons(message.rule_id, paused=False, retired=message.retired))
+    return SlackMessage(blocks, clip(escape(document_text(doc)), MAX_FALLBACK_TEXT))
 
 
 @contextmanager

@@ -12,8 +12,7 @@ import textwrap
 from dataclasses import replace
 from typing import Any
 
-from bot.render.layout import Table, figure_columns
-from bot.render.text import table_text
+from bot.render.layout import Table, figure_columns, table_text
 
 MAX_ROWS = 100
 """Rows of a table block, its header among them."""

@@ -10,9 +10,9 @@ from bot.alerts.delivery import PostFailed
 from bot.alerts.reports import AlertMessage
 from bot.analytics.levels import WatchedLevel
 from bot.config import Settings
-from bot.slack.alerts import SlackPoster
+from bot.slack.alerts import SlackPoster, alert_message
 from bot.slack.app import web_client
-from bot.slack.blocks import MAX_BLOCKS, MAX_HEADER_TEXT, MAX_SECTION_TEXT, alert_blocks
+from bot.slack.blocks import MAX_BLOCKS, MAX_HEADER_TEXT, MAX_SECTION_TEXT
 from bot.slack.buttons import PAUSE_ALERT_ACTION, REMOVE_ALERT_ACTION, REPLAY_ALERT_ACTION
 from bot.slack.clients import OneClient
 from tests.slack.standin import Scripted, SlackStandIn
@@ -47,7 +47,7 @@ def poster(stand_in: SlackStandIn) -> SlackPoster:
 
 
 def test_an_alert_says_what_when_and_why_with_mute_and_remove_buttons() -> None:
-    blocks = alert_blocks(MESSAGE)
+    blocks = alert_message(MESSAGE).blocks
     assert len(blocks) <= MAX_BLOCKS
     assert len(blocks[0]["text"]["text"]) <= MAX_HEADER_TEXT
     assert "Russell 2000 crossed above 2,750" in blocks[0]["text"]["text"]
@@ -67,9 +67,9 @@ def test_an_alert_says_what_when_and_why_with_mute_and_remove_buttons() -> None:
 
 
 def test_a_retired_rule_offers_replay_and_remove() -> None:
-    retired = alert_blocks(
+    retired = alert_message(
         MESSAGE.__class__(**{**vars(MESSAGE), "retired": True, "rearm_at": None})
-    )
+    ).blocks
     (actions,) = [b for b in retired if b["type"] == "actions"]
     assert [e["action_id"] for e in actions["elements"]] == [
         REPLAY_ALERT_ACTION,

@@ -18,16 +18,15 @@ from bot.render.document import document
 from bot.render.layout import Document, Table
 from bot.reports import Answer
 from bot.services import Services
+from bot.slack.answers import answer_message
 from bot.slack.blocks import (
     MAX_BLOCKS,
     MAX_HEADER_TEXT,
     MAX_SECTION_TEXT,
-    answer_blocks,
     document_blocks,
     error_blocks,
     error_text,
     escape,
-    fallback_text,
 )
 from bot.slack.buttons import MAX_BUTTON_VALUE, SHARE_ACTION
 from bot.slack.home import home_view
@@ -85,12 +84,12 @@ def answers(tmp_path_factory: pytest.TempPathFactory, redis_server: redis.Redis)
 def test_every_answer_fits_slack(answers: list[Answer]) -> None:
     assert len(answers) >= 8
     for answer in answers:
-        blocks = answer_blocks(answer, share_value='{"text":"streak","as_of":"2026-01-22"}')
+        blocks = answer_message(answer, share_value='{"text":"streak","as_of":"2026-01-22"}').blocks
         check_limits(blocks)
         # the headline first, in bold: what the notification says too
         headline = document(answer).headline
         assert blocks[0]["text"]["text"] == f"*{escape(headline)}*"
-        assert fallback_text(answer) == escape(headline)
+        assert answer_message(answer).text == escape(headline)
         assert blocks[-1]["type"] == "actions"
         assert blocks[-1]["elements"][-1]["action_id"] == SHARE_ACTION
 
@@ -109,7 +108,7 @@ def test_tables_become_code_blocks_split_between_lines() -> None:
 def test_too_many_blocks_are_cut_with_a_notice() -> None:
     usages = [Usage(f"command {i}", "x" * 2900, ["x"], [], "help") for i in range(80)]
     answer = Answer("help", None, None, HelpReport(None, usages))
-    blocks = answer_blocks(answer, share_value="{}")
+    blocks = answer_message(answer, share_value="{}").blocks
     check_limits(blocks)
     assert any("cut to fit" in str(b) for b in blocks)
     assert blocks[-1]["type"] == "actions"
@@ -127,7 +126,7 @@ def test_headers_are_clipped_and_text_is_escaped() -> None:
 
 
 def test_a_share_value_too_long_for_a_button_gets_no_button(answers: list[Answer]) -> None:
-    blocks = answer_blocks(answers[1], share_value="x" * (MAX_BUTTON_VALUE + 1))
+    blocks = answer_message(answers[1], share_value="x" * (MAX_BUTTON_VALUE + 1)).blocks
     buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
     assert buttons and SHARE_ACTION not in [e["action_id"] for e in buttons]
 
@@ -140,7 +139,7 @@ def test_errors_show_an_example() -> None:
 
 def test_every_help_topic_is_shown_whole(answers: list[Answer]) -> None:
     for topic in TOPICS:
-        blocks = answer_blocks(Answer("help", None, None, help_report(topic)))
+        blocks = answer_message(Answer("help", None, None, help_report(topic))).blocks
         assert blocks[1]["elements"][0]["text"] == f"/smallcaps {topic}"  # the title
         assert "…" not in text_of(blocks)  # nothing cut
         check_limits(blocks)
@@ -148,7 +147,7 @@ def test_every_help_topic_is_shown_whole(answers: list[Answer]) -> None:
 
 def test_fallback_text_is_escaped() -> None:
     answer = Answer("help", None, None, HelpReport("x", [Usage("x", "a<b>&", ["f"], [], "e")]))
-    assert "a&lt;b&gt;&amp;" in fallback_text(answer)
+    assert "a&lt;b&gt;&amp;" in answer_message(answer).text
     assert (
         error_text("no '<!channel>' & co", "help") == "no '&lt;!channel&gt;' &amp; co (e.g. `help`)"
     )
@@ -174,7 +173,7 @@ def element_blocks(view: dict[str, Any], kind: str) -> list[dict[str, Any]]:
 
 def test_answer_without_source_has_no_footer() -> None:
     answer = Answer("help", date(2026, 1, 22), None, HelpReport(None, []))
-    assert "As of" not in text_of(answer_blocks(answer))
+    assert "As of" not in text_of(answer_message(answer).blocks)
 
 
 def test_settings_never_print_tokens() -> None:
@@ -202,13 +201,13 @@ def test_the_first_table_is_a_table_block_and_every_other_fits_a_phone(
     with_tables = [a for a in answers if any(isinstance(p, Table) for p in document(a).parts)]
     assert len(with_tables) >= 6
     for answer in with_tables:
-        blocks = answer_blocks(answer)
+        blocks = answer_message(answer).blocks
         first = next(p for p in document(answer).parts if isinstance(p, Table))
         fits = len(first.rows) < MAX_ROWS  # one row is the header
         assert [b["type"] for b in blocks].count("table") == int(fits), answer.command
         assert all(len(line) <= PHONE_WIDTH for line in monospace_lines(blocks)), answer.command
     status = next(a for a in answers if a.command == "status")
-    assert monospace_lines(answer_blocks(status))  # its other tables, as phone text
+    assert monospace_lines(answer_message(status).blocks)  # its other tables, as phone text
 
 
 def test_a_table_too_wide_for_a_phone_becomes_a_record_a_row_and_loses_nothing() -> None:
@@ -246,9 +245,9 @@ def test_the_answers_people_read_as_tables_are_table_blocks(
     services.answerer.answer("alert add rut above 2750", asker=asker)
     services.answerer.answer("subscribe daily at 09:15 London", asker=asker)
     for text in ("returns", "levels", "alert list", "sectors", "sizes", "precedents 3"):
-        blocks = answer_blocks(services.answerer.answer(text, asker=asker))
+        blocks = answer_message(services.answerer.answer(text, asker=asker)).blocks
         assert [b["type"] for b in blocks].count("table") == 1, text
         assert block_problems(blocks) == [], text
-    blocks = answer_blocks(services.answerer.answer("subscriptions", asker=asker))
+    blocks = answer_message(services.answerer.answer("subscriptions", asker=asker)).blocks
     (table,) = [b for b in blocks if b["type"] == "table"]
     assert [c["text"] for c in table["rows"][0]] == ["#", "Rule", "State"]
