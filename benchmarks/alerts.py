@@ -162,8 +162,8 @@ def main(rules: int = 1_000_000) -> None:
         for _ in range(REPEAT):
             reset()
             start = time.perf_counter()
-            with store.lock():
-                queued = evaluator.advance(feeds, prices, now)
+            with store.lock() as lock:
+                queued = evaluator.advance(feeds, prices, now, fence=lock)
             samples.append((time.perf_counter() - start) * 1000.0)
             assert len(queued) == k, (len(queued), k)
         reset()
