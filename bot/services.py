@@ -18,11 +18,12 @@ from bot.config import Settings
 from bot.failed_posts import FailedPosts
 from bot.job_records import JobRecords
 from bot.limits import Limits
-from bot.market.cache import CachedPrices, RecordedFunds
+from bot.market.cache import CachedPrices
 from bot.market.csv_files import CsvDirectory
 from bot.market.data import MarketData
 from bot.market.expiry import PriceExpiry
 from bot.market.fred import FredSeries
+from bot.market.funds import RecordedFunds
 from bot.market.prices import Upstream
 from bot.market.series import SeriesPrices
 from bot.market.stooq import StooqPrices

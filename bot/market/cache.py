@@ -1,4 +1,4 @@
-"""Prices and fund multiples kept in Redis, so one refresh feeds every process.
+"""Prices kept in Redis, so one refresh feeds every process (fund data: `bot/market/funds.py`).
 
 One `CachedPrices` keeps one source's series (Yahoo's, Stooq's or FRED's), each under its own
 keys and lock, so a failing source never holds up another. Prices older than the refresh
@@ -27,11 +27,10 @@ import redis
 from cachetools import LRUCache
 from redis.exceptions import LockError
 
-from bot.clock import Clock, exchange_today
+from bot.clock import Clock
 from bot.errors import UnreachableError, UpstreamError
 from bot.market.expiry import PriceExpiry
-from bot.market.prices import FUND_FIELDS, PriceSet, SymbolFreshness, Upstream, pack, unpack
-from bot.market.yahoo import YahooFunds
+from bot.market.prices import PriceSet, SymbolFreshness, Upstream, pack, unpack
 from bot.metrics import UPSTREAM_FAILURES, UPSTREAM_FETCHES
 from bot.store.keys import Keys
 
@@ -39,9 +38,6 @@ log = logging.getLogger(__name__)
 
 BACKOFF_CAP = 8
 """A failing symbol is asked for again at most this many refresh intervals apart."""
-
-FUND_RETRY = timedelta(minutes=15)
-"""Fund data that Yahoo failed to give is not asked for again sooner than this."""
 
 _OVERLAP = timedelta(days=10)
 """An incremental refresh asks again for the last days it has, so revised closes replace them."""
@@ -316,43 +312,3 @@ class CachedPrices:
         now = self.clock.now()
         stale = oldest is not None and oldest < now - self.max_age
         return PriceSet(found, missing, oldest, stale, now - oldest if oldest else None, fetched)
-
-
-class RecordedFunds:
-    """Fund data fetched from Yahoo at most once a day, each day's recorded in Redis.
-
-    The recorded days are the history the valuation percentile is measured against, and the
-    assets that implied flows are computed from.
-    """
-
-    def __init__(
-        self,
-        upstream: YahooFunds,
-        redis_client: Callable[[], redis.Redis],
-        keys: Keys,
-        clock: Clock,
-    ) -> None:
-        self.upstream = upstream
-        self._redis = redis_client
-        self.keys = keys
-        self.clock = clock
-        self._failed: dict[str, datetime] = {}  # the universe's funds only
-
-    def fund_history(self, symbol: str) -> pd.DataFrame:
-        key = self.keys.fund_snapshots(symbol)
-        today = exchange_today(self.clock).isoformat()
-        now = self.clock.now()
-        failed = self._failed.get(symbol)
-        if not self._redis().hexists(key, today) and (failed is None or now - failed > FUND_RETRY):
-            UPSTREAM_FETCHES.labels("yahoo", "funds").inc()
-            try:
-                self._redis().hset(key, today, json.dumps(self.upstream.fetch(symbol)))
-            except UpstreamError as error:
-                UPSTREAM_FAILURES.labels("yahoo", "funds").inc()
-                self._failed[symbol] = now
-                log.warning("fund data for %s not recorded today: %s", symbol, error.message)
-        recorded = self._redis().hgetall(key)
-        rows = {_text(day): json.loads(values) for day, values in recorded.items()}
-        frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(FUND_FIELDS), dtype=float)
-        frame.index = pd.DatetimeIndex(pd.to_datetime(frame.index)).astype("datetime64[ns]")
-        return frame.sort_index()

@@ -14,8 +14,9 @@ import pytest
 import redis
 
 from bot.clock import FixedClock
-from bot.market.cache import FUND_RETRY, CachedPrices, RecordedFunds
+from bot.market.cache import CachedPrices
 from bot.market.expiry import PriceExpiry
+from bot.market.funds import FUND_RETRY, RecordedFunds
 from bot.market.prices import FUND_FIELDS, PriceSet, pack, unpack
 from bot.market.yahoo import YahooFunds, YahooPrices
 from bot.store.keys import Keys
