@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 
 from bot.asker import Asker
 from bot.services import Services
-from bot.slack.alert_form import AlertDraft
+from bot.slack.views.alert_form import AlertDraft
 from handlers.forms import open_alert_form, opens_alert_form
 from handlers.replies import answer_or_failure
 from handlers.slack_replies import acknowledge, reply

@@ -14,10 +14,10 @@ from bot.alerts.reports import AlertChangeReport
 from bot.analytics.relative import ChartReport
 from bot.asker import Asker
 from bot.reports import Answer
-from bot.slack.answers import answer_message
-from bot.slack.blocks import error_blocks, error_text
-from bot.slack.buttons import ask_value
-from bot.slack.charts import post_with_fallback, respond_with_fallback
+from bot.slack.posting import post_with_fallback, respond_with_fallback
+from bot.slack.views.answers import answer_message
+from bot.slack.views.blocks import error_blocks, error_text
+from bot.slack.views.buttons import ask_value
 from bot.summaries.reports import DailyChangeReport
 from bot.watched_levels import WatchedLevelsReport
 from handlers.charts import upload_chart

@@ -14,10 +14,17 @@ from bot.alerts.delivery import PostFailed
 from bot.alerts.reports import AlertMessage
 from bot.render.alert import alert_document
 from bot.render.text import document_text
-from bot.slack.blocks import MAX_FALLBACK_TEXT, SlackMessage, clip, escape, header, text_sections
-from bot.slack.buttons import rule_buttons
 from bot.slack.clients import NotInstalled, WorkspaceClients
 from bot.slack.installations import UnreadableInstallation
+from bot.slack.views.blocks import (
+    MAX_FALLBACK_TEXT,
+    SlackMessage,
+    clip,
+    escape,
+    header,
+    text_sections,
+)
+from bot.slack.views.buttons import rule_buttons
 
 GONE = frozenset(
     {

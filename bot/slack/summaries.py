@@ -15,7 +15,8 @@ from bot.analytics.relative import ChartReport
 from bot.render.chart import answer_png
 from bot.render.summary import SummaryDocument, summary_document
 from bot.slack.alerts import posting
-from bot.slack.blocks import (
+from bot.slack.clients import WorkspaceClients
+from bot.slack.views.blocks import (
     MAX_BLOCKS,
     MAX_FALLBACK_TEXT,
     MAX_SECTION_TEXT,
@@ -28,8 +29,7 @@ from bot.slack.blocks import (
     header,
     section,
 )
-from bot.slack.charts import has_charts, rebased_chart, without_charts
-from bot.slack.clients import WorkspaceClients
+from bot.slack.views.charts import has_charts, rebased_chart, without_charts
 from bot.summaries.compose import SummaryReport
 from bot.summaries.store import Subscription
 

@@ -19,7 +19,7 @@ from bot.config import ConfigError, Settings
 from bot.metrics import serve_metrics
 from bot.reports import Answer
 from bot.services import Services
-from bot.slack.home import STATUS_ACTION
+from bot.slack.views.home import STATUS_ACTION
 from bot.status import StatusReport
 from bot.store.keys import Keys
 from bot.store.server import client_options
