@@ -20,8 +20,15 @@ from bot.amounts import is_digits
 from bot.commands.alert import rule_query
 from bot.errors import CommandError
 from bot.render.numbers import day
+from bot.replies import Failure, answer_or_failure
 from bot.services import Services
 from bot.slack.posting import post_with_fallback
+from bot.slack.replies import (
+    acknowledge,
+    asker_of,
+    reply,
+    respond_failure,
+)
 from bot.slack.views.answers import answer_message
 from bot.slack.views.blocks import escape, section
 from bot.slack.views.buttons import (
@@ -32,13 +39,6 @@ from bot.slack.views.buttons import (
     SHARE_ACTION,
     read_ask_value,
     rule_buttons,
-)
-from handlers.replies import Failure, answer_or_failure
-from handlers.slack_replies import (
-    acknowledge,
-    asker_of,
-    reply,
-    respond_failure,
 )
 
 log = logging.getLogger(__name__)

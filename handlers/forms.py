@@ -28,16 +28,16 @@ from bot.alerts.reports import AlertTestReport
 from bot.alerts.service import ChannelFull, SameRule
 from bot.asker import Asker
 from bot.errors import CommandError
+from bot.replies import Failure, answer_or_failure
 from bot.services import Services
 from bot.slack import membership
+from bot.slack.replies import acknowledge, post_change, respond_change
 from bot.slack.views import alert_form, summary_form
 from bot.slack.views.alert_form import AlertDraft
 from bot.slack.views.blocks import error_text
 from bot.slack.views.buttons import ALERT_HERE_ACTION
 from bot.slack.views.home import DAILY_FORM_ACTION, NEW_ALERT_ACTION
 from bot.slack.views.summary_form import SummaryDraft
-from handlers.replies import Failure, answer_or_failure
-from handlers.slack_replies import acknowledge, post_change, respond_change
 
 log = logging.getLogger(__name__)
 

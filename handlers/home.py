@@ -22,10 +22,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.asker import Asker
+from bot.replies import Failure, answer_or_failure
 from bot.reports import Answer
 from bot.services import Services
 from bot.slack import membership
 from bot.slack.posting import publish_with_fallback
+from bot.slack.replies import acknowledge, post_change
 from bot.slack.views.alert_form import AlertDraft
 from bot.slack.views.blocks import escape
 from bot.slack.views.charts import rebased_chart
@@ -39,8 +41,6 @@ from bot.slack.views.home import (
 from bot.slack.views.summary_form import SummaryDraft
 from bot.workspaces import ChannelPlan
 from handlers.forms import open_alert_form, open_summary_form
-from handlers.replies import Failure, answer_or_failure
-from handlers.slack_replies import acknowledge, post_change
 
 log = logging.getLogger(__name__)
 
