@@ -32,10 +32,10 @@ from bot.config import Settings
 from bot.market.cache import CachedPrices
 from bot.market.series import SeriesPrices
 from bot.market.yahoo import YahooPrices
+from bot.replies import answer_or_failure
 from bot.reports import Answer
 from bot.services import Services
 from bot.store.server import embedded
-from handlers.replies import answer_or_failure
 from tests.factories import yf_frame
 
 ASKER = Asker("T0001", "C0001", "U0001")

@@ -20,10 +20,18 @@ from bot.amounts import is_digits
 from bot.commands.alert import rule_query
 from bot.errors import CommandError
 from bot.render.numbers import day
+from bot.replies import Failure, answer_or_failure
 from bot.services import Services
-from bot.slack.answers import answer_message
-from bot.slack.blocks import escape, section
-from bot.slack.buttons import (
+from bot.slack.posting import post_with_fallback
+from bot.slack.replies import (
+    acknowledge,
+    asker_of,
+    reply,
+    respond_failure,
+)
+from bot.slack.views.answers import answer_message
+from bot.slack.views.blocks import escape, section
+from bot.slack.views.buttons import (
     ANSWER_ACTION,
     CHART_ACTION,
     RULE_ACTIONS,
@@ -31,14 +39,6 @@ from bot.slack.buttons import (
     SHARE_ACTION,
     read_ask_value,
     rule_buttons,
-)
-from bot.slack.charts import post_with_fallback
-from handlers.replies import Failure, answer_or_failure
-from handlers.slack_replies import (
-    acknowledge,
-    asker_of,
-    reply,
-    respond_failure,
 )
 
 log = logging.getLogger(__name__)

@@ -9,10 +9,10 @@ from typing import TextIO
 
 from bot.analytics.relative import ChartReport
 from bot.answers import Answerer
+from bot.render.chart import save_chart
 from bot.render.json import render_json
 from bot.render.text import render_text
-from handlers.charts import save_chart
-from handlers.replies import TERMINAL, Failure, answer_or_failure
+from bot.replies import TERMINAL, Failure, answer_or_failure
 
 
 def ask(

@@ -13,11 +13,11 @@ from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
 from bot.asker import Asker
+from bot.replies import answer_or_failure
 from bot.services import Services
-from bot.slack.alert_form import AlertDraft
+from bot.slack.replies import acknowledge, reply
+from bot.slack.views.alert_form import AlertDraft
 from handlers.forms import open_alert_form, opens_alert_form
-from handlers.replies import answer_or_failure
-from handlers.slack_replies import acknowledge, reply
 
 
 def register(app: App, services: Services) -> None:

@@ -19,13 +19,13 @@ from bot.alerts.reports import AlertMessage
 from bot.analytics.relative import ChartReport
 from bot.answers import Answerer
 from bot.render.alert import alert_document
+from bot.render.chart import save_chart
 from bot.render.summary import summary_document, summary_text
 from bot.render.text import document_text, render_text
+from bot.replies import TERMINAL, Failure, answer_or_failure
 from bot.reports import Answer
 from bot.summaries.compose import SummaryReport
 from bot.summaries.store import Subscription
-from handlers.charts import save_chart
-from handlers.replies import TERMINAL, Failure, answer_or_failure
 
 PROMPT = "smallcaps> "
 HISTORY_LINES = 1000

@@ -1,5 +1,5 @@
-"""The forms: "New alert" and "Daily summary" (`bot/slack/alert_form.py`,
-`bot/slack/summary_form.py`).
+"""The forms: "New alert" and "Daily summary" (`bot/slack/views/alert_form.py`,
+`bot/slack/views/summary_form.py`).
 
 They open from a global shortcut, from "Alert on this" on a message, from the App Home, from a
 level chosen under `levels`, and from `/smallcaps alert add` alone. Their menus type ahead
@@ -28,15 +28,16 @@ from bot.alerts.reports import AlertTestReport
 from bot.alerts.service import ChannelFull, SameRule
 from bot.asker import Asker
 from bot.errors import CommandError
+from bot.replies import Failure, answer_or_failure
 from bot.services import Services
-from bot.slack import alert_form, membership, summary_form
-from bot.slack.alert_form import AlertDraft
-from bot.slack.blocks import error_text
-from bot.slack.buttons import ALERT_HERE_ACTION
-from bot.slack.home import DAILY_FORM_ACTION, NEW_ALERT_ACTION
-from bot.slack.summary_form import SummaryDraft
-from handlers.replies import Failure, answer_or_failure
-from handlers.slack_replies import acknowledge, post_change, respond_change
+from bot.slack import membership
+from bot.slack.replies import acknowledge, post_change, respond_change
+from bot.slack.views import alert_form, summary_form
+from bot.slack.views.alert_form import AlertDraft
+from bot.slack.views.blocks import error_text
+from bot.slack.views.buttons import ALERT_HERE_ACTION
+from bot.slack.views.home import DAILY_FORM_ACTION, NEW_ALERT_ACTION
+from bot.slack.views.summary_form import SummaryDraft
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""The App Home: made for the person who opens it (`bot/slack/home.py`), and its menus.
+"""The App Home: made for the person who opens it (`bot/slack/views/home.py`), and its menus.
 
 - A rule's menu: pause, resume or remove it (confirmed in its channel, as typed changes are),
   or replay its last year (in a modal).
@@ -22,24 +22,25 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.asker import Asker
+from bot.replies import Failure, answer_or_failure
 from bot.reports import Answer
 from bot.services import Services
 from bot.slack import membership
-from bot.slack.alert_form import AlertDraft
-from bot.slack.blocks import escape
-from bot.slack.charts import publish_with_fallback, rebased_chart
-from bot.slack.home import (
+from bot.slack.posting import publish_with_fallback
+from bot.slack.replies import acknowledge, post_change
+from bot.slack.views.alert_form import AlertDraft
+from bot.slack.views.blocks import escape
+from bot.slack.views.charts import rebased_chart
+from bot.slack.views.home import (
     CHANNEL_MENU_ACTION,
     RULE_MENU_ACTION,
     STATUS_ACTION,
     answer_modal,
     home_view,
 )
-from bot.slack.summary_form import SummaryDraft
+from bot.slack.views.summary_form import SummaryDraft
 from bot.workspaces import ChannelPlan
 from handlers.forms import open_alert_form, open_summary_form
-from handlers.replies import Failure, answer_or_failure
-from handlers.slack_replies import acknowledge, post_change
 
 log = logging.getLogger(__name__)
 

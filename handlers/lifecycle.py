@@ -11,7 +11,7 @@ from typing import Any
 from slack_bolt import App, BoltContext
 
 from bot.services import Services
-from handlers.slack_replies import acknowledge
+from bot.slack.replies import acknowledge
 
 log = logging.getLogger(__name__)
 

@@ -27,8 +27,8 @@ from bot.errors import CommandError, NoDataError, UserFacingError
 from bot.render.json import render_json
 from bot.render.text import render_text
 from bot.services import Services
-from bot.slack.answers import answer_message
-from bot.slack.tables import PHONE_WIDTH
+from bot.slack.views.answers import answer_message
+from bot.slack.views.tables import PHONE_WIDTH
 from bot.status import StatusReport
 from bot.universe import SECTORS
 from handlers.console import respond

@@ -15,7 +15,7 @@ from bot.render.json import render_json
 from bot.render.text import render_text
 from bot.reports import ShortSeries
 from bot.services import Services
-from bot.slack.answers import answer_message
+from bot.slack.views.answers import answer_message
 from bot.trading_calendar import nyse
 from tests.factories import closes, write_two_column_csv
 

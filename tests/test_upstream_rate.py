@@ -15,11 +15,11 @@ from bot.asker import Asker
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.market.yahoo import YahooPrices
+from bot.replies import Failure, answer_or_failure
 from bot.reports import Answer
 from bot.services import Services
 from bot.store.keys import Keys
 from bot.upstream_rate import SlowDown, UpstreamRate, asked_by
-from handlers.replies import Failure, answer_or_failure
 from tests.factories import yf_frame
 
 ANN = Asker("T1", "C1", "U1")

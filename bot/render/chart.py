@@ -10,8 +10,10 @@ source and as-of date itself.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.analytics.relative import RATIO_AVERAGE_SESSIONS, ChartReport
@@ -154,3 +156,17 @@ def answer_png(answer: Answer) -> bytes:
     """The chart of a `chart` answer, captioned with its source."""
     assert isinstance(answer.report, ChartReport)
     return chart_png(answer.report, answer.source.label if answer.source else "")
+
+
+def chart_path(report: ChartReport, directory: Path) -> Path:
+    name = f"{report.a}-vs-{report.b}-{report.period}-{report.end.isoformat()}.png"
+    return directory / re.sub(r"[^A-Za-z0-9._-]", "", name)
+
+
+def save_chart(answer: Answer, directory: Path) -> Path:
+    """Draws the chart of a `chart` answer into `directory` and returns the file's path."""
+    assert isinstance(answer.report, ChartReport)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = chart_path(answer.report, directory)
+    path.write_bytes(answer_png(answer))
+    return path

@@ -12,12 +12,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.alerts.delivery import PostFailed
 from bot.alerts.reports import AlertMessage
-from bot.render.alert import alert_document
-from bot.render.text import document_text
-from bot.slack.blocks import MAX_FALLBACK_TEXT, SlackMessage, clip, escape, header, text_sections
-from bot.slack.buttons import rule_buttons
 from bot.slack.clients import NotInstalled, WorkspaceClients
 from bot.slack.installations import UnreadableInstallation
+from bot.slack.views.alerts import alert_message
 
 GONE = frozenset(
     {
@@ -48,15 +45,6 @@ class SlackPoster:
             self.clients.for_workspace(message.workspace).chat_postMessage(
                 channel=message.channel, text=posted.text, blocks=posted.blocks
             )
-
-
-def alert_message(message: AlertMessage) -> SlackMessage:
-    """An alert as posted: what happened and its context, with buttons to mute or remove the
-    rule (a retired rule has only the remove button); its text is the whole alert."""
-    doc = alert_document(message)
-    blocks = [header(f":rotating_light: {doc.title}"), *text_sections([str(p) for p in doc.parts])]
-    blocks.append(rule_buttons(message.rule_id, paused=False, retired=message.retired))
-    return SlackMessage(blocks, clip(escape(document_text(doc)), MAX_FALLBACK_TEXT))
 
 
 @contextmanager

@@ -15,21 +15,12 @@ from bot.analytics.relative import ChartReport
 from bot.render.chart import answer_png
 from bot.render.summary import SummaryDocument, summary_document
 from bot.slack.alerts import posting
-from bot.slack.blocks import (
-    MAX_BLOCKS,
-    MAX_FALLBACK_TEXT,
-    MAX_SECTION_TEXT,
-    Block,
-    TableBudget,
-    body_blocks,
-    clip,
-    context,
-    escape,
-    header,
-    section,
-)
-from bot.slack.charts import has_charts, rebased_chart, without_charts
 from bot.slack.clients import WorkspaceClients
+from bot.slack.views.blocks import (
+    Block,
+)
+from bot.slack.views.charts import has_charts, rebased_chart, without_charts
+from bot.slack.views.summaries import summary_blocks, summary_fallback
 from bot.summaries.compose import SummaryReport
 from bot.summaries.store import Subscription
 
@@ -47,31 +38,6 @@ class SlackSummary:
     """The chart as a PNG, for a Slack that refuses the native one."""
     chart_name: str
     native: Block | None = None
-
-
-def summary_blocks(
-    doc: SummaryDocument, late: str | None = None, chart: Block | None = None
-) -> list[Block]:
-    """A daily summary: its title and headline, its native chart, each section under its
-    name, the source."""
-    blocks = [header(doc.title), section(f"*{escape(clip(doc.headline, MAX_SECTION_TEXT - 2))}*")]
-    if chart is not None:
-        blocks.append(chart)
-    if late:
-        blocks.append(context(f":hourglass: {escape(late)}"))
-    tables = TableBudget()
-    for part in doc.sections:
-        blocks.append({"type": "divider"})
-        blocks += body_blocks(part.parts, f"*{escape(part.title)}*", tables)
-    blocks.append(context(escape(doc.footer)))
-    if len(blocks) > MAX_BLOCKS:
-        blocks = [*blocks[: MAX_BLOCKS - 1], context("(cut to fit Slack's limits)")]
-    return blocks
-
-
-def summary_fallback(doc: SummaryDocument) -> str:
-    """The notification text of a summary: its headline, with the numbers."""
-    return clip(escape(doc.headline), MAX_FALLBACK_TEXT)
 
 
 class SlackSummaryPoster:

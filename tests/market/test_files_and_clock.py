@@ -16,10 +16,10 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.market.csv_files import read_closes
 from bot.render.text import render_text
+from bot.replies import TERMINAL
 from bot.services import Services
 from bot.store.keys import Keys
 from bot.trading_calendar import nyse
-from handlers.replies import TERMINAL
 from tests.factories import closes, write_two_column_csv
 
 WEDNESDAY_MORNING = datetime(2026, 1, 21, 15, 0, tzinfo=UTC)  # 10:00 New York, market open

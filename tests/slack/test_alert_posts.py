@@ -10,11 +10,12 @@ from bot.alerts.delivery import PostFailed
 from bot.alerts.reports import AlertMessage
 from bot.analytics.levels import WatchedLevel
 from bot.config import Settings
-from bot.slack.alerts import SlackPoster, alert_message
+from bot.slack.alerts import SlackPoster
 from bot.slack.app import web_client
-from bot.slack.blocks import MAX_BLOCKS, MAX_HEADER_TEXT, MAX_SECTION_TEXT
-from bot.slack.buttons import PAUSE_ALERT_ACTION, REMOVE_ALERT_ACTION, REPLAY_ALERT_ACTION
 from bot.slack.clients import OneClient
+from bot.slack.views.alerts import alert_message
+from bot.slack.views.blocks import MAX_BLOCKS, MAX_HEADER_TEXT, MAX_SECTION_TEXT
+from bot.slack.views.buttons import PAUSE_ALERT_ACTION, REMOVE_ALERT_ACTION, REPLAY_ALERT_ACTION
 from tests.slack.standin import Scripted, SlackStandIn
 
 MESSAGE = AlertMessage(

@@ -18,8 +18,8 @@ from bot.render.document import document
 from bot.render.layout import Document, Table
 from bot.reports import Answer
 from bot.services import Services
-from bot.slack.answers import answer_message
-from bot.slack.blocks import (
+from bot.slack.views.answers import answer_message
+from bot.slack.views.blocks import (
     MAX_BLOCKS,
     MAX_HEADER_TEXT,
     MAX_SECTION_TEXT,
@@ -28,9 +28,9 @@ from bot.slack.blocks import (
     error_text,
     escape,
 )
-from bot.slack.buttons import MAX_BUTTON_VALUE, SHARE_ACTION
-from bot.slack.home import home_view
-from bot.slack.tables import MAX_ROWS, PHONE_WIDTH, phone_text
+from bot.slack.views.buttons import MAX_BUTTON_VALUE, SHARE_ACTION
+from bot.slack.views.home import home_view
+from bot.slack.views.tables import MAX_ROWS, PHONE_WIDTH, phone_text
 from bot.universe import SECTORS
 from tests.factories import write_streak_market
 from tests.slack.validation import block_problems, text_of, view_problems

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.slack.buttons import (
+from bot.slack.views.buttons import (
     ANSWER_ACTION,
     CHART_ACTION,
     PAUSE_ALERT_ACTION,

@@ -26,10 +26,10 @@ from bot.alerts.delivery import deliver
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.services import Services
-from bot.slack import alert_form
 from bot.slack.alerts import SlackPoster
 from bot.slack.app import http_front, installation_store, workspace_clients
 from bot.slack.summaries import SlackSummaryPoster
+from bot.slack.views import alert_form
 from bot.store.keys import Keys
 from tests.slack.conftest import SECRET, Bot, Reply, RunningServer
 from tests.slack.standin import Call, SlackStandIn

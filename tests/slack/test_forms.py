@@ -15,8 +15,8 @@ import pandas as pd
 from bot.alerts.replay import rule_figures
 from bot.alerts.reports import AlertTestReport, ReplayFiring
 from bot.alerts.rule_words import parse_rule
-from bot.slack import alert_form, summary_form
-from bot.slack.buttons import ALERT_HERE_ACTION
+from bot.slack.views import alert_form, summary_form
+from bot.slack.views.buttons import ALERT_HERE_ACTION
 from tests.slack.conftest import Bot
 from tests.slack.validation import element, text_of, view_problems
 

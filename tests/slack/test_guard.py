@@ -27,8 +27,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.slack.blocks import MAX_BLOCKS
 from bot.slack.guard import MAX_BODY
+from bot.slack.views.blocks import MAX_BLOCKS
 from handlers.forms import opens_alert_form
 from tests.slack.conftest import SECRET, Bot, forged_signature, new_trigger_id
 from tests.slack.standin import Call

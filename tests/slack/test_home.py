@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.slack.home import CHANNEL_MENU_ACTION, RULE_MENU_ACTION, STATUS_ACTION
+from bot.slack.views.home import CHANNEL_MENU_ACTION, RULE_MENU_ACTION, STATUS_ACTION
 from tests.factories import STREAK
 from tests.slack.conftest import Bot
 from tests.slack.validation import element, text_of, view_problems

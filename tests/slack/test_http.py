@@ -15,8 +15,8 @@ import redis
 from bot.config import Settings
 from bot.market.data import MarketData
 from bot.services import Services
-from bot.slack.blocks import MAX_BLOCKS
-from bot.slack.buttons import SHARE_ACTION
+from bot.slack.views.blocks import MAX_BLOCKS
+from bot.slack.views.buttons import SHARE_ACTION
 from tests.factories import STREAK
 from tests.slack.conftest import (
     BOT_TOKEN,

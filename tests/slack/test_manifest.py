@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 
-from bot.slack import alert_form, summary_form
 from bot.slack.app import BOT_SCOPES
+from bot.slack.views import alert_form, summary_form
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "manifest.json"

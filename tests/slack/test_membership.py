@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.slack import alert_form, membership, summary_form
-from bot.slack.home import CHANNEL_MENU_ACTION, RULE_MENU_ACTION
+from bot.slack import membership
+from bot.slack.views import alert_form, summary_form
+from bot.slack.views.home import CHANNEL_MENU_ACTION, RULE_MENU_ACTION
 from tests.slack.conftest import BOT_TOKEN, Bot
 from tests.slack.standin import Scripted
 from tests.slack.test_forms import CHANNEL, USER, rules_here, state, submission

@@ -17,13 +17,13 @@ import redis
 
 from bot.config import ConfigError, Settings
 from bot.metrics import serve_metrics
+from bot.replies import TERMINAL, answer_or_failure
 from bot.reports import Answer
 from bot.services import Services
-from bot.slack.home import STATUS_ACTION
+from bot.slack.views.home import STATUS_ACTION
 from bot.status import StatusReport
 from bot.store.keys import Keys
 from bot.store.server import client_options
-from handlers.replies import TERMINAL, answer_or_failure
 from tests.factories import write_streak_market
 from tests.slack.conftest import BOT_TOKEN, SECRET, Bot, Reply, http_get, start_bot
 from tests.slack.standin import SlackStandIn

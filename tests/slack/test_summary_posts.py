@@ -14,9 +14,9 @@ import redis
 
 from bot.config import Settings
 from bot.slack.app import web_client
-from bot.slack.blocks import MAX_BLOCKS, MAX_FALLBACK_TEXT, MAX_HEADER_TEXT, MAX_SECTION_TEXT
 from bot.slack.clients import OneClient
 from bot.slack.summaries import SlackSummary, SlackSummaryPoster
+from bot.slack.views.blocks import MAX_BLOCKS, MAX_FALLBACK_TEXT, MAX_HEADER_TEXT, MAX_SECTION_TEXT
 from bot.store.keys import Keys
 from bot.summaries.dispatch import Dispatcher
 from tests.slack.standin import Call, SlackStandIn

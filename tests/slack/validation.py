@@ -11,9 +11,9 @@ from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.slack.blocks import MAX_HEADER_TEXT, MAX_SECTION_TEXT
-from bot.slack.buttons import MAX_BUTTON_VALUE
-from bot.slack.charts import (
+from bot.slack.views.blocks import MAX_HEADER_TEXT, MAX_SECTION_TEXT
+from bot.slack.views.buttons import MAX_BUTTON_VALUE
+from bot.slack.views.charts import (
     CHART_BLOCK,
     MAX_CATEGORIES,
     MAX_CHARTS_PER_MESSAGE,
@@ -21,7 +21,7 @@ from bot.slack.charts import (
     MAX_SERIES,
     MAX_TITLE,
 )
-from bot.slack.tables import MAX_CHARACTERS, MAX_COLUMNS, MAX_ROWS
+from bot.slack.views.tables import MAX_CHARACTERS, MAX_COLUMNS, MAX_ROWS
 
 
 def block_problems(blocks: list[dict[str, Any]]) -> list[str]:

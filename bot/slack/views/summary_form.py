@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.commands.subscribe import DailySubscribeQuery, clock_time
 from bot.errors import CommandError
-from bot.slack.forms import (
+from bot.slack.views.forms import (
     Values,
     channel_picker,
     chosen,

@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.alerts.reports import AlertRuleLine
 from bot.commands.base import Choice
-from bot.slack.forms import plain
+from bot.slack.views.forms import plain
 
 SHARE_ACTION = "share_answer"
 ANSWER_ACTION = "answer_again"

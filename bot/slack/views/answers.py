@@ -12,7 +12,7 @@ from bot.render.layout import Document
 from bot.render.numbers import level
 from bot.render.text import document_text
 from bot.reports import Answer
-from bot.slack.blocks import (
+from bot.slack.views.blocks import (
     MAX_BLOCKS,
     MAX_FALLBACK_TEXT,
     Block,
@@ -22,8 +22,8 @@ from bot.slack.blocks import (
     document_blocks,
     escape,
 )
-from bot.slack.buttons import MAX_ACTIONS, answer_actions, level_menu, rule_buttons, rule_menu
-from bot.slack.charts import rebased_chart
+from bot.slack.views.buttons import MAX_ACTIONS, answer_actions, level_menu, rule_buttons, rule_menu
+from bot.slack.views.charts import rebased_chart
 from bot.summaries.reports import SubscriptionsReport
 
 

@@ -12,7 +12,7 @@ from bot.alerts.reports import AlertRuleLine
 from bot.render.document import document
 from bot.render.layout import Document
 from bot.reports import Answer
-from bot.slack.blocks import (
+from bot.slack.views.blocks import (
     TableBudget,
     context,
     document_blocks,
@@ -20,8 +20,8 @@ from bot.slack.blocks import (
     header,
     section,
 )
-from bot.slack.buttons import button
-from bot.slack.forms import option, plain
+from bot.slack.views.buttons import button
+from bot.slack.views.forms import option, plain
 from bot.workspaces import ChannelPlan
 
 MAX_VIEW_BLOCKS = 100

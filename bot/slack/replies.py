@@ -1,9 +1,11 @@
 """Answering in Slack: an ephemeral answer with its buttons, a change confirmed in the channel,
-a chart uploaded into it, or an ephemeral error: `reply` picks which, for a command or a click."""
+a chart uploaded into it, or an ephemeral error: `reply` picks which, for a command or a click.
+The listeners in `handlers/` answer through here."""
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from slack_bolt import Ack, Respond
@@ -13,15 +15,17 @@ from slack_sdk.errors import SlackApiError
 from bot.alerts.reports import AlertChangeReport
 from bot.analytics.relative import ChartReport
 from bot.asker import Asker
+from bot.render.chart import answer_png, chart_path
+from bot.render.document import document
+from bot.render.text import document_text
+from bot.replies import Failure
 from bot.reports import Answer
-from bot.slack.answers import answer_message
-from bot.slack.blocks import error_blocks, error_text
-from bot.slack.buttons import ask_value
-from bot.slack.charts import post_with_fallback, respond_with_fallback
+from bot.slack.posting import post_with_fallback, respond_with_fallback
+from bot.slack.views.answers import answer_message
+from bot.slack.views.blocks import error_blocks, error_text
+from bot.slack.views.buttons import ask_value
 from bot.summaries.reports import DailyChangeReport
 from bot.watched_levels import WatchedLevelsReport
-from handlers.charts import upload_chart
-from handlers.replies import Failure
 
 log = logging.getLogger(__name__)
 
@@ -106,4 +110,17 @@ def respond_answer(respond: Respond, text: str, answer: Answer, notice: str | No
         response_type="ephemeral",
         replace_original=False,
         text=message.text,
+    )
+
+
+def upload_chart(client: WebClient, channel: str, answer: Answer, asked_by: str) -> None:
+    """Uploads the chart into `channel` (files_upload_v2), with the figures as its comment."""
+    assert isinstance(answer.report, ChartReport)
+    doc = document(answer)
+    client.files_upload_v2(
+        channel=channel,
+        file=answer_png(answer),
+        filename=chart_path(answer.report, Path()).name,
+        title=doc.title,
+        initial_comment=f"<@{asked_by}> asked for a chart.\n{document_text(doc)}",
     )

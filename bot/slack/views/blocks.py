@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.render.layout import Document, Part, Table
-from bot.slack.tables import phone_text, table_block
+from bot.slack.views.tables import phone_text, table_block
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000

@@ -32,8 +32,8 @@ from bot.errors import CommandError
 from bot.names import WORDS
 from bot.render.alert import signed_figure
 from bot.render.numbers import level
-from bot.slack.blocks import escape
-from bot.slack.forms import (
+from bot.slack.views.blocks import escape
+from bot.slack.views.forms import (
     Values,
     channel_picker,
     chosen,
