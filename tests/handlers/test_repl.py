@@ -46,6 +46,19 @@ def embedded_redis(market: Market) -> list[psutil.Process]:
     return found
 
 
+def waiting_for_a_key(child: pexpect.spawn, timeout: float = 30.0) -> None:
+    """Until the console's main thread waits for a key (readline's select), as it does long
+    before a person's next key. CPython's readline reacts to Ctrl-C only when the signal
+    interrupts that select: one that comes in the instants between drawing the line and
+    selecting again is seen only at the next key, so a test that sends keys the moment their
+    echo appears must wait for the select first (under load those instants can last long)."""
+    path = Path(f"/proc/{child.pid}/task/{child.pid}/syscall")
+    deadline = time.monotonic() + timeout
+    while path.read_text().split()[0] not in ("7", "23", "270"):  # poll, select, pselect6
+        assert time.monotonic() < deadline, "the console never waited for a key"
+        time.sleep(0.01)
+
+
 @pytest.fixture
 def fresh(market: Market, tmp_path_factory: pytest.TempPathFactory) -> Market:
     """The market with a home of its own: its own embedded Redis and console history."""
@@ -90,12 +103,14 @@ def test_lines_are_edited_recalled_and_dropped_like_a_shell(fresh: Market) -> No
     # what readline has not read yet when Ctrl-C comes)
     child.send("treak")
     child.expect_exact("treak")
+    waiting_for_a_key(child)
     child.send(CTRL_A + "s\r")
     child.expect_exact(f"{STREAK} sessions in a row")
     child.expect_exact(PROMPT)
     # Ctrl-C drops the line being typed; the next line is read on its own
     child.send("returns yt")
     child.expect_exact("returns yt")
+    waiting_for_a_key(child)
     child.send(CTRL_C)
     child.expect_exact("^C")
     child.expect_exact(PROMPT)
