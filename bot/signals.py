@@ -13,9 +13,9 @@ STOPS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 @contextmanager
 def signals_stay_with_the_main_thread() -> Iterator[None]:
     """Threads started in here, and the threads they start, never take Ctrl-C, SIGTERM or
-    SIGHUP: the kernel gives a process's signal to any thread that does not block it, and
-    Python acts on it only when the main thread runs. A console waiting in readline (a select
-    with no timeout) would then see a Ctrl-C only at the next key."""
+    SIGHUP: the kernel may give a process's signal to any thread that does not block it (Linux
+    prefers the main thread, but not when that one has a signal pending), and Python acts on
+    it only in the main thread; a console waiting in readline would see it late."""
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
     try:
         yield

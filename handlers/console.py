@@ -92,10 +92,14 @@ def _piped_reader(lines: TextIO) -> Callable[[], str]:
 
 
 def _terminal_reader(history: Path | None) -> Callable[[], str]:
-    """`input` with readline's line editing, and its history kept in `history`."""
+    """`input` with readline's line editing, and its history kept in `history`. Ctrl-C drops
+    the line even when whatever started the console ignored it (a background job of a script
+    inherits SIGINT ignored, and Python then leaves it so)."""
     import atexit
     import readline
+    import signal
 
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     readline.set_history_length(HISTORY_LINES)
     if history is not None:
         history.parent.mkdir(parents=True, exist_ok=True)
