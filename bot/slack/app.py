@@ -25,7 +25,7 @@ from bot.slack.guard import SeenDeliveries
 from bot.slack.installations import RedisInstallationStore, RedisOAuthStateStore
 from bot.slack.token_rotation import LockedTokenRotator
 from bot.wsgi import WsgiApp
-from handlers import register_listeners
+from handlers.slack import register_listeners
 
 LISTENER_THREADS = 8
 """Answers computed at once after their acks, per web process."""

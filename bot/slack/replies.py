@@ -29,6 +29,9 @@ from bot.watched_levels import WatchedLevelsReport
 
 log = logging.getLogger(__name__)
 
+NOT_MINE = Failure("that button is not one of mine")
+"""What a button or menu that is not the app's, or no longer reads, gets."""
+
 CHANGES = (WatchedLevelsReport, AlertChangeReport, DailyChangeReport)
 """Answers that change the workspace or channel: confirmed in the channel, with who did it."""
 

@@ -29,7 +29,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.slack.guard import MAX_BODY
 from bot.slack.views.blocks import MAX_BLOCKS
-from handlers.forms import opens_alert_form
+from handlers.slack.alert_form import opens_alert_form
 from tests.slack.conftest import SECRET, Bot, forged_signature, new_trigger_id
 from tests.slack.standin import Call
 from tests.slack.validation import block_problems, text_of

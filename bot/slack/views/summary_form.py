@@ -67,6 +67,11 @@ def read_form(values: Values) -> SummaryDraft:
     )
 
 
+def read_view(view: dict[str, Any]) -> SummaryDraft:
+    """The draft in a submitted view."""
+    return read_form(view.get("state", {}).get("values", {}))
+
+
 def field_errors(draft: SummaryDraft) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not draft.channel:

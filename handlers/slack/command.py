@@ -16,8 +16,8 @@ from bot.asker import Asker
 from bot.replies import answer_or_failure
 from bot.services import Services
 from bot.slack.replies import acknowledge, reply
-from bot.slack.views.alert_form import AlertDraft
-from handlers.forms import open_alert_form, opens_alert_form
+from bot.slack.views.alert_draft import AlertDraft
+from handlers.slack.alert_form import open_alert_form, opens_alert_form
 
 
 def register(app: App, services: Services) -> None:

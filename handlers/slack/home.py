@@ -7,7 +7,7 @@
   operator's for an operator (SMALLCAPS_OPERATORS).
 A change is made only for a person still in its channel (`bot/slack/membership.py`); the Home
 says why not otherwise.
-The forms themselves open in `handlers/forms.py`.
+The forms themselves are `handlers/slack/alert_form.py` and `summary_form.py`.
 """
 
 from __future__ import annotations
@@ -22,13 +22,15 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.asker import Asker
+from bot.commands.alert import rule_query
+from bot.commands.unsubscribe import DailyUnsubscribeQuery
 from bot.replies import Failure, answer_or_failure
 from bot.reports import Answer
 from bot.services import Services
 from bot.slack import membership
 from bot.slack.posting import publish_with_fallback
 from bot.slack.replies import acknowledge, post_change
-from bot.slack.views.alert_form import AlertDraft
+from bot.slack.views.alert_draft import AlertDraft
 from bot.slack.views.blocks import escape
 from bot.slack.views.charts import rebased_chart
 from bot.slack.views.home import (
@@ -40,7 +42,8 @@ from bot.slack.views.home import (
 )
 from bot.slack.views.summary_form import SummaryDraft
 from bot.workspaces import ChannelPlan
-from handlers.forms import open_alert_form, open_summary_form
+from handlers.slack.alert_form import open_alert_form
+from handlers.slack.summary_form import open_summary_form
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +74,8 @@ def register(app: App, services: Services) -> None:
         if refused:
             publish_home(services, client, workspace, user, escape(refused))
             return
-        text = f"alert {chosen['do']} {chosen['rule']}"
-        result = answer_or_failure(services.answerer, text, asker=asker)
+        query = rule_query(chosen["do"], str(chosen["rule"]))
+        result = answer_or_failure(services.answerer, query, asker=asker)
         if isinstance(result, Failure):
             publish_home(services, client, workspace, user, escape(result.line()))
         elif chosen["do"] == "test":
@@ -103,7 +106,7 @@ def register(app: App, services: Services) -> None:
             publish_home(services, client, workspace, user, escape(refused))
             return
         asker = Asker(workspace, channel, user)
-        result = answer_or_failure(services.answerer, "unsubscribe daily", asker=asker)
+        result = answer_or_failure(services.answerer, DailyUnsubscribeQuery(), asker=asker)
         if isinstance(result, Failure):
             publish_home(services, client, workspace, user, escape(result.line()))
             return
