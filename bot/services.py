@@ -32,7 +32,8 @@ from bot.operators import Operators
 from bot.status_report import Status
 from bot.store.keys import Keys
 from bot.store.server import Connection
-from bot.summaries.dispatch import Dispatcher, SummaryPoster
+from bot.summaries.dispatch import Dispatcher
+from bot.summaries.outcomes import SummaryPoster
 from bot.summaries.store import SummaryStore
 from bot.summaries.subscriptions import Subscriptions
 from bot.upstream_rate import UpstreamRate

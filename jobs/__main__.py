@@ -21,7 +21,7 @@ from bot.alerts.delivery import Poster
 from bot.metrics import serve_metrics
 from bot.process import start
 from bot.services import Services
-from bot.summaries.dispatch import SummaryPoster
+from bot.summaries.outcomes import SummaryPoster
 from jobs.clock import Clock
 from jobs.market import post_alerts, watch_market
 from jobs.summaries import dispatch_summaries

@@ -30,7 +30,7 @@ from bot.metrics import ALERTS_FIRED, JOB_FAILURES, JOB_RUNS
 from bot.services import Services
 from bot.signals import signals_stay_with_the_main_thread
 from bot.store.lease import LEASE, ClockLease
-from bot.summaries.dispatch import SummaryPoster
+from bot.summaries.outcomes import SummaryPoster
 from jobs.market import post_alerts, record_funds, record_rate_path, watch_market
 from jobs.summaries import dispatch_summaries
 

@@ -6,7 +6,8 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from bot.summaries.dispatch import Dispatcher, DispatchReport
+from bot.summaries.dispatch import Dispatcher
+from bot.summaries.outcomes import DispatchReport
 
 log = logging.getLogger(__name__)
 

@@ -31,6 +31,9 @@ class Side(StrEnum):
     DOWN = "down"
 
 
+SIDES = (Side.UP, Side.DOWN)
+
+
 class Repeat(StrEnum):
     ONCE = "once"
     EVERY = "every"

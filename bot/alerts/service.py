@@ -11,15 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from bot.alerts.builtin import builtin_specs, check_removable
 from bot.alerts.evaluation import Evaluator
+from bot.alerts.lines import rule_line
 from bot.alerts.machine import Pause, Resume, State, step
 from bot.alerts.measures import feed_symbols
 from bot.alerts.present import present_side
-from bot.alerts.replay import replay, rule_figures
-from bot.alerts.reports import AlertChangeReport, AlertListReport, AlertRuleLine, AlertTestReport
+from bot.alerts.replay import replay
+from bot.alerts.reports import AlertChangeReport, AlertListReport, AlertTestReport
 from bot.alerts.rules import (
     RUSSELL,
-    SMALL_VS_LARGE,
     AlertRule,
     Direction,
     Kind,
@@ -32,7 +33,7 @@ from bot.clock import Clock
 from bot.errors import CommandError, NoDataError, UserFacingError
 from bot.limits import MAX_RULES_PER_CHANNEL, RULES_PER_WORKSPACE, SYMBOLS_PER_WORKSPACE
 from bot.market.prices import PriceSource
-from bot.render.numbers import as_typed, counted
+from bot.render.numbers import counted
 from bot.reports import Source
 from bot.trading_calendar import sessions_after
 from bot.universe import is_custom
@@ -55,57 +56,6 @@ class AlertTestQuery:
     spec: RuleSpec | None
     rule_id: int | None
     since: date | None
-
-
-STREAK_MILESTONES = (5, 10)
-
-
-def _text(raw: bytes | str) -> str:
-    return raw.decode() if isinstance(raw, bytes) else raw
-
-
-def rule_line(rule: AlertRule, held: str | None = None) -> AlertRuleLine:
-    states = {leg.state for leg in rule.legs}
-    order = (State.FIRED, State.REARMING, State.ARMED, State.PAUSED, State.RETIRED)
-    state = next(s for s in order if s in states)
-    fired_legs = [leg for leg in rule.legs if leg.state is State.FIRED]
-    waiting = [leg for leg in rule.legs if leg.state is state and leg.quiet_until]
-    quiet = waiting[0].quiet_until if waiting else None
-    if state is State.FIRED and rule.spec.cooldown_sessions <= 1:
-        quiet = None  # the next session: "re-arms" already says it
-    dates = [leg.last_fired for leg in rule.legs if leg.last_fired]
-    return AlertRuleLine(
-        id=rule.id,
-        rule=rule_figures(rule.spec),
-        state=str(state),
-        fired=sum(leg.fired for leg in rule.legs),
-        last_fired=max(dates) if dates else None,
-        rearm_at=fired_legs[0].rearm_at if fired_legs else None,
-        created_by=rule.owner.created_by,
-        builtin=rule.owner.builtin,
-        rearm_side=str(fired_legs[0].side) if fired_legs else None,
-        quiet_until=quiet,
-        held=held if state is not State.RETIRED else None,
-    )
-
-
-def _check_removable(rule: AlertRule) -> None:
-    """A built-in rule follows `subscribe alerts` (and a watched level's, `levels`): removing it
-    alone would leave the two out of step, so the refusal says what to do instead."""
-    if not rule.owner.builtin:
-        return
-    mute = f"`alert pause {rule.id}` mutes it here"
-    if rule.spec.kind is Kind.LEVEL:
-        value = as_typed(rule.spec.level)
-        raise UserFacingError(
-            f"rule {rule.id} is the built-in alert on the watched level {value}, which follows "
-            f"`levels`: `levels remove {value}` stops watching it (in every channel), {mute}",
-            f"levels remove {value}",
-        )
-    raise UserFacingError(
-        f"rule {rule.id} is a built-in alert: {mute}, `unsubscribe alerts` stops them all",
-        f"alert pause {rule.id}",
-    )
 
 
 class SameRule(UserFacingError):
@@ -232,7 +182,7 @@ class Alerts:
             example = f"alert {query.action} {query.rule_id}"
             rule = self._own_rule(query.rule_id, channel, workspace, example)
             if query.action == "remove":
-                _check_removable(rule)
+                check_removable(rule)
                 self.store.delete([rule], fence=lock)
                 return AlertChangeReport("removed", [rule_line(rule)])
             event = Pause() if query.action == "pause" else Resume()
@@ -306,21 +256,7 @@ class Alerts:
         return AlertChangeReport("unsubscribed", [rule_line(r) for r in builtin])
 
     def builtin_specs(self, workspace: str) -> list[RuleSpec]:
-        """The watched levels, new 52-week and all-time highs, and the streak milestones."""
-        specs = [
-            RuleSpec(Kind.LEVEL, RUSSELL, Direction.CROSSES, w.value)
-            for w in self.watched.levels(workspace, EDITABLE_KEY)
-        ]
-        specs += [
-            RuleSpec(Kind.HIGH_52W, RUSSELL, Direction.ABOVE, 0.0),
-            RuleSpec(Kind.ALL_TIME_HIGH, RUSSELL, Direction.ABOVE, 0.0),
-        ]
-        specs += [
-            RuleSpec(Kind.STREAK, SMALL_VS_LARGE, Direction.ABOVE, float(n))
-            for n in STREAK_MILESTONES
-        ]
-        specs.append(RuleSpec(Kind.LONGEST_SINCE, SMALL_VS_LARGE, Direction.ABOVE, 0.5))
-        return specs
+        return builtin_specs(w.value for w in self.watched.levels(workspace, EDITABLE_KEY))
 
     def sync_watched(self, workspace: str) -> None:
         """After the workspace's watched levels changed: the built-in level rules follow them."""

@@ -9,11 +9,9 @@ last observation is written in one MULTI/EXEC, so a crash never leaves half of o
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
 
 import redis
 from redis.client import Pipeline
@@ -21,23 +19,21 @@ from redis.exceptions import LockError, LockNotOwnedError, WatchError
 from redis.lock import Lock
 
 from bot.alerts.encoding import (
-    dump,
     dump_observation,
     dump_rule,
     load_observation,
     load_rule,
     text,
 )
-from bot.alerts.machine import Observation, Side, State
+from bot.alerts.machine import SIDES, Observation, State
 from bot.alerts.outbox import FiringClaims
 from bot.alerts.rules import AlertRule, Feed
-from bot.status import AlertsStatus
+from bot.alerts.tick_records import TickRecords
 from bot.store.key_checks import checked_feed
 from bot.store.keys import Keys
 
 log = logging.getLogger(__name__)
 
-SIDES = (Side.UP, Side.DOWN)
 LOCK_SECONDS = 60
 """The alerts lock's life: a holder slower than this loses it, and its writes are refused."""
 
@@ -59,7 +55,7 @@ def is_live(rule: AlertRule) -> bool:
     return any(leg.state is not State.RETIRED for leg in rule.legs)
 
 
-class AlertStore(FiringClaims):
+class AlertStore(FiringClaims, TickRecords):
     def __init__(self, redis_client: Callable[[], redis.Redis], keys: Keys) -> None:
         self._redis = redis_client
         self.keys = keys
@@ -288,47 +284,3 @@ class AlertStore(FiringClaims):
 
     def subscribers(self, workspace: str) -> set[str]:
         return {text(c) for c in self.redis.smembers(self.keys.alert_subscribers(workspace))}
-
-    def record_tick(self, at: datetime, held: str, holds: Mapping[str, str], feeds: int) -> None:
-        self.redis.hset(
-            self.keys.alert_ticks(),
-            mapping={
-                "at": at.isoformat(),
-                "held": held,
-                "holds": dump(dict(holds)),
-                "feeds": str(feeds),
-            },
-        )
-
-    def holds(self) -> dict[str, str]:
-        """The feeds the last tick held, and why."""
-        raw = self.redis.hget(self.keys.alert_ticks(), "holds")
-        return _holds(raw)
-
-    def status(self) -> AlertsStatus:
-        feeds = self.feeds()
-        pipe = self.redis.pipeline(transaction=False)
-        pipe.hgetall(self.keys.alert_ticks())
-        pipe.hlen(self.keys.alert_outbox())
-        pipe.get(self.keys.alert_count())
-        for feed in feeds:
-            for watching in ("cross", "band"):
-                for side in SIDES:
-                    pipe.zcard(self.keys.alert_index(watching, side, feed.key))
-        tick, waiting, rules, *counts = pipe.execute()
-        fields = {text(k): text(v) for k, v in tick.items()}
-        at = fields.get("at")
-        return AlertsStatus(
-            rules=max(int(rules or 0), 0),
-            watching=sum(int(c) for c in counts),
-            last_tick=datetime.fromisoformat(at) if at else None,
-            held=fields.get("held", ""),
-            waiting=int(waiting),
-            holds=_holds(fields.get("holds")),
-        )
-
-
-def _holds(raw: bytes | str | None) -> dict[str, str]:
-    if not raw:
-        return {}
-    return {str(k): str(v) for k, v in json.loads(raw).items()}

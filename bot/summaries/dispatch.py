@@ -23,10 +23,9 @@ import logging
 import time as timer
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
-from enum import StrEnum
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, TypeVar
 
 from bot.alerts.delivery import PostFailed, backoff, process_name
 from bot.asker import Asker
@@ -34,7 +33,8 @@ from bot.failed_posts import FailedPosts
 from bot.metrics import POSTS
 from bot.render.summary import late_note
 from bot.status import FailedPost
-from bot.summaries.compose import Ask, SummaryReport, compose, newest_session
+from bot.summaries.compose import Ask, compose, newest_session
+from bot.summaries.outcomes import DispatchReport, NotReady, Outcome, SummaryPoster
 from bot.summaries.schedule import local, next_due, session_at
 from bot.summaries.store import Claim, Subscription, SummaryStore
 from bot.watched_levels import WatchedLevelsStore
@@ -61,48 +61,6 @@ own, so one that answers 429 should slow its own posts only."""
 
 RenderKey = tuple[date, tuple[tuple[float, str], ...]]
 """What makes summaries differ: the session, and the workspace's watched levels."""
-
-
-class SummaryPoster(Protocol[R]):
-    def render(self, summary: SummaryReport) -> R:
-        """The summary as this outlet shows it; done once, posted to many channels."""
-        ...
-
-    def post(self, to: Subscription, rendered: R, late: str | None) -> str:
-        """Posts it in the subscription's channel (with its workspace's token); returns the
-        message's id. PostFailed when it could not."""
-        ...
-
-    def attach_chart(self, to: Subscription, rendered: R, thread: str) -> None:
-        """Adds the chart under the posted message. PostFailed when it could not."""
-        ...
-
-
-class Outcome(StrEnum):
-    POSTED = "posted"
-    ALREADY = "already posted"
-    RETRY = "retrying"
-    UNSUBSCRIBED = "unsubscribed"
-    FAILED = "failed"
-
-
-@dataclass
-class DispatchReport:
-    """What one dispatch did, for the log, `status` and the benchmark."""
-
-    counts: Counter[str]
-    rendered: int = 0
-    render_seconds: float = 0.0
-
-    def figures(self) -> dict[str, int]:
-        return {**self.counts, "rendered": self.rendered}
-
-
-class NotReady:
-    """The prices of the session a summary describes are not in yet."""
-
-    def __init__(self, newest: date | None) -> None:
-        self.newest = newest
 
 
 class Dispatcher(Generic[R]):

@@ -36,7 +36,9 @@ def test_a_draft_reads_as_the_rule_typed() -> None:
         "cooldown",
         "1",
     ]
-    typed = parse_rule("rut above 2750 close every band 0.5 cooldown 1".split(), "")
+    typed = parse_rule(
+        ["rut", "above", "2750", "close", "every", "band", "0.5", "cooldown", "1"], ""
+    )
     assert rule_of(draft) == typed
     assert field_errors(draft) == {}
 
