@@ -1,8 +1,12 @@
 """The connection through a failover, on real servers: a write that meets the old primary, now
-a read-only replica, is sent again to the new one and the pool leaves the old one."""
+a read-only replica, is sent again to the new one and the pool leaves the old one; a claim no
+replica acknowledges is given back, not acted on; a primary with no replica left is not
+waited on."""
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -11,10 +15,14 @@ from pathlib import Path
 import pytest
 import redis
 
+from bot.alerts.store import AlertStore
 from bot.store.keys import Keys
 from bot.store.lease import ClockLease
+from bot.store.replication import NotReplicated, Replicas
 from bot.store.server import connect
+from bot.summaries.store import SummaryStore
 from tests.redis_topology import SERVICE, Topology, wait_until
+from tests.store.test_replication import NOW, SESSION
 
 pytestmark = pytest.mark.slow  # starts redis-server processes of its own
 
@@ -79,3 +87,36 @@ def test_a_write_on_a_plain_server_made_a_replica_is_tried_until_it_is_a_primary
     assert client.set("drill:k", "v")
     assert 0.4 < time.monotonic() - started < 3
     assert old.client().get("drill:k") == b"v"
+
+
+def test_a_claim_no_replica_acknowledges_is_given_back(topology: Topology, tmp_path: Path) -> None:
+    client = connect(f"redis://127.0.0.1:{topology.primary.port}/0", tmp_path / "home")
+    alerts, summaries = AlertStore(lambda: client, KEYS), SummaryStore(lambda: client, KEYS)
+    alerts.replicas = summaries.replicas = Replicas(wait_ms=300)
+    replica = topology.replicas[0]
+    assert replica.process is not None
+    assert alerts.claim("1-up-1", f"posting host:1/a {NOW.isoformat()}")  # acknowledged
+    assert alerts.replicas.seen == 1
+
+    os.kill(replica.process.pid, signal.SIGSTOP)  # connected, silent: acknowledges nothing
+    try:
+        with pytest.raises(NotReplicated):
+            alerts.claim("1-up-2", f"posting host:1/b {NOW.isoformat()}")
+        assert alerts.claimed_by("1-up-2") is None  # given back: the next delivery tries it
+        with pytest.raises(NotReplicated):
+            summaries.take("C1", SESSION, "host:1/c", NOW)
+        assert summaries.claim("C1", SESSION) is None
+    finally:
+        os.kill(replica.process.pid, signal.SIGCONT)
+    assert alerts.claim("1-up-2", f"posting host:1/b {NOW.isoformat()}")
+    assert summaries.take("C1", SESSION, "host:1/c", NOW)[0]
+
+    # Its replica gone for good, the primary has nothing to wait for: claims go through.
+    replica.kill()
+    wait_until(lambda: client.info("replication")["connected_slaves"] == 0, 10, "the replica to go")
+    assert alerts.claim("1-up-3", f"posting host:1/d {NOW.isoformat()}")  # waits once, 300 ms
+    assert alerts.replicas.seen == 0
+    started = time.monotonic()
+    assert alerts.claim("1-up-4", f"posting host:1/e {NOW.isoformat()}")
+    assert alerts.claim("1-up-5", f"posting host:1/f {NOW.isoformat()}")
+    assert time.monotonic() - started < 0.1  # and no more
