@@ -19,6 +19,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -216,18 +217,20 @@ def test_the_primary_dies_mid_post_and_each_alert_and_summary_is_posted_once(
         len(stand_in.calls_to("chat.postMessage")),
     )
 
-    sent = [c.at for c in stand_in.calls_to("chat.postMessage")]  # when each arrived
-    before, after = [a for a in sent if a <= killed_at], [a for a in sent if a > killed_at]
+    sent = sorted(c.at for c in stand_in.calls_to("chat.postMessage"))  # when each arrived
+    after = [a for a in sent if a > killed_at]
+    around = [a for a in sent if a > killed_at - 2]
+    pauses = [b - a for a, b in pairwise(around)]
     summary_posts = [
         c.at for c in stand_in.calls_to("chat.postMessage") if c.body["channel"] in days
     ]
     figures = {
         "sentinels named the new primary (s after the kill)": round(watch.named_at - killed_at, 2),
         "processes saw it (s after the kill)": switches_seen(desk, killed_wall),
-        "no post sent for (s, around the kill; a post takes 1 s)": round(
-            min(after) - max(before), 2
+        "longest pause between two posts sent (s; without a failover under 1)": round(
+            max(pauses), 2
         ),
-        "posts sent after the kill (held up)": len(after),
+        "posts sent after the kill": len(after),
         "summaries: last posted, s after the first": round(
             max(summary_posts) - min(summary_posts), 2
         ),
