@@ -11,7 +11,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from bot.process import start
+from bot.process import start, warn_of_embedded_state
 from bot.render.numbers import counted
 from bot.services import Services
 from handlers.ask import ask
@@ -202,5 +202,6 @@ def run_slack(services: Services) -> int:
     from bot.slack.app import http_front
     from bot.slack.http import serve
 
+    warn_of_embedded_state(services.settings, "web")
     serve(http_front(services), services.settings.port, installs=services.settings.mode == "oauth")
     return 0

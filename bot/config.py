@@ -16,6 +16,7 @@ from bot.limits import (
     UPSTREAM_PER_USER,
     UPSTREAM_PER_WORKSPACE,
 )
+from bot.store.sentinels import Sentinels
 
 
 class ConfigError(ValueError):
@@ -27,7 +28,14 @@ class Settings:
     data: str = "yahoo"
     """Market data source: `yahoo` or `csv:DIR`."""
     redis_url: str | None = None
-    """A Redis server to keep state in; unset starts an embedded one under `home`."""
+    """A Redis server to keep state in; unset (and no `sentinels`) starts an embedded one under
+    `home`."""
+    sentinels: Sentinels | None = None
+    """Redis with Sentinel (`REDIS_SENTINELS` and its companions): the bot follows the primary
+    through a failover."""
+    redis_retry_seconds: int = 60
+    """How long the clock keeps trying a Redis command that failed for a passing reason (a lost
+    connection, a failover under way) before its job fails."""
     home: Path = Path(".smallcaps")
     """Where the embedded Redis keeps its data."""
     key_prefix: str = "smallcaps:"
@@ -156,6 +164,12 @@ class Settings:
             ) from None
         if fixed_now is not None and time_offset:
             raise ConfigError("set SMALLCAPS_NOW (a fixed time) or SMALLCAPS_TIME_OFFSET_SECONDS")
+        try:
+            sentinels = Sentinels.from_env(env)
+        except ValueError as error:
+            raise ConfigError(str(error)) from None
+        if sentinels and env.get("REDIS_URL"):
+            raise ConfigError("set REDIS_URL (one server) or REDIS_SENTINELS (Sentinel), not both")
         port = env.get("PORT", "3000")
         if not is_digits(port) or not 0 < int(port) < 65536:
             raise ConfigError(f"PORT={port!r}: use a TCP port number")
@@ -191,6 +205,8 @@ class Settings:
         return cls(
             data=data,
             redis_url=env.get("REDIS_URL") or None,
+            sentinels=sentinels,
+            redis_retry_seconds=_whole(env, "SMALLCAPS_REDIS_RETRY_SECONDS", 60),
             home=Path(env.get("SMALLCAPS_HOME") or ".smallcaps"),
             key_prefix=prefix,
             refresh_seconds=int(refresh),

@@ -38,8 +38,10 @@ _SECRETS = re.compile(
 def secrets_of(settings: Settings) -> list[str]:
     """Every secret the settings hold, each never to be written: Slack's tokens, signing and
     client secrets, each token key (SMALLCAPS_TOKEN_KEY may list several, comma-separated), the
-    data sources' keys and the metrics token."""
+    data sources' keys, the metrics token and the Redis passwords (REDIS_URL's is masked as any
+    URL's)."""
     keys = (settings.token_key or "").split(",")
+    sentinels = settings.sentinels
     found = (
         settings.slack_bot_token,
         settings.slack_signing_secret,
@@ -49,6 +51,8 @@ def secrets_of(settings: Settings) -> list[str]:
         settings.fred_api_key,
         settings.stooq_api_key,
         settings.metrics_token,
+        sentinels and sentinels.password,
+        sentinels and sentinels.sentinel_password,
     )
     return [secret for secret in found if secret]
 

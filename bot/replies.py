@@ -17,6 +17,7 @@ from bot.commands import command_for, subcommand_of
 from bot.errors import CommandError, UserFacingError
 from bot.metrics import COMMAND_SECONDS
 from bot.reports import Answer
+from bot.store.sentinels import is_failover
 from bot.upstream_rate import asked_by
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,13 @@ class Failure:
         example = f" (e.g. `{self.example}`)" if self.example else ""
         return f"{self.message}{example}"
 
+
+FAILING_OVER = (
+    "the state store (Redis) is briefly unavailable: it is switching to its replica; nothing "
+    "was changed, try again in a few seconds"
+)
+"""What a command that needs state gets while Sentinel fails Redis over (the web does not
+wait for it: Slack wants an answer within 3 s)."""
 
 MAX_MESSAGE = 500
 """An error message is a sentence or two, never the whole of a person's input."""
@@ -77,6 +85,8 @@ def _answer_or_failure(
         return Failure(_short(error.message), error.example)
     except (redis.RedisError, OSError) as error:
         log.warning("command %r: Redis unavailable: %s", text, error)
+        if is_failover(error):
+            return Failure(FAILING_OVER)
         return Failure(
             "the state store (Redis) is unavailable, nothing was changed; try again in a minute"
         )

@@ -31,7 +31,7 @@ from bot.market.yahoo import YahooFunds, YahooPrices
 from bot.operators import Operators
 from bot.status_report import Status
 from bot.store.keys import Keys
-from bot.store.server import Connection
+from bot.store.server import ANSWERING_PATIENCE, Connection
 from bot.summaries.dispatch import Dispatcher
 from bot.summaries.outcomes import SummaryPoster
 from bot.summaries.store import SummaryStore
@@ -75,13 +75,17 @@ class Services:
         yahoo_funds: YahooFunds | None = None,
         market: MarketData | None = None,
         second_sources: Sequence[Upstream] | None = None,
+        redis_patience: float = ANSWERING_PATIENCE,
     ) -> None:
         """`redis_client`, the sources and `market` replace what settings would build (tests,
-        benchmarks); Redis is connected only when something first needs it."""
+        benchmarks); Redis is connected only when something first needs it, and a command that
+        fails for a passing reason keeps trying for `redis_patience` seconds."""
         self.settings = settings
         self.clock = clock or _clock_of(settings)
         self.keys = Keys(settings.key_prefix)
-        self.connection = Connection(settings.redis_url, settings.home, redis_client)
+        self.connection = Connection(
+            settings.redis_url, settings.home, redis_client, settings.sentinels, redis_patience
+        )
         state = self.connection.client
 
         self.alert_store = AlertStore(state, self.keys)

@@ -135,7 +135,11 @@ class Status:
         return redis_state.startswith("ok") and bool(fresh), checks
 
     def redis_health(self) -> str:
-        where = "REDIS_URL" if self.settings.redis_url else f"embedded, {self.settings.home}"
+        where = f"embedded, {self.settings.home}"
+        if self.settings.sentinels:
+            where = "REDIS_SENTINELS"
+        elif self.settings.redis_url:
+            where = "REDIS_URL"
         try:
             self._redis().ping()
         except (redis.RedisError, OSError) as error:
@@ -159,7 +163,9 @@ class Status:
         csv_dir = self.settings.csv_dir
         data = f"CSV files in {csv_dir}" if csv_dir else self.market.label
         url = self.settings.redis_url
-        if url:
+        if self.settings.sentinels:
+            state = f"Redis, the {self.settings.sentinels.where()} (REDIS_SENTINELS)"
+        elif url:
             parts = urlsplit(url)
             place = f"{parts.scheme}://{parts.hostname or ''}:{parts.port or 6379}{parts.path}"
             state = f"Redis at {place} (REDIS_URL)"

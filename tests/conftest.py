@@ -23,7 +23,7 @@ from bot.store.server import embedded
 from tests.redis_servers import stop_server
 
 _TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
-_CLEANED = ("SLACK_", "SMALLCAPS_", "REDIS_URL")
+_CLEANED = ("SLACK_", "SMALLCAPS_", "REDIS_")
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,9 @@
 dropped quietly.
 
 The claim (`SET NX`) is taken before the post, so two clocks or a restart never post one
-firing side by side. slack-sdk's retry handlers retry the post itself on 429 and lost
+firing side by side; with replicas, a replica holds it before the post (`WAIT`), so a failover
+does not lose it either (a claim no replica acknowledged is given back and tried again at the
+next delivery). slack-sdk's retry handlers retry the post itself on 429 and lost
 connections. A post that still fails is one of three:
 
 - **surely not sent** (Slack answered with an error, the workspace's token could not be
@@ -22,6 +24,7 @@ import logging
 import os
 import socket
 from datetime import datetime, timedelta
+from secrets import token_hex
 from typing import Protocol
 
 from bot.alerts.encoding import load_message
@@ -31,6 +34,7 @@ from bot.alerts.store import AlertStore
 from bot.failed_posts import FailedPosts
 from bot.metrics import POSTS
 from bot.status import FailedPost
+from bot.store.replication import NotReplicated
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +80,12 @@ def deliver(store: AlertStore, poster: Poster, now: datetime) -> int:
         retry = retries.get(firing)
         if retry is not None and retry.next > now:
             continue
-        claim = f"posting {process_name()} {now.isoformat()}"
-        if not store.claim(firing, claim) and not _take_over(store, firing, claim, now):
+        claim = f"posting {process_name()}/{token_hex(3)} {now.isoformat()}"  # this call's own
+        try:
+            if not store.claim(firing, claim) and not _take_over(store, firing, claim, now):
+                continue
+        except NotReplicated as error:
+            log.warning("alert %s waits for the next delivery: its claim %s", firing, error)
             continue
         message = load_message(raw)
         try:

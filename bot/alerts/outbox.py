@@ -1,7 +1,10 @@
 """What a firing goes through between the tick that queued it and its post: the outbox, the
 claim taken before posting (exactly one poster at a time), the retries of a post that surely
 did not go out, and the claim's final outcome. `AlertStore` has these; `bot.alerts.delivery`
-uses them."""
+uses them.
+
+A claim, and the outcome that replaces it, are held by a replica before the post goes out or
+the caller moves on (`bot.store.replication`): a failover loses neither."""
 
 from __future__ import annotations
 
@@ -11,12 +14,30 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import redis
+from redis.client import Pipeline
 
 from bot.alerts.encoding import dump, text
 from bot.store.keys import Keys
+from bot.store.replication import NotReplicated, Replicas
 
 SENT_CLAIM_SECONDS = 30 * 24 * 3600
 """How long a firing's claim is kept: far longer than any retry or restart."""
+
+_TAKE_OVER = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1
+"""
+
+_GIVE_BACK = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+"""
+
+_MARK_SENT = """
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+redis.call('HDEL', KEYS[2], ARGV[3])
+redis.call('HDEL', KEYS[3], ARGV[3])
+"""
 
 
 @dataclass(frozen=True)
@@ -47,6 +68,7 @@ class FiringClaims:
 
     _redis: Callable[[], redis.Redis]
     keys: Keys
+    replicas: Replicas
 
     @property
     def redis(self) -> redis.Redis:
@@ -56,10 +78,17 @@ class FiringClaims:
         return {text(k): text(v) for k, v in self.redis.hgetall(self.keys.alert_outbox()).items()}
 
     def claim(self, firing: str, owner: str) -> bool:
-        """Takes the right to post `firing`; False when someone already has."""
-        return bool(
-            self.redis.set(self.keys.alert_sent(firing), owner, nx=True, ex=SENT_CLAIM_SECONDS)
-        )
+        """Takes the right to post `firing`; False when someone already has. True only once a
+        replica holds the claim: NotReplicated when none acknowledged it (the claim is given
+        back). `owner` must be unique to this call: a claim sent again after a lost
+        connection finds itself there and is still taken."""
+        key = self.keys.alert_sent(firing)
+
+        def write(pipe: Pipeline) -> None:
+            pipe.set(key, owner, nx=True, ex=SENT_CLAIM_SECONDS)
+            pipe.get(key)
+
+        return self._acknowledged(firing, owner, write)
 
     def claimed_by(self, firing: str) -> str | None:
         raw = self.redis.get(self.keys.alert_sent(firing))
@@ -67,20 +96,24 @@ class FiringClaims:
 
     def take_over(self, firing: str, old: str, new: str) -> bool:
         """Moves the claim of `firing` from `old` (a poster that stopped) to `new`, only if it
-        is still `old`: of two processes taking it over, one does."""
+        is still `old`: of two processes taking it over, one does. Held by a replica as
+        `claim` is."""
         key = self.keys.alert_sent(firing)
-        with self.redis.pipeline(transaction=True) as pipe:
-            try:
-                pipe.watch(key)  # type: ignore[no-untyped-call]
-                raw = pipe.get(key)
-                if raw is None or text(raw) != old:
-                    return False
-                pipe.multi()
-                pipe.set(key, new, ex=SENT_CLAIM_SECONDS)
-                pipe.execute()
-            except redis.WatchError:
-                return False
-        return True
+        script = self.redis.register_script(_TAKE_OVER)
+
+        def write(pipe: Pipeline) -> None:
+            script(keys=[key], args=[old, new, SENT_CLAIM_SECONDS], client=pipe)
+            pipe.get(key)
+
+        return self._acknowledged(firing, new, write)
+
+    def _acknowledged(self, firing: str, owner: str, write: Callable[[Pipeline], None]) -> bool:
+        try:
+            _, holder = self.replicas.acknowledged(self.redis, write)
+        except NotReplicated:
+            self.redis.eval(_GIVE_BACK, 1, self.keys.alert_sent(firing), owner)
+            raise
+        return holder is not None and text(holder) == owner
 
     def retries(self) -> dict[str, Retry]:
         """Firings whose post failed for a passing reason, and when each is tried again."""
@@ -96,8 +129,11 @@ class FiringClaims:
         pipe.execute()
 
     def mark_sent(self, firing: str, outcome: str) -> None:
-        pipe = self.redis.pipeline(transaction=True)
-        pipe.set(self.keys.alert_sent(firing), outcome, ex=SENT_CLAIM_SECONDS)
-        pipe.hdel(self.keys.alert_outbox(), firing)
-        pipe.hdel(self.keys.alert_retries(), firing)
-        pipe.execute()
+        """Replaces the claim by its outcome and drops the firing from the outbox, in one
+        script; written again until a replica has it (`Replicas.recorded`)."""
+        keys = [self.keys.alert_sent(firing), self.keys.alert_outbox(), self.keys.alert_retries()]
+        script = self.redis.register_script(_MARK_SENT)
+        self.replicas.recorded(
+            self.redis,
+            lambda pipe: script(keys=keys, args=[outcome, SENT_CLAIM_SECONDS, firing], client=pipe),
+        )

@@ -31,6 +31,7 @@ from bot.alerts.rules import AlertRule, Feed
 from bot.alerts.tick_records import TickRecords
 from bot.store.key_checks import checked_feed
 from bot.store.keys import Keys
+from bot.store.replication import Replicas
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ class AlertStore(FiringClaims, TickRecords):
     def __init__(self, redis_client: Callable[[], redis.Redis], keys: Keys) -> None:
         self._redis = redis_client
         self.keys = keys
+        self.replicas = Replicas()
 
     @contextmanager
     def lock(self, wait_seconds: float = 10.0) -> Iterator[Lock]:

@@ -25,6 +25,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from secrets import token_hex
 from typing import Generic, TypeVar
 
 from bot.alerts.delivery import PostFailed, backoff, process_name
@@ -33,6 +34,7 @@ from bot.failed_posts import FailedPosts
 from bot.metrics import POSTS
 from bot.render.summary import late_note
 from bot.status import FailedPost
+from bot.store.replication import NotReplicated
 from bot.summaries.compose import Ask, compose, newest_session
 from bot.summaries.outcomes import DispatchReport, NotReady, Outcome, SummaryPoster
 from bot.summaries.schedule import local, next_due, session_at
@@ -82,7 +84,8 @@ class Dispatcher(Generic[R]):
         self.poster = poster
         self.grace = grace
         self.workers = workers
-        self.owner = owner or process_name()
+        self.owner = owner or f"{process_name()}/{token_hex(3)}"
+        """Whose claims this dispatcher's are: no other dispatcher's, even in this process."""
         self.batch = batch
         self.lanes = lanes
         self.failed = FailedPosts(lambda: store.redis, store.keys)
@@ -226,7 +229,13 @@ class Dispatcher(Generic[R]):
         return rendered
 
     def _deliver(self, sub: Subscription, session: date, rendered: R, now: datetime) -> Outcome:
-        mine, claim = self.store.take(sub.channel, session, self.owner, now)
+        try:
+            mine, claim = self.store.take(sub.channel, session, self.owner, now)
+        except NotReplicated as error:
+            log.warning(
+                "daily summary to %s of %s waits: its claim %s", sub.channel, session, error
+            )
+            return Outcome.RETRY
         if not mine:
             return self._settle_taken(sub, session, rendered, claim, now)
         late = None

@@ -5,7 +5,9 @@ channel by when the dispatcher should next act on it. A dispatcher claims the du
 atomically (a Lua script moves them past the claim's end), so two dispatchers never take the
 same channel at once; one that dies lets its claim lapse, and the channel is due again. Each
 post is guarded by its own claim per (channel, session), taken with `SET NX` before posting,
-so no summary is posted twice whatever the number of dispatchers, retries or restarts.
+so no summary is posted twice whatever the number of dispatchers, retries or restarts. With
+replicas, a replica holds the claim before the post and each step after it
+(`bot.store.replication`), so no failover loses them either.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import redis
+from redis.client import Pipeline
 
 from bot.status import SummariesStatus
 from bot.store.keys import Keys
+from bot.store.replication import NotReplicated, Replicas
 from bot.summaries.schedule import DailyTime
 
 SENT_CLAIM_SECONDS = 8 * 24 * 3600
@@ -40,13 +44,22 @@ return 1
 """
 
 _COMPARE_AND_SET = """
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+local current = redis.call('GET', KEYS[1])
+if current ~= ARGV[1] then
+  -- already moved by this very call, sent again after a lost connection: done
+  if current == ARGV[2] or (ARGV[2] == '' and not current) then return 1 end
+  return 0
+end
 if ARGV[2] == '' then
   redis.call('DEL', KEYS[1])
 else
   redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
 end
 return 1
+"""
+
+_GIVE_BACK = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 """
 
 
@@ -135,6 +148,7 @@ class SummaryStore:
     def __init__(self, redis_client: Callable[[], redis.Redis], keys: Keys) -> None:
         self._redis = redis_client
         self.keys = keys
+        self.replicas = Replicas()
 
     @property
     def redis(self) -> redis.Redis:
@@ -201,22 +215,37 @@ class SummaryStore:
 
     def take(self, channel: str, session: date, by: str, now: datetime) -> tuple[bool, Claim]:
         """Claims one channel's summary of one session: (True, the claim) when it is this
-        caller's to post, else (False, where it stands)."""
+        caller's to post, once a replica holds it (NotReplicated when none acknowledged it: the
+        claim is given back); else (False, where it stands)."""
         key = self.keys.daily_sent(channel, session)
         claim = Claim("posting", by, now)
-        if self.redis.set(key, claim.dump(), nx=True, ex=SENT_CLAIM_SECONDS):
-            return True, replace(claim, raw=claim.dump())
-        raw = self.redis.get(key)
-        if raw is None:  # released between the two calls: try once more
+        mine = claim.dump()
+
+        def write(pipe: Pipeline) -> None:
+            pipe.set(key, mine, nx=True, ex=SENT_CLAIM_SECONDS)
+            pipe.get(key)
+
+        try:
+            _, raw = self.replicas.acknowledged(self.redis, write)
+        except NotReplicated:
+            self.redis.eval(_GIVE_BACK, 1, key, mine)
+            raise
+        if raw is None:  # released between the two commands: try once more
             return self.take(channel, session, by, now)
+        if _text(raw) == mine:  # taken by this call (maybe sent twice, after a lost connection)
+            return True, replace(claim, raw=mine)
         return False, load_claim(raw)
 
     def settle(self, channel: str, session: date, old: Claim, new: Claim | None) -> Claim | None:
         """Moves a claim from `old` to `new` (None gives it back), only if it is still `old`;
-        returns the new claim, or None when someone else changed it first."""
+        returns the new claim, or None when someone else changed it first. Written again until
+        a replica has it (`Replicas.recorded`)."""
         script = self.redis.register_script(_COMPARE_AND_SET)
         value = new.dump() if new else ""
-        done = script(keys=[self.keys.daily_sent(channel, session)], args=[old.raw, value])
+        key = self.keys.daily_sent(channel, session)
+        (done,) = self.replicas.recorded(
+            self.redis, lambda pipe: script(keys=[key], args=[old.raw, value], client=pipe)
+        )
         if not done:
             return None
         return replace(new, raw=value) if new else old

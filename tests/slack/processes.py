@@ -56,7 +56,7 @@ class Desk:
         env = {
             k: v
             for k, v in os.environ.items()
-            if not k.startswith(("SLACK_", "SMALLCAPS_", "REDIS_URL", "PORT"))
+            if not k.startswith(("SLACK_", "SMALLCAPS_", "REDIS_", "PORT"))
         }
         env.update(
             SMALLCAPS_DATA=f"csv:{self.market}",
