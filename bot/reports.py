@@ -23,6 +23,9 @@ class Source:
     stale: bool = False
     age: timedelta | None = None
     """How old the prices were when the answer was computed."""
+    due_at: datetime | None = None
+    """When one of the prices is first due to be fetched again (None: never by itself): until
+    then they change only when their data is written."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,216 @@
+"""Answers that depend on market data alone, computed once per data version and served to every
+workspace and process.
+
+A command declares which of its queries are shared (`Command.shared`); the answerer computes
+those without knowing who asks. Each answer is known by the SHA-256 of the code that computes it,
+the market data's version (`MarketData.version`), the question as read (its query, not its text:
+`streak` and `STREAK` share one) and its dates, those `now` decides included (today, the last
+close). It is kept in Redis (`answers:<DIGEST>`, pickled) and in this process (the most recently
+used), until its prices are due to be fetched again and at most `KEEP`. One computation per
+answer at a time: this process's threads wait on one lock, other processes on a lock in Redis
+(`lock:answers:<DIGEST>`), then read what it stored.
+
+Redis is never needed to answer: while it is away, answers are computed here as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
+
+import redis
+from cachetools import LRUCache
+from redis.exceptions import LockError
+from redis.lock import Lock
+
+from bot.clock import Clock
+from bot.metrics import SHARED_ANSWERS
+from bot.reports import Answer
+from bot.store.keys import Keys
+
+log = logging.getLogger(__name__)
+
+KEEP = timedelta(hours=1)
+"""The longest an answer is kept, even on data that does not move (files, a closed market)."""
+IN_MEMORY = 512
+"""Answers this process keeps itself, the least recently used dropped first."""
+WAIT_SECONDS = 30.0
+"""How long a process waits for another one computing the same answer, before computing it
+too: as long as a price refresh may take."""
+COMPUTING_SECONDS = 60
+"""The lock of an answer being computed expires after this, should its process die."""
+
+Computation = Callable[[], tuple[Answer, datetime | None]]
+"""Computes an answer, and tells when it stops holding (its prices are due; None: never by
+itself)."""
+
+
+@dataclass(frozen=True)
+class Kept:
+    answer: Answer
+    until: datetime
+
+
+@dataclass
+class _Flight:
+    """The threads of this process after one answer: one computes or reads, the others wait."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    waiting: int = 0
+
+
+@cache
+def code_version() -> str:
+    """The SHA-256 of the bot's source: a pickled answer is read only by the code that wrote it
+    (processes of two releases share a Redis while one replaces the other)."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class SharedAnswers:
+    def __init__(
+        self,
+        redis_client: Callable[[], redis.Redis],
+        keys: Keys,
+        clock: Clock,
+        version: Callable[[], str | None],
+        in_memory: int = IN_MEMORY,
+        wait_seconds: float = WAIT_SECONDS,
+    ) -> None:
+        """`version` names the market data as it is now (None: it cannot be told, and nothing
+        is shared)."""
+        self._redis = redis_client
+        self.keys = keys
+        self.clock = clock
+        self.version = version
+        self.wait_seconds = wait_seconds
+        self._here: LRUCache[str, Kept] = LRUCache(in_memory)
+        self._lock = threading.Lock()
+        self._flights: dict[str, _Flight] = {}
+
+    def answer(self, question: tuple[object, ...], compute: Computation) -> Answer:
+        """The answer to `question` (all that tells it apart but the data and the code), from
+        this process, from Redis, or computed by `compute` when no process has it yet."""
+        try:
+            version = self.version()
+        except (redis.RedisError, OSError) as error:
+            log.warning("Redis unavailable (%s): answer computed here, not shared", error)
+            version = None
+        if version is None:
+            SHARED_ANSWERS.labels("unshared").inc()
+            return compute()[0]
+        digest = hashlib.sha256(repr((code_version(), version, question)).encode()).hexdigest()
+        now = self.clock.now()
+        kept = self._kept_here(digest, now)
+        if kept is None:
+            with self._flight(digest):
+                kept = self._kept_here(digest, now)  # the thread before may have found it
+                if kept is None:
+                    return self._shared(digest, now, compute)
+        SHARED_ANSWERS.labels("here").inc()
+        return kept.answer
+
+    def _shared(self, digest: str, now: datetime, compute: Computation) -> Answer:
+        """The answer from Redis, or computed here under Redis's lock and stored there."""
+        try:
+            kept = self._read(digest, now)
+            lock = self._redis().lock(
+                self.keys.shared_answer_lock(digest),
+                timeout=COMPUTING_SECONDS,
+                blocking_timeout=self.wait_seconds,
+                sleep=0.005,
+            )
+            acquired = kept is None and lock.acquire()
+            if acquired:
+                kept = self._read(digest, now)  # stored by the process that held the lock
+        except (redis.RedisError, OSError) as error:
+            log.warning("Redis unavailable (%s): answer computed here, not shared", error)
+            SHARED_ANSWERS.labels("unshared").inc()
+            return compute()[0]
+        try:
+            if kept is not None:
+                SHARED_ANSWERS.labels("redis").inc()
+            else:
+                if not acquired:
+                    log.warning("waited %.0fs for an answer; computing it too", self.wait_seconds)
+                SHARED_ANSWERS.labels("computed").inc()
+                answer, due_at = compute()
+                kept = Kept(answer, min(due_at or now + KEEP, now + KEEP))
+                self._write(digest, kept, now)
+            if kept.until > now:
+                with self._lock:
+                    self._here[digest] = kept
+            return kept.answer
+        finally:
+            if acquired:
+                self._release(lock)
+
+    def _kept_here(self, digest: str, now: datetime) -> Kept | None:
+        with self._lock:
+            kept = self._here.get(digest)
+            if kept is not None and kept.until <= now:
+                del self._here[digest]
+                return None
+            return kept
+
+    def _read(self, digest: str, now: datetime) -> Kept | None:
+        raw = self._redis().get(self.keys.shared_answer(digest))
+        if raw is None:
+            return None
+        try:
+            kept = pickle.loads(raw)  # type: ignore[arg-type]  # bytes: responses are not decoded
+        except Exception as error:  # unreadable: computed again, and written over
+            log.warning("shared answer %s unreadable (%s)", digest[:12], error)
+            return None
+        if not isinstance(kept, Kept) or kept.until <= now:
+            return None
+        return kept
+
+    def _write(self, digest: str, kept: Kept, now: datetime) -> None:
+        keep_for = kept.until - now
+        if keep_for <= timedelta(0):
+            return  # already due: the next question computes it again
+        try:
+            self._redis().set(
+                self.keys.shared_answer(digest),
+                pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL),
+                px=max(1, int(keep_for.total_seconds() * 1000)),
+            )
+        except (redis.RedisError, OSError) as error:
+            log.warning("Redis unavailable (%s): answer not shared", error)
+
+    @staticmethod
+    def _release(lock: Lock) -> None:
+        try:
+            lock.release()
+        except LockError:
+            log.warning("an answer's computation outlived its lock")
+        except (redis.RedisError, OSError) as error:
+            log.warning("Redis unavailable (%s): answer lock left to expire", error)
+
+    @contextmanager
+    def _flight(self, digest: str) -> Iterator[None]:
+        """One thread of this process at a time after the answer `digest`."""
+        with self._lock:
+            flight = self._flights.setdefault(digest, _Flight())
+            flight.waiting += 1
+        try:
+            with flight.lock:
+                yield
+        finally:
+            with self._lock:
+                flight.waiting -= 1
+                if not flight.waiting:
+                    del self._flights[digest]
