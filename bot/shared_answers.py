@@ -67,6 +67,12 @@ class _Flight:
     waiting: int = 0
 
 
+def _digest(question: tuple[object, ...], version: str | None = None) -> str:
+    """The SHA-256 of the code, the data version (for an answer; none for its lock) and the
+    question."""
+    return hashlib.sha256(repr((code_version(), version, question)).encode()).hexdigest()
+
+
 @cache
 def code_version() -> str:
     """The SHA-256 of the bot's source: a pickled answer is read only by the code that wrote it
@@ -103,59 +109,87 @@ class SharedAnswers:
     def answer(self, question: tuple[object, ...], compute: Computation) -> Answer:
         """The answer to `question` (all that tells it apart but the data and the code), from
         this process, from Redis, or computed by `compute` when no process has it yet."""
-        try:
-            version = self.version()
-        except (redis.RedisError, OSError) as error:
-            log.warning("Redis unavailable (%s): answer computed here, not shared", error)
-            version = None
+        version = self._version()
         if version is None:
-            SHARED_ANSWERS.labels("unshared").inc()
-            return compute()[0]
-        digest = hashlib.sha256(repr((code_version(), version, question)).encode()).hexdigest()
+            return self._unshared(compute)
         now = self.clock.now()
-        kept = self._kept_here(digest, now)
+        kept = self._kept_here(_digest(question, version), now)
         if kept is None:
-            with self._flight(digest):
-                kept = self._kept_here(digest, now)  # the thread before may have found it
-                if kept is None:
-                    return self._shared(digest, now, compute)
+            with self._flight(_digest(question)):
+                return self._shared(question, version, now, compute)
         SHARED_ANSWERS.labels("here").inc()
         return kept.answer
 
-    def _shared(self, digest: str, now: datetime, compute: Computation) -> Answer:
-        """The answer from Redis, or computed here under Redis's lock and stored there."""
+    def _shared(
+        self, question: tuple[object, ...], version: str, now: datetime, compute: Computation
+    ) -> Answer:
+        """The answer from this process, from Redis, or computed here under Redis's lock of the
+        question (the others wait, then read what it stored) and stored there."""
+        acquired = False
         try:
-            kept = self._read(digest, now)
-            lock = self._redis().lock(
-                self.keys.shared_answer_lock(digest),
-                timeout=COMPUTING_SECONDS,
-                blocking_timeout=self.wait_seconds,
-                sleep=0.005,
-            )
-            acquired = kept is None and lock.acquire()
-            if acquired:
-                kept = self._read(digest, now)  # stored by the process that held the lock
+            digest = _digest(question, version)
+            kept = self._kept_here(digest, now) or self._read(digest, now)
+            if kept is None:
+                lock = self._redis().lock(
+                    self.keys.shared_answer_lock(_digest(question)),
+                    timeout=COMPUTING_SECONDS,
+                    blocking_timeout=self.wait_seconds,
+                    sleep=0.005,
+                )
+                acquired = lock.acquire()
+                if not acquired:
+                    log.warning("waited %.0fs for an answer; computing it too", self.wait_seconds)
+                # The process that held the lock may have refreshed prices: read the version
+                # again, and what it stored on it.
+                version = self._version() or version
+                digest = _digest(question, version)
+                kept = self._read(digest, now)
         except (redis.RedisError, OSError) as error:
             log.warning("Redis unavailable (%s): answer computed here, not shared", error)
-            SHARED_ANSWERS.labels("unshared").inc()
-            return compute()[0]
+            return self._unshared(compute)
         try:
             if kept is not None:
                 SHARED_ANSWERS.labels("redis").inc()
             else:
-                if not acquired:
-                    log.warning("waited %.0fs for an answer; computing it too", self.wait_seconds)
-                SHARED_ANSWERS.labels("computed").inc()
-                answer, due_at = compute()
-                kept = Kept(answer, min(due_at or now + KEEP, now + KEEP))
-                self._write(digest, kept, now)
-            if kept.until > now:
+                kept, stable = self._computed(version, now, compute)
+                digest = _digest(question, stable) if stable else ""
+                if stable:
+                    self._write(digest, kept, now)
+            if digest and kept.until > now:
                 with self._lock:
                     self._here[digest] = kept
             return kept.answer
         finally:
             if acquired:
                 self._release(lock)
+
+    def _computed(self, version: str, now: datetime, compute: Computation) -> tuple[Kept, str]:
+        """The answer computed, and the version it was computed on: when the data was written
+        while it computed (most often a refresh it made itself), it is computed once more, on
+        the data as written; "" when the data moved again (the answer is then not kept)."""
+        for _ in range(2):
+            SHARED_ANSWERS.labels("computed").inc()
+            answer, due_at = compute()
+            kept = Kept(answer, min(due_at or now + KEEP, now + KEEP))
+            after = self._version()
+            if after == version:
+                return kept, version
+            if after is None:
+                break
+            version = after
+        return kept, ""
+
+    def _version(self) -> str | None:
+        try:
+            return self.version()
+        except (redis.RedisError, OSError) as error:
+            log.warning("Redis unavailable (%s): answer computed here, not shared", error)
+            return None
+
+    @staticmethod
+    def _unshared(compute: Computation) -> Answer:
+        SHARED_ANSWERS.labels("unshared").inc()
+        return compute()[0]
 
     def _kept_here(self, digest: str, now: datetime) -> Kept | None:
         with self._lock:

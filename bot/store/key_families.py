@@ -98,7 +98,8 @@ SECTIONS: tuple[tuple[str, tuple[Family, ...]], ...] = (
                "question and its dates (`bot/shared_answers.py`)",
                ttl="until its prices are due to be fetched again, at most 1 hour"),
         Family("lock:answers:<DIGEST>", "string",
-               "held while one process computes that answer, so the others wait for it",
+               "held while one process computes the answer to a question (`<DIGEST>` of the "
+               "code and the question, whatever the data version), so the others wait for it",
                ttl="60 s"),
     )),
     ("Workspaces", (
