@@ -73,6 +73,9 @@ class Answer:
     """How the session answered relates to the date asked (None for answers about no session)."""
     chart: ChartReport | None = None
     """The picture that goes with the figures (small vs large rebased), where there is one."""
+    shared_as: str | None = None
+    """The name of a shared answer (`bot/shared_answers.py`): the same in every workspace and
+    process that got it, for the same code, data and question; None when computed for one."""
 
 
 class Report(Protocol):

@@ -21,7 +21,7 @@ import pickle
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -154,6 +154,7 @@ class SharedAnswers:
                 kept, stable = self._computed(version, now, compute)
                 digest = _digest(question, stable) if stable else ""
                 if stable:
+                    kept = replace(kept, answer=replace(kept.answer, shared_as=digest))
                     self._write(digest, kept, now)
             if digest and kept.until > now:
                 with self._lock:
