@@ -1,7 +1,8 @@
 """1,000 workspaces ask the same five questions after the close: computed each time (the code
 before issue 22), then shared (`bot/shared_answers.py`), through the real answer path
-(`answer_or_failure`, as Slack and the console ask), on prices kept in an embedded Redis (40
-years of closes for each series, from a local stand-in for Yahoo: no network).
+(`answer_or_failure`, as Slack and the console ask) and made into what Slack is sent (the Block
+Kit message, or the chart's PNG), on prices kept in an embedded Redis (40 years of closes for
+each series, from a local stand-in for Yahoo: no network).
 
 Printed: for each way, the computations done, answers a second and the p50/p99 of one answer
 (8 threads at once, as a web process's answer threads); a second process on the same Redis
@@ -30,14 +31,17 @@ import pandas as pd
 import redis
 from prometheus_client import REGISTRY
 
+from bot.analytics.relative import ChartReport
 from bot.answers import Answerer
 from bot.asker import Asker
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.market.yahoo import YahooPrices
+from bot.render.chart import answer_png
 from bot.replies import answer_or_failure
 from bot.reports import Answer
 from bot.services import Services
+from bot.slack.replies import answer_reply
 from bot.store.server import embedded
 from tests.factories import yf_frame
 
@@ -94,7 +98,10 @@ def ask_all(answerer: Answerer, workspaces: int, threads: int) -> tuple[list[flo
     def one(n: int) -> tuple[float, bool]:
         asker = Asker(f"T{n // len(QUESTIONS):05d}", "C0001", "U0001")
         started = time.perf_counter()
-        result = answer_or_failure(answerer, QUESTIONS[n % len(QUESTIONS)], asker=asker)
+        question = QUESTIONS[n % len(QUESTIONS)]
+        result = answer_or_failure(answerer, question, asker=asker)
+        if isinstance(result, Answer):
+            shown(result, question)
         return (time.perf_counter() - started) * 1000.0, isinstance(result, Answer)
 
     started = time.perf_counter()
@@ -102,6 +109,14 @@ def ask_all(answerer: Answerer, workspaces: int, threads: int) -> tuple[list[flo
         results = list(pool.map(one, range(workspaces * len(QUESTIONS))))
     seconds = time.perf_counter() - started
     return [ms for ms, _ in results], seconds, sum(1 for _, ok in results if not ok)
+
+
+def shown(answer: Answer, question: str) -> None:
+    """What Slack is sent of it: a chart's PNG, or the message."""
+    if isinstance(answer.report, ChartReport):
+        answer_png(answer)
+    else:
+        answer_reply(answer, question)
 
 
 def p(values: list[float], q: float) -> float:
@@ -151,7 +166,10 @@ def main(workspaces: int = WORKSPACES, threads: int = THREADS) -> None:
     line("shared, warm", first.answerer)
     line("shared, a second process", process(client, home).answerer)
 
-    print("  a cold cache, by question (ms): first answer / computed alone / read from Redis")
+    print(
+        "  a cold cache, by question (ms, the answer alone): first answer / computed alone / "
+        "read from Redis"
+    )
     for question in QUESTIONS:
         for key in client.scan_iter(match="smallcaps:answers:*"):
             client.delete(key)

@@ -34,6 +34,8 @@ MAX_TICKS = 7
 DRAWN = 32
 """Charts of shared answers kept drawn, the least recently used dropped first."""
 _drawn: LRUCache[tuple[str, str], bytes] = LRUCache(DRAWN)
+_drawing: LRUCache[tuple[str, str], threading.Lock] = LRUCache(DRAWN)
+"""The lock of each chart being drawn, so that only one thread draws it."""
 _drawn_lock = threading.Lock()
 
 
@@ -169,10 +171,16 @@ def answer_png(answer: Answer) -> bytes:
     key = (answer.shared_as, source)
     with _drawn_lock:
         png = _drawn.get(key)
-    if png is None:
-        png = chart_png(answer.report, source)
+        drawing = _drawing.setdefault(key, threading.Lock())
+    if png is not None:
+        return png
+    with drawing:  # one thread draws it, the others wait for it
         with _drawn_lock:
-            _drawn[key] = png
+            png = _drawn.get(key)
+        if png is None:
+            png = chart_png(answer.report, source)
+            with _drawn_lock:
+                _drawn[key] = png
     return png
 
 
