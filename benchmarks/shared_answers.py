@@ -7,7 +7,8 @@ each series, from a local stand-in for Yahoo: no network).
 Printed: for each way, the computations done, answers a second and the p50/p99 of one answer
 (8 threads at once, as a web process's answer threads); a second process on the same Redis
 (its own copy empty); and what a cold cache costs: each question's first answer (computed,
-then stored) beside its computation alone and beside an answer read from Redis.
+then stored; the median of 5) beside its computation alone and beside an answer read from
+Redis.
 
 `python -m benchmarks.shared_answers [--workspaces N] [--threads N]`
 """
@@ -130,6 +131,13 @@ def connected(services: Services) -> Services:
     return services
 
 
+def cold_answer(client: redis.Redis, home: Path, question: str) -> float:
+    """The first answer to `question` of a new process, none stored in Redis."""
+    for key in client.scan_iter(match="smallcaps:answers:*"):
+        client.delete(key)
+    return timed(connected(process(client, home)).answerer, question)
+
+
 def timed(answerer: Answerer, question: str) -> float:
     started = time.perf_counter()
     answerer.answer(question, asker=Asker("T9", "C9", "U9"))
@@ -171,9 +179,7 @@ def main(workspaces: int = WORKSPACES, threads: int = THREADS) -> None:
         "read from Redis"
     )
     for question in QUESTIONS:
-        for key in client.scan_iter(match="smallcaps:answers:*"):
-            client.delete(key)
-        cold = timed(connected(process(client, home)).answerer, question)
+        cold = statistics.median(cold_answer(client, home, question) for _ in range(5))
         alone = statistics.median(timed(unshared(first), question) for _ in range(5))
         from_redis = statistics.median(
             timed(connected(process(client, home)).answerer, question) for _ in range(5)
