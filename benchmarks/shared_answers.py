@@ -6,9 +6,9 @@ each series, from a local stand-in for Yahoo: no network).
 
 Printed: for each way, the computations done, answers a second and the p50/p99 of one answer
 (8 threads at once, as a web process's answer threads); a second process on the same Redis
-(its own copy empty); and what a cold cache costs: each question's first answer (computed,
-then stored; the median of 5) beside its computation alone and beside an answer read from
-Redis.
+(its own copy empty); and what a cold cache costs: each question's first shared answer in a
+process (computed, then stored; the median of 5) beside its computation alone and beside an
+answer read from Redis.
 
 `python -m benchmarks.shared_answers [--workspaces N] [--threads N]`
 """
@@ -132,10 +132,13 @@ def connected(services: Services) -> Services:
 
 
 def cold_answer(client: redis.Redis, home: Path, question: str) -> float:
-    """The first answer to `question` of a new process, none stored in Redis."""
+    """The first shared answer to `question` of a new process, none stored in Redis: the
+    process computed it unshared just before, so only what sharing adds is added."""
     for key in client.scan_iter(match="smallcaps:answers:*"):
         client.delete(key)
-    return timed(connected(process(client, home)).answerer, question)
+    services = connected(process(client, home))
+    unshared(services).answer(question)
+    return timed(services.answerer, question)
 
 
 def timed(answerer: Answerer, question: str) -> float:
