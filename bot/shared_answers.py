@@ -10,7 +10,9 @@ used), until its prices are due to be fetched again and at most `KEEP`. One comp
 answer at a time: this process's threads wait on one lock, other processes on a lock in Redis
 (`lock:answers:<DIGEST>`), then read what it stored.
 
-Redis is never needed to answer: while it is away, answers are computed here as before.
+Redis is never needed to answer: while it is away, answers are computed here as before, and
+for `AWAY` after each failure it is not asked at all (each command waits out the connection's
+patience before it fails: one question a while pays it, not every one).
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ WAIT_SECONDS = 30.0
 too: as long as a price refresh may take."""
 COMPUTING_SECONDS = 60
 """The lock of an answer being computed expires after this, should its process die."""
+AWAY = timedelta(seconds=30)
+"""After Redis failed, answers are computed here, unshared, for this long."""
 
 Computation = Callable[[], tuple[Answer, datetime | None]]
 """Computes an answer, and tells when it stops holding (its prices are due; None: never by
@@ -105,14 +109,17 @@ class SharedAnswers:
         self._here: LRUCache[str, Kept] = LRUCache(in_memory)
         self._lock = threading.Lock()
         self._flights: dict[str, _Flight] = {}
+        self._away_until: datetime | None = None
 
     def answer(self, question: tuple[object, ...], compute: Computation) -> Answer:
         """The answer to `question` (all that tells it apart but the data and the code), from
         this process, from Redis, or computed by `compute` when no process has it yet."""
+        now = self.clock.now()
+        if self._away_until is not None and now < self._away_until:
+            return self._unshared(compute)
         version = self._version()
         if version is None:
             return self._unshared(compute)
-        now = self.clock.now()
         kept = self._kept_here(_digest(question, version), now)
         if kept is None:
             with self._flight(_digest(question)):
@@ -145,7 +152,7 @@ class SharedAnswers:
                 digest = _digest(question, version)
                 kept = self._read(digest, now)
         except (redis.RedisError, OSError) as error:
-            log.warning("Redis unavailable (%s): answer computed here, not shared", error)
+            self._went_away(error)
             return self._unshared(compute)
         try:
             if kept is not None:
@@ -184,8 +191,12 @@ class SharedAnswers:
         try:
             return self.version()
         except (redis.RedisError, OSError) as error:
-            log.warning("Redis unavailable (%s): answer computed here, not shared", error)
+            self._went_away(error)
             return None
+
+    def _went_away(self, error: Exception) -> None:
+        log.warning("Redis unavailable (%s): answers computed here for %s", error, AWAY)
+        self._away_until = self.clock.now() + AWAY
 
     @staticmethod
     def _unshared(compute: Computation) -> Answer:
@@ -224,7 +235,7 @@ class SharedAnswers:
                 px=max(1, int(keep_for.total_seconds() * 1000)),
             )
         except (redis.RedisError, OSError) as error:
-            log.warning("Redis unavailable (%s): answer not shared", error)
+            self._went_away(error)
 
     @staticmethod
     def _release(lock: Lock) -> None:

@@ -19,6 +19,7 @@ from prometheus_client import REGISTRY
 from bot.answers import Answerer
 from bot.asker import Asker
 from bot.clock import EXCHANGE_TZ, FixedClock
+from bot.commands.returns import ReturnsQuery
 from bot.config import Settings
 from bot.market.csv_files import CsvDirectory
 from bot.market.data import MarketData
@@ -26,6 +27,7 @@ from bot.market.prices import PriceSet, SymbolFreshness
 from bot.render.json import render_json
 from bot.reports import Answer
 from bot.services import Services
+from bot.shared_answers import AWAY, SharedAnswers
 from bot.store.keys import Keys
 from bot.store.server import client_options
 from tests.factories import StreakMarket, write_streak_market
@@ -211,3 +213,24 @@ def test_the_age_of_the_prices_is_counted_when_asked(
     assert first.source is not None and later.source is not None
     assert first.source.age == timedelta(hours=1)
     assert later.source.age == timedelta(hours=1, minutes=10)
+
+
+def test_after_redis_fails_it_is_left_alone_a_while(tmp_path: Path, facts: StreakMarket) -> None:
+    """Each command to a Redis that is down waits out the connection's patience: one question
+    pays it, and the next ones are computed at once until `AWAY` has passed."""
+    unreachable = redis.Redis(unix_socket_path=str(tmp_path / "no-such.sock"), **client_options())
+    asked: list[None] = []
+
+    def client() -> redis.Redis:
+        asked.append(None)
+        return unreachable
+
+    clock = facts.clock
+    shared = SharedAnswers(client, Keys(), clock, lambda: "csv:same")
+    answer = Answer("streak", None, None, ReturnsQuery())  # type: ignore[arg-type]
+    for _ in range(3):
+        assert shared.answer(("streak",), lambda: (answer, None)) is answer
+    assert len(asked) == 1
+    clock.at += AWAY
+    shared.answer(("streak",), lambda: (answer, None))
+    assert len(asked) == 2
