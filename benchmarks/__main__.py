@@ -1,6 +1,6 @@
 """Runs every benchmark and prints its figures."""
 
-from benchmarks import alerts, analytics, http, load, summaries, symbols
+from benchmarks import alerts, analytics, http, load, shared_answers, summaries, symbols
 
 analytics.main()
 print()
@@ -13,3 +13,5 @@ print()
 load.main()
 print()
 symbols.main()
+print()
+shared_answers.main()

@@ -40,6 +40,12 @@ UPSTREAM_FAILURES = Counter(
     "source and kind.",
     ["source", "kind"],
 )
+SHARED_ANSWERS = Counter(
+    "smallcaps_shared_answers",
+    "Answers to questions shared by every workspace, by where they came from: here (this "
+    "process's copy), redis (another process's), computed, unshared (Redis away).",
+    ["outcome"],
+)
 ALERTS_FIRED = Counter("smallcaps_alerts_fired", "Alert firings queued for posting.")
 POSTS = Counter(
     "smallcaps_posts",

@@ -23,6 +23,9 @@ class Source:
     stale: bool = False
     age: timedelta | None = None
     """How old the prices were when the answer was computed."""
+    due_at: datetime | None = None
+    """When one of the prices is first due to be fetched again (None: never by itself): until
+    then they change only when their data is written."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,9 @@ class Answer:
     """How the session answered relates to the date asked (None for answers about no session)."""
     chart: ChartReport | None = None
     """The picture that goes with the figures (small vs large rebased), where there is one."""
+    shared_as: str | None = None
+    """The name of a shared answer (`bot/shared_answers.py`): the same in every workspace and
+    process that got it, for the same code, data and question; None when computed for one."""
 
 
 class Report(Protocol):

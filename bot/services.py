@@ -27,8 +27,10 @@ from bot.market.funds import RecordedFunds
 from bot.market.prices import Upstream
 from bot.market.series import SeriesPrices
 from bot.market.stooq import StooqPrices
+from bot.market.version import MarketVersion
 from bot.market.yahoo import YahooFunds, YahooPrices
 from bot.operators import Operators
+from bot.shared_answers import SharedAnswers
 from bot.status_report import Status
 from bot.store.keys import Keys
 from bot.store.server import ANSWERING_PATIENCE, Connection
@@ -156,6 +158,7 @@ class Services:
             self.alerts,
             self.subscriptions,
             limits,
+            SharedAnswers(state, self.keys, self.clock, self.market.version),
         )
         self._built = True
 
@@ -201,9 +204,10 @@ def _market(
     Redis, a series from the first source that answers, and the funds Yahoo reports."""
     if settings.csv_dir is not None:
         files = CsvDirectory(settings.csv_dir, clock, settings.symbols_in_memory)
-        return MarketData(files, files)
+        return MarketData(files, files, files.version)
     interval = timedelta(seconds=settings.refresh_seconds)
     in_memory = settings.symbols_in_memory
+    version = MarketVersion(state, keys)
 
     def watched_series() -> list[str]:
         """The series alert rules watch (read from `alerts:feeds`): their prices never expire."""
@@ -220,11 +224,13 @@ def _market(
             expiry=expiry,
             in_memory=in_memory,
             before_upstream=upstream_rate.charge,
+            version=version,
         )
         for upstream in (yahoo_prices, *second_sources)
     ]
     prices = SeriesPrices(caches, state, keys, clock, interval, in_memory)
-    return MarketData(prices, RecordedFunds(yahoo_funds, state, keys, clock))
+    funds = RecordedFunds(yahoo_funds, state, keys, clock, version)
+    return MarketData(prices, funds, version.current)
 
 
 def _clock_of(settings: Settings) -> Clock:

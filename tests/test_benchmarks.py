@@ -20,6 +20,7 @@ pytestmark = pytest.mark.slow  # starts processes of its own
         ["benchmarks.symbols", "--symbols", "40", "--every", "20"],
         ["benchmarks.analytics"],
         ["benchmarks.http", "--requests", "40", "--seconds", "2"],
+        ["benchmarks.shared_answers", "--workspaces", "5"],
     ],
     ids=lambda arguments: arguments[0],
 )

@@ -21,6 +21,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "bot.services",
         "bot.status_report",
         "bot.answers",
+        "bot.shared_answers",
         "bot.replies",
         "bot.commands",
         "bot.grammar",

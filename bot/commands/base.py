@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.analytics.relative import ChartReport, relative_performance
@@ -34,8 +34,12 @@ if TYPE_CHECKING:
 
 @dataclass
 class Context:
-    """The bot's parts a command computes with, who asks, and the histories it read (which the
-    answer's dating checks)."""
+    """The bot's parts a command computes with, who asks, the histories it read (which the
+    answer's dating checks) and when the prices it read are first due to be fetched again.
+
+    Commands read prices through `histories` (or `read`, for prices that do not date the
+    answer), never `market.histories`: an answer shared across workspaces holds only until
+    `due_at`."""
 
     market: MarketData
     clock: Clock
@@ -48,14 +52,23 @@ class Context:
     limits: Limits = field(default_factory=Limits)
     """The bounds in force, which `help` states."""
     used: list[History] = field(default_factory=list)
+    due_at: datetime | None = None
 
     @property
     def workspace(self) -> str | None:
         return self.asker.workspace if self.asker else None
 
     def histories(self, instruments: Sequence[Instrument]) -> tuple[list[History], Source]:
-        histories, source = self.market.histories(instruments)
+        """The instruments' histories, which date the answer."""
+        histories, source = self.read(instruments)
         self.used.extend(histories)
+        return histories, source
+
+    def read(self, instruments: Sequence[Instrument]) -> tuple[list[History], Source]:
+        """The instruments' histories, noting when they are first due to be fetched again."""
+        histories, source = self.market.histories(instruments)
+        if source.due_at is not None:
+            self.due_at = min(source.due_at, self.due_at or source.due_at)
         return histories, source
 
     def channel(self, what: str) -> Asker:
@@ -141,3 +154,7 @@ class Command:
     """Other words for its name (`perf` for `returns`)."""
     changes: tuple[type, ...] = ()
     """Queries that change state: they act now, never as of a past date."""
+    shared: tuple[type, ...] = ()
+    """Queries whose answer depends on market data alone, never on who asks (no workspace's
+    levels, rules, channels or status): computed once per data version and served to every
+    workspace and process (`bot/shared_answers.py`)."""

@@ -80,6 +80,7 @@ COMMAND = Command(
     name="chart",
     parse=parse,
     queries=(ChartQuery,),
+    shared=(ChartQuery,),
     compute=compute,
     presenters={ChartReport: Presenter(headline, document)},
     topic=Topic(

@@ -57,7 +57,7 @@ def _path_on(ctx: Context, on: date) -> tuple[RatePath, Source, History | None]:
         )
         for m in months
     ]
-    histories, source = ctx.market.histories([*contracts, *FED])
+    histories, source = ctx.read([*contracts, *FED])
     *futures, effr, low, high = histories
     path = rate_path(
         {m: h.closes for m, h in zip(months, futures, strict=True) if h.closes is not None},
@@ -187,6 +187,7 @@ COMMAND = Command(
     synonyms=("fomc", "rates"),
     parse=no_arguments("fed", FedQuery()),
     queries=(FedQuery,),
+    shared=(FedQuery,),
     compute=compute,
     presenters={FedReport: Presenter(headline, document)},
     topic=Topic(

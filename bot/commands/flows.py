@@ -93,6 +93,7 @@ COMMAND = Command(
     name="flows",
     parse=no_arguments("flows", FlowsQuery()),
     queries=(FlowsQuery,),
+    shared=(FlowsQuery,),
     compute=compute,
     presenters={FlowsReport: Presenter(headline, document)},
     topic=Topic(

@@ -93,6 +93,7 @@ COMMAND = Command(
     name="macro",
     parse=no_arguments("macro", MacroQuery()),
     queries=(MacroQuery,),
+    shared=(MacroQuery,),
     compute=compute,
     presenters={MacroReport: Presenter(headline, document)},
     topic=Topic("yields, volatility and credit, with their recent change", ("macro",), (), "macro"),

@@ -136,6 +136,7 @@ COMMAND = Command(
     synonyms=("precedent",),
     parse=parse,
     queries=(PrecedentsQuery,),
+    shared=(PrecedentsQuery,),
     compute=compute,
     presenters={PrecedentsReport: Presenter(headline, document)},
     topic=Topic(

@@ -108,6 +108,7 @@ COMMAND = Command(
     synonyms=("return", "performance", "perf"),
     parse=parse,
     queries=(ReturnsQuery,),
+    shared=(ReturnsQuery,),
     compute=compute,
     presenters={ReturnsReport: Presenter(headline, document, choices)},
     topic=Topic(

@@ -82,6 +82,7 @@ COMMAND = Command(
     synonyms=("sector",),
     parse=parse,
     queries=(SectorsQuery,),
+    shared=(SectorsQuery,),
     compute=compute,
     presenters={SectorsReport: Presenter(headline, document, choices)},
     topic=Topic(

@@ -75,6 +75,7 @@ COMMAND = Command(
     synonyms=("size", "ladder"),
     parse=parse,
     queries=(SizesQuery,),
+    shared=(SizesQuery,),
     compute=compute,
     presenters={SizesReport: Presenter(headline, document, choices)},
     topic=Topic(

@@ -107,6 +107,7 @@ COMMAND = Command(
     synonyms=("streaks",),
     parse=parse,
     queries=(StreakQuery,),
+    shared=(StreakQuery,),
     compute=compute,
     presenters={StreakReport: Presenter(headline, document, choices)},
     topic=Topic(

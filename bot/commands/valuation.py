@@ -143,6 +143,7 @@ COMMAND = Command(
     synonyms=("valuations", "value"),
     parse=no_arguments("valuation", ValuationQuery()),
     queries=(ValuationQuery,),
+    shared=(ValuationQuery,),
     compute=compute,
     presenters={ValuationReport: Presenter(headline, document)},
     topic=Topic("P/E, P/B, P/S and P/CF of small vs large caps", ("valuation",), (), "valuation"),

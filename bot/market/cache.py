@@ -31,6 +31,7 @@ from bot.clock import Clock
 from bot.errors import UnreachableError, UpstreamError
 from bot.market.expiry import PriceExpiry
 from bot.market.prices import PriceSet, SymbolFreshness, Upstream, pack, unpack
+from bot.market.version import MarketVersion
 from bot.metrics import UPSTREAM_FAILURES, UPSTREAM_FETCHES
 from bot.store.keys import Keys
 
@@ -124,9 +125,11 @@ class CachedPrices:
         expiry: PriceExpiry | None = None,
         in_memory: int = 256,
         before_upstream: Callable[[], None] | None = None,
+        version: MarketVersion | None = None,
     ) -> None:
         """`before_upstream` is called before a refresh asks the upstream source on behalf of
-        whoever is asking, and may refuse it by raising (the rate a person may ask at)."""
+        whoever is asking, and may refuse it by raising (the rate a person may ask at);
+        `version` moves with every write."""
         self.upstream = upstream
         self._redis = redis_client
         self.keys = keys
@@ -137,6 +140,7 @@ class CachedPrices:
         self.source = upstream.name
         self.expiry = expiry
         self.before_upstream = before_upstream
+        self.version = version
         self._here: LRUCache[str, Cached] = LRUCache(in_memory)
         self._here_failures: LRUCache[str, Failure] = LRUCache(in_memory)
         self._here_lock = threading.Lock()
@@ -297,6 +301,8 @@ class CachedPrices:
             pipe.hset(self.keys.prices(symbol, self.source), "failure", failure.dump())
         if self.expiry is not None:
             self.expiry.queue(pipe, self.source, [*fresh, *failed])
+        if self.version is not None:
+            self.version.moved_in(pipe)
         pipe.execute()
 
     def _price_set(
@@ -311,4 +317,29 @@ class CachedPrices:
         oldest = min(fetched.values()) if fetched else None
         now = self.clock.now()
         stale = oldest is not None and oldest < now - self.max_age
-        return PriceSet(found, missing, oldest, stale, now - oldest if oldest else None, fetched)
+        age = now - oldest if oldest else None
+        due = self._due_at(symbols, cached, failures, now)
+        return PriceSet(found, missing, oldest, stale, age, fetched, due_at=due)
+
+    def _due_at(
+        self,
+        symbols: Sequence[str],
+        cached: Mapping[str, Cached],
+        failures: Mapping[str, Failure],
+        now: datetime,
+    ) -> datetime | None:
+        """The first moment one of `symbols` is due to be fetched again (`_due` from then on):
+        until then, what they read changes only by a write. None when the source is never
+        asked."""
+        if self.upstream.unavailable:
+            return None
+        return min(
+            (
+                max(
+                    cached[s].fetched_at + self.max_age if s in cached else now,
+                    failures[s].retry_at(self.max_age) if s in failures else now,
+                )
+                for s in symbols
+            ),
+            default=None,
+        )

@@ -12,7 +12,9 @@ An optional `funds.csv` (`date,symbol,pe,pb,ps,pcf,total_assets`) holds recorded
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -82,6 +84,17 @@ class CsvDirectory:
         self.clock = clock or SystemClock()
         self._parsed: LRUCache[str, tuple[tuple[int, int], pd.Series]] = LRUCache(in_memory)
         """Parsed files by symbol, the least recently read dropped first."""
+
+    def version(self) -> str:
+        """The files' version: it changes whenever a file is written, added or removed (each
+        file's name, size and modification time)."""
+        with os.scandir(self.directory) as entries:
+            files = sorted(
+                (entry.name, entry.stat().st_mtime_ns, entry.stat().st_size)
+                for entry in entries
+                if entry.name.endswith(".csv")
+            )
+        return "csv:" + hashlib.sha256(repr(files).encode()).hexdigest()
 
     def _path(self, symbol: str) -> Path:
         """`^RUT.csv`; a series only FRED publishes, `fred:EFFR`, is `fred_EFFR.csv`."""

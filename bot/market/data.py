@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 
@@ -13,9 +13,22 @@ from bot.universe import Instrument, suggest
 
 
 class MarketData:
-    def __init__(self, prices: PriceSource, funds: FundSource) -> None:
+    def __init__(
+        self,
+        prices: PriceSource,
+        funds: FundSource,
+        version: Callable[[], str] | None = None,
+    ) -> None:
+        """`version` tells the data's version (`bot/market/version.py`): without one, no
+        answer is shared."""
         self.prices = prices
         self.funds = funds
+        self._version = version
+
+    def version(self) -> str | None:
+        """A name for the prices and fund data as they are now, which changes whenever any of
+        them is written; None when it cannot be told. Raises Redis's errors."""
+        return self._version() if self._version is not None else None
 
     @property
     def label(self) -> str:
@@ -55,7 +68,7 @@ class MarketData:
         label = "; ".join(
             [self.label, *(f"{_listed(names)} from {by}" for by, names in elsewhere.items())]
         )
-        return histories, Source(label, prices.fetched_at, prices.stale, prices.age)
+        return histories, Source(label, prices.fetched_at, prices.stale, prices.age, prices.due_at)
 
     def fund_history(self, symbol: str) -> pd.DataFrame:
         return self.funds.fund_history(symbol)

@@ -14,6 +14,7 @@ import redis
 from bot.clock import Clock, exchange_today
 from bot.errors import UpstreamError
 from bot.market.prices import FUND_FIELDS
+from bot.market.version import MarketVersion
 from bot.market.yahoo import YahooFunds
 from bot.metrics import UPSTREAM_FAILURES, UPSTREAM_FETCHES
 from bot.store.keys import Keys
@@ -41,8 +42,11 @@ class RecordedFunds:
         redis_client: Callable[[], redis.Redis],
         keys: Keys,
         clock: Clock,
+        version: MarketVersion | None = None,
     ) -> None:
+        """`version` moves with every day recorded."""
         self.upstream = upstream
+        self.version = version
         self._redis = redis_client
         self.keys = keys
         self.clock = clock
@@ -56,7 +60,7 @@ class RecordedFunds:
         if not self._redis().hexists(key, today) and (failed is None or now - failed > FUND_RETRY):
             UPSTREAM_FETCHES.labels("yahoo", "funds").inc()
             try:
-                self._redis().hset(key, today, json.dumps(self.upstream.fetch(symbol)))
+                self._record(key, today, json.dumps(self.upstream.fetch(symbol)))
             except UpstreamError as error:
                 UPSTREAM_FAILURES.labels("yahoo", "funds").inc()
                 self._failed[symbol] = now
@@ -66,3 +70,10 @@ class RecordedFunds:
         frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(FUND_FIELDS), dtype=float)
         frame.index = pd.DatetimeIndex(pd.to_datetime(frame.index)).astype("datetime64[ns]")
         return frame.sort_index()
+
+    def _record(self, key: str, day: str, values: str) -> None:
+        pipe = self._redis().pipeline(transaction=True)
+        pipe.hset(key, day, values)
+        if self.version is not None:
+            self.version.moved_in(pipe)
+        pipe.execute()

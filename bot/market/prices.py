@@ -42,6 +42,9 @@ class PriceSet:
     answered_by: dict[str, str] = field(default_factory=dict)
     """The source that answered a symbol, where it is not the first one asked: "Stooq", or
     "Yahoo Finance, delayed to 2026-11-27, then Stooq" for a checked splice."""
+    due_at: datetime | None = None
+    """When one of these series is first due to be fetched again: until then they change only
+    when their data is written (None: a source that is never fetched, such as files)."""
 
 
 class Upstream(Protocol):

@@ -89,7 +89,7 @@ class SeriesPrices:
 
     def closes(self, symbols: Sequence[str]) -> PriceSet:
         symbols = list(dict.fromkeys(symbols))
-        asked = self._ask(symbols)
+        asked, due_at = self._ask(symbols)
         now = self.clock.now()
         found: dict[str, pd.Series] = {}
         missing: dict[str, str] = {}
@@ -111,13 +111,16 @@ class SeriesPrices:
         oldest = min(fetched.values()) if fetched else None
         stale = oldest is not None and oldest < now - self.max_age
         age = now - oldest if oldest else None
-        return PriceSet(found, missing, oldest, stale, age, fetched, answered_by)
+        return PriceSet(found, missing, oldest, stale, age, fetched, answered_by, due_at)
 
-    def _ask(self, symbols: list[str]) -> dict[str, list[Asked]]:
+    def _ask(self, symbols: list[str]) -> tuple[dict[str, list[Asked]], datetime | None]:
         """Each series' sources in order, each source once per round for all the series that
-        reach it, until a source has fresh data for the series or none is left."""
+        reach it, until a source has fresh data for the series or none is left; and when the
+        first of the sources asked is due to be fetched again (which source answers may change
+        then)."""
         chains = {s: sources_of(s) for s in symbols}
         asked: dict[str, list[Asked]] = defaultdict(list)
+        due: list[datetime] = []
         pending = symbols
         cutoff = self.clock.now() - self.max_age
         rank = 0
@@ -133,6 +136,8 @@ class SeriesPrices:
                         asked[series].append(Asked(feed, None, None, f"{source} is not set up"))
                     continue
                 prices = cache.closes([feed.code for _, feed in wanted])
+                if prices.due_at is not None:
+                    due.append(prices.due_at)
                 for series, feed in wanted:
                     asked[series].append(
                         Asked(
@@ -146,7 +151,7 @@ class SeriesPrices:
             pending = [
                 s for s in pending if rank < len(chains[s]) and not _fresh(asked[s][-1], cutoff)
             ]
-        return asked
+        return asked, min(due, default=None)
 
     def _choose(
         self, answers: list[Asked], now: datetime

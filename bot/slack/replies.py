@@ -1,13 +1,16 @@
 """Answering in Slack: an ephemeral answer with its buttons, a change confirmed in the channel,
 a chart uploaded into it, or an ephemeral error: `reply` picks which, for a command or a click.
-The listeners in `handlers/` answer through here."""
+The listeners in `handlers/` answer through here. The message of an answer shared by every
+workspace is made once for all that ask it alike (`answer_reply`)."""
 
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from typing import Any
 
+from cachetools import LRUCache
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -16,13 +19,13 @@ from bot.alerts.reports import AlertChangeReport
 from bot.analytics.relative import ChartReport
 from bot.asker import Asker
 from bot.render.chart import answer_png, chart_path
-from bot.render.document import document
+from bot.render.document import document, source_line
 from bot.render.text import document_text
 from bot.replies import Failure
 from bot.reports import Answer
 from bot.slack.posting import post_with_fallback, respond_with_fallback
 from bot.slack.views.answers import answer_message
-from bot.slack.views.blocks import error_blocks, error_text
+from bot.slack.views.blocks import SlackMessage, error_blocks, error_text
 from bot.slack.views.buttons import ask_value
 from bot.summaries.reports import DailyChangeReport
 from bot.watched_levels import WatchedLevelsReport
@@ -105,8 +108,32 @@ def post_change(client: WebClient, channel: str, answer: Answer, user: str) -> N
     post_with_fallback(client, message.blocks, channel=channel, text=message.text)
 
 
+SHARED_MESSAGES = 256
+"""Messages of shared answers kept made, the least recently used dropped first."""
+_made: LRUCache[tuple[str | None, ...], SlackMessage] = LRUCache(SHARED_MESSAGES)
+_made_lock = threading.Lock()
+
+
+def answer_reply(answer: Answer, text: str, notice: str | None = None) -> SlackMessage:
+    """The message of an answer to `text`. A shared answer's is made once for every workspace
+    that asks it alike (the same words, source line and notice): nothing in it is the asker's.
+    Callers never change a message they are given."""
+    share_value = ask_value(text, answer.as_of)
+    if answer.shared_as is None:
+        return answer_message(answer, share_value=share_value, notice=notice)
+    line = source_line(answer.source) if answer.source else None
+    key = (answer.shared_as, line, share_value, notice)
+    with _made_lock:
+        made = _made.get(key)
+    if made is None:
+        made = answer_message(answer, share_value=share_value, notice=notice)
+        with _made_lock:
+            _made[key] = made
+    return made
+
+
 def respond_answer(respond: Respond, text: str, answer: Answer, notice: str | None = None) -> None:
-    message = answer_message(answer, share_value=ask_value(text, answer.as_of), notice=notice)
+    message = answer_reply(answer, text, notice)
     respond_with_fallback(
         respond,
         message.blocks,

@@ -89,6 +89,18 @@ SECTIONS: tuple[tuple[str, tuple[Family, ...]], ...] = (
         Family("funds:<SYMBOL>", "hash",
                "`<YYYY-MM-DD>` -> JSON fund data recorded that day (multiples and total assets)",
                backup="state"),
+        Family("market:version", "string",
+               "a counter moved by every write of prices or fund data, in the same transaction: "
+               "the data version shared answers are computed on (`bot/market/version.py`)"),
+        Family("answers:<DIGEST>", "string",
+               "an answer that depends on market data alone, pickled, shared by every workspace "
+               "and process; `<DIGEST>` is the SHA-256 of the code, the data version, the "
+               "question and its dates (`bot/shared_answers.py`)",
+               ttl="until its prices are due to be fetched again, at most 1 hour"),
+        Family("lock:answers:<DIGEST>", "string",
+               "held while one process computes the answer to a question (`<DIGEST>` of the "
+               "code and the question, whatever the data version), so the others wait for it",
+               ttl="60 s"),
     )),
     ("Workspaces", (
         Family("levels:<WORKSPACE>", "hash",

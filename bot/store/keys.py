@@ -41,6 +41,15 @@ class Keys:
     def fund_snapshots(self, symbol: str) -> str:
         return self._key("funds:<SYMBOL>", SYMBOL=symbol)
 
+    def market_version(self) -> str:
+        return self._key("market:version")
+
+    def shared_answer(self, digest: str) -> str:
+        return self._key("answers:<DIGEST>", DIGEST=digest)
+
+    def shared_answer_lock(self, digest: str) -> str:
+        return self._key("lock:answers:<DIGEST>", DIGEST=digest)
+
     def watched_levels(self, workspace: str) -> str:
         return self._key("levels:<WORKSPACE>", WORKSPACE=workspace)
 
