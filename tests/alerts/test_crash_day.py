@@ -1,0 +1,120 @@
+"""A crash day: one tick crosses hundreds of rules at once. Each ends where it would alone, and
+the tick's transaction holds as many commands for hundreds of rules as for a few."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import cast
+
+import pytest
+from redis.client import Pipeline
+
+from bot.alerts.machine import Repeat, State
+from bot.alerts.rules import RUSSELL, AlertRule, Direction, Kind, Owner, RuleSpec, fresh_legs
+from tests.alerts.conftest import AlertsWorld, after_close, trading_days
+
+RUT, SPX = "^RUT", "^GSPC"
+DAYS = trading_days("2026-03-02", 3)
+FEED = "close:level:^RUT"
+
+
+def rules_below(world: AlertsWorld, count: int, repeat: Repeat = Repeat.EVERY) -> list[AlertRule]:
+    """`count` rules `^RUT below` 2,600 up to 2,600 + count - 1, saved as new."""
+    made = []
+    for n in range(count):
+        spec = RuleSpec(Kind.LEVEL, RUSSELL, Direction.BELOW, 2600.0 + n, repeat=repeat)
+        owner = Owner(f"C{n % 7}", "T1", "U1", world.clock.now())
+        made.append(AlertRule(world.store.next_id(), spec, owner, fresh_legs(spec)))
+    world.store.save(made, new=True)
+    return made
+
+
+def close(world: AlertsWorld, values: list[float]) -> list[str]:
+    """The Russell 2000 closes `values` on the first sessions, then a tick: the firings."""
+    days = DAYS[: len(values)]
+    world.prices.set(RUT, days, values)
+    world.prices.set(SPX, days, [6000.0] * len(values))
+    world.clock.at = after_close(days[-1])
+    return [m.firing for m in world.evaluator.tick(world.clock.now()).queued]
+
+
+def members(world: AlertsWorld, key: str) -> set[int]:
+    return {int(m) for m in world.client.smembers(key)}
+
+
+def indexed(world: AlertsWorld, watching: str) -> dict[int, float]:
+    key = world.keys.alert_index(watching, "down", FEED)
+    entries = cast(list[tuple[bytes, float]], world.client.zrange(key, 0, -1, withscores=True))
+    return {int(member): score for member, score in entries}
+
+
+def test_a_crash_fires_every_rule_it_crosses_once_and_leaves_each_where_it_would_alone(
+    world: AlertsWorld,
+) -> None:
+    every = rules_below(world, 150)
+    once = rules_below(world, 150, Repeat.ONCE)
+    close(world, [3000.0])
+    fired = close(world, [3000.0, 2400.0])
+    assert len(fired) == len(set(fired)) == 300
+    assert len(world.store.outbox()) == 300
+    saved = {rule.id: rule for rule in world.store.rules(r.id for r in every + once)}
+    for rule in every:
+        (leg,) = saved[rule.id].legs
+        assert (leg.state, leg.fired, leg.last_fired) == (State.FIRED, 1, DAYS[1])
+    for rule in once:
+        assert [leg.state for leg in saved[rule.id].legs] == [State.RETIRED]
+    assert members(world, world.keys.alert_live(FEED)) == {r.id for r in every}
+    assert indexed(world, "band") == {r.id: r.legs[0].rearm_at for r in every}
+    assert indexed(world, "cross") == {}
+    assert FEED in {f.key for f in world.store.feeds()}
+    assert close(world, [3000.0, 2400.0, 2390.0]) == []
+
+
+def test_a_crash_that_retires_every_rule_of_a_feed_stops_watching_it(world: AlertsWorld) -> None:
+    once = rules_below(world, 40, Repeat.ONCE)
+    close(world, [3000.0])
+    assert len(close(world, [3000.0, 2400.0])) == len(once)
+    assert members(world, world.keys.alert_live(FEED)) == set()
+    assert world.store.feeds() == []
+
+
+@pytest.fixture
+def transactions(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """The number of commands in each MULTI/EXEC sent."""
+    sizes: list[int] = []
+    execute = Pipeline.execute
+
+    def counted(self: Pipeline, raise_on_error: bool = True) -> list[object]:
+        if vars(self).get("transaction"):  # the flag, not the method of that name
+            sizes.append(len(self.command_stack))
+        return execute(self, raise_on_error)
+
+    monkeypatch.setattr(Pipeline, "execute", counted)
+    yield sizes
+
+
+@pytest.mark.parametrize("repeat", [Repeat.EVERY, Repeat.ONCE])
+def test_the_tick_s_transaction_holds_as_many_commands_for_300_crossed_rules_as_for_3(
+    world: AlertsWorld, transactions: list[int], repeat: Repeat
+) -> None:
+    sizes = []
+    for count in (3, 300):
+        stale = world.client.keys(f"{world.keys.prefix}*")
+        if stale:
+            world.client.delete(*stale)
+        rules_below(world, count, repeat)
+        close(world, [3000.0])
+        transactions.clear()
+        assert len(close(world, [3000.0, 2400.0])) == count
+        sizes.append(transactions[-1])
+    assert sizes[0] == sizes[1], sizes
+
+
+def test_a_rule_saved_twice_in_one_write_ends_as_its_last_version(world: AlertsWorld) -> None:
+    (rule,) = rules_below(world, 1)
+    retired = replace(rule, legs=tuple(replace(leg, state=State.RETIRED) for leg in rule.legs))
+    world.store.save([retired, rule])
+    assert members(world, world.keys.alert_live(FEED)) == {rule.id}
+    world.store.save([rule, retired])
+    assert members(world, world.keys.alert_live(FEED)) == set()
