@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from redis.lock import Lock
@@ -168,11 +168,9 @@ class Evaluator:
             changed.extend(rules.values())
             firings.extend(fired)
         streaks = {s: self._streak(prices, s) for s in {f.observation.session for f in firings}}
+        sources = {key: _elsewhere(feed.symbols, prices) for key, (feed, _, _) in walks.items()}
         messages = [
-            replace(
-                self.message(f, streaks[f.observation.session]),
-                source=_elsewhere(f.rule.spec.feed.symbols, prices),
-            )
+            self.message(f, streaks[f.observation.session], sources[f.rule.spec.feed.key])
             for f in firings
         ]
         self.store.save(
@@ -180,7 +178,9 @@ class Evaluator:
         )
         return messages
 
-    def message(self, firing: Firing, streak: StreakReport | None) -> AlertMessage:
+    def message(self, firing: Firing, streak: StreakReport | None, source: str) -> AlertMessage:
+        """What is posted of `firing`; `source` says where its prices came from when not from
+        the first source."""
         rule, obs = firing.rule, firing.observation
         leg = next(leg for leg in rule.legs if leg.side is firing.side)
         quiet = leg.quiet_until if rule.spec.cooldown_sessions > 1 else None
@@ -209,6 +209,7 @@ class Evaluator:
             quiet_until=quiet if leg.state is not State.RETIRED else None,
             longest_since=streak.longest_since if streak else None,
             workspace=rule.owner.workspace,
+            source=source,
         )
 
     def _streak(self, prices: PriceSet, session: date) -> StreakReport | None:
