@@ -1,16 +1,18 @@
 """Alert evaluation at scale: one tick against 1,000,000 level rules over 50 symbols.
 
 The rules sit in Redis as the bot keeps them (a value per rule, legs in sorted sets by level),
-each waiting above the symbol's last close. A tick moves one symbol across k rules (up to
-10,000: a crash day's shock) and leaves the other 49 flat; it is timed from reading the feeds'
-last observations to writing the changed rules, the outbox and the new last observations. The
-naive scan reads every rule's level and checks each one, in the same run. One more tick is then
-followed by the delivery of what it fired, through the real Web API client to the Slack
-stand-in (answering at once): "last post" is the time from that tick's start until the stand-in
-received the last of its k alerts. Targets: under 20 ms a tick at k <= 100, under 100 ms at
-k = 1,000, and at least 100x faster than the scan.
+each waiting above its symbol's last close, made in 10,000 workspaces. A tick moves the Russell
+2000 across k of its rules (up to 10,000: a crash day's shock through every workspace's watched
+level) and leaves the other 49 symbols flat; it is timed from reading the feeds' last
+observations to writing the changed rules, the outbox and the new last observations. The naive
+scan reads every rule's level and checks each one, in the same run. One more tick is then
+followed by the delivery of what it fired, through the real Web API client to the Slack stand-in
+(answering at once, or after `--post-ms`): "last post" is the time from that tick's start until
+the stand-in received the last of its k alerts. Targets: under 20 ms a tick at k <= 100, under
+100 ms at k = 1,000, and at least 100x faster than the scan.
 
-`python -m benchmarks.alerts [--rules N]` (default 1,000,000; a k needs N / 50 rules or more).
+`python -m benchmarks.alerts [--rules N] [--post-ms MS]` (default 1,000,000 and 0; a k needs
+N / 50 rules or more).
 """
 
 from __future__ import annotations
@@ -30,9 +32,19 @@ import redis
 
 from bot.alerts.delivery import deliver
 from bot.alerts.encoding import dump_rule
-from bot.alerts.evaluation import Evaluator
+from bot.alerts.evaluation import CONTEXT_SYMBOLS, Evaluator
 from bot.alerts.machine import Observation
-from bot.alerts.rules import AlertRule, Direction, Feed, Kind, Owner, RuleSpec, Target, fresh_legs
+from bot.alerts.rules import (
+    RUSSELL,
+    AlertRule,
+    Direction,
+    Feed,
+    Kind,
+    Owner,
+    RuleSpec,
+    Target,
+    fresh_legs,
+)
 from bot.alerts.store import AlertStore
 from bot.config import Settings
 from bot.market.prices import PriceSet, SymbolFreshness
@@ -46,6 +58,7 @@ from bot.watched_levels import WatchedLevelsStore
 from tests.slack.standin import SlackStandIn
 
 SYMBOLS = 50
+WORKSPACES = 10_000
 SESSIONS = 300
 TARGET_MS = {100: 20.0, 1_000: 100.0}
 """The tick's target at k up to each of these crossed rules."""
@@ -77,16 +90,17 @@ def load_rules(
     client: redis.Redis, keys: Keys, count: int, symbols: list[str]
 ) -> dict[str, np.ndarray]:
     """`count` `above` rules spread over the symbols, levels uniform in 1000..2000 (the
-    symbols' last close is 1000)."""
+    symbols' last close is 1000), made in turn by each of 10,000 workspaces."""
     rng = np.random.default_rng(2026)
-    owner = Owner("C0BENCH", "T0BENCH", "U0BENCH", datetime(2026, 1, 2, tzinfo=UTC))
+    made = datetime(2026, 1, 2, tzinfo=UTC)
+    owners = [Owner(f"C{n:05d}", f"T{n:05d}", "U0BENCH", made) for n in range(WORKSPACES)]
     per_symbol = count // len(symbols)
     levels_by_symbol: dict[str, np.ndarray] = {}
     next_id = 1
     for symbol in symbols:
         levels = rng.uniform(1000.0, 2000.0, per_symbol)
         levels_by_symbol[symbol] = np.sort(levels)
-        target = Target((symbol,), symbol.lower())
+        target = RUSSELL if symbol == RUSSELL.symbols[0] else Target((symbol,), symbol.lower())
         template = RuleSpec(Kind.LEVEL, target, Direction.ABOVE, 1000.0)
         feed = template.feed.key
         for start in range(0, per_symbol, 10_000):
@@ -94,6 +108,7 @@ def load_rules(
             values, index = {}, {}
             for level in chunk:
                 spec = replace(template, level=float(level))
+                owner = owners[next_id % WORKSPACES]
                 rule = AlertRule(next_id, spec, owner, fresh_legs(spec))
                 values[keys.alert_rule(next_id)] = dump_rule(rule)
                 index[str(next_id)] = float(level)
@@ -131,16 +146,21 @@ def with_tick(
     return PriceSet(ticked, {}, None)
 
 
-def main(rules: int = 1_000_000) -> None:
+def main(rules: int = 1_000_000, post_ms: float = 0.0) -> None:
     home = Path(tempfile.mkdtemp(prefix="smallcaps-bench-"))
     client = embedded(home)
     stand_in = SlackStandIn().start()
+    stand_in.slow("chat.postMessage", post_ms / 1000.0)
     keys = Keys("bench:")
-    symbols = [f"SYM{i:02d}" for i in range(SYMBOLS)]
+    # The Russell 2000 moves, the S&P 500 (the streak alerts report) and 48 others stay flat.
+    symbols = [*CONTEXT_SYMBOLS, *(f"SYM{i:02d}" for i in range(len(CONTEXT_SYMBOLS), SYMBOLS))]
     started = time.perf_counter()
     levels = load_rules(client, keys, rules, symbols)
     loaded = time.perf_counter() - started
-    print(f"alerts: {rules:,} level rules over {SYMBOLS} symbols, loaded in {loaded:.0f} s")
+    print(
+        f"alerts: {rules:,} level rules over {SYMBOLS} symbols in {WORKSPACES:,} workspaces, "
+        f"loaded in {loaded:.0f} s; the stand-in answers a post after {post_ms:g} ms"
+    )
 
     sessions, closes = market(symbols)
     store = AlertStore(lambda: client, keys)
@@ -152,7 +172,7 @@ def main(rules: int = 1_000_000) -> None:
     day, previous = sessions[-1].date(), sessions[-2].date()
     now = session_close(day) + timedelta(minutes=15)
     before = Observation(session_close(previous), previous, 1000.0, 1000.0)
-    mover = symbols[0]
+    mover = RUSSELL.symbols[0]
     cross_key = keys.alert_index("cross", "up", f"close:level:{mover}")
     band_key = keys.alert_index("band", "up", f"close:level:{mover}")
 
@@ -248,4 +268,8 @@ def naive_scan(
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m benchmarks.alerts")
     parser.add_argument("--rules", type=int, default=1_000_000)
-    main(parser.parse_args().rules)
+    parser.add_argument(
+        "--post-ms", type=float, default=0.0, help="the stand-in's answer time for each post"
+    )
+    args = parser.parse_args()
+    main(args.rules, args.post_ms)
