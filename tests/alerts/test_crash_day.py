@@ -1,17 +1,21 @@
-"""A crash day: one tick crosses hundreds of rules at once. Each ends where it would alone, and
-the tick's transaction holds as many commands for hundreds of rules as for a few."""
+"""A crash day: one tick crosses hundreds of rules, in many workspaces, at once. Each ends where
+it would alone, and the tick takes as many round trips to Redis, and its transaction as many
+commands, for hundreds of rules as for a few."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import cast
+from typing import Any, cast
 
 import pytest
 from redis.client import Pipeline
+from redis.connection import AbstractConnection
 
+from bot.alerts.encoding import load_message
 from bot.alerts.machine import Repeat, State
 from bot.alerts.rules import RUSSELL, AlertRule, Direction, Kind, Owner, RuleSpec, fresh_legs
+from bot.analytics.levels import WatchedLevel
 from tests.alerts.conftest import AlertsWorld, after_close, trading_days
 
 RUT, SPX = "^RUT", "^GSPC"
@@ -20,11 +24,12 @@ FEED = "close:level:^RUT"
 
 
 def rules_below(world: AlertsWorld, count: int, repeat: Repeat = Repeat.EVERY) -> list[AlertRule]:
-    """`count` rules `^RUT below` 2,600 up to 2,600 + count - 1, saved as new."""
+    """`count` rules `^RUT below` 2,600 up to 2,600 + count - 1, saved as new, made in turn by
+    50 workspaces."""
     made = []
     for n in range(count):
         spec = RuleSpec(Kind.LEVEL, RUSSELL, Direction.BELOW, 2600.0 + n, repeat=repeat)
-        owner = Owner(f"C{n % 7}", "T1", "U1", world.clock.now())
+        owner = Owner(f"C{n % 70}", f"T{n % 50}", "U1", world.clock.now())
         made.append(AlertRule(world.store.next_id(), spec, owner, fresh_legs(spec)))
     world.store.save(made, new=True)
     return made
@@ -118,3 +123,48 @@ def test_a_rule_saved_twice_in_one_write_ends_as_its_last_version(world: AlertsW
     assert members(world, world.keys.alert_live(FEED)) == {rule.id}
     world.store.save([rule, retired])
     assert members(world, world.keys.alert_live(FEED)) == set()
+
+
+def test_each_alert_of_a_crash_names_its_own_workspace_s_next_watched_level(
+    world: AlertsWorld,
+) -> None:
+    rules_below(world, 100)
+    world.evaluator.watched.set("T0", 2300.0, "Floor")
+    close(world, [3000.0])
+    close(world, [3000.0, 2400.0])
+    messages = [load_message(raw) for raw in world.store.outbox().values()]
+    assert len(messages) == 100
+    for message in messages:
+        floor = WatchedLevel(2300.0, "Floor") if message.workspace == "T0" else None
+        assert message.next_level == floor, message.workspace
+
+
+@pytest.fixture
+def round_trips(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """One entry for each time a command or a pipeline was sent to Redis."""
+    sent: list[int] = []
+    send = AbstractConnection.send_packed_command
+
+    def counted(self: AbstractConnection, command: Any, check_health: bool = True) -> None:
+        sent.append(1)
+        send(self, command, check_health)  # type: ignore[no-untyped-call]
+
+    # TCP and Unix-socket connections alike
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
+    yield sent
+
+
+def test_a_tick_takes_as_many_round_trips_for_300_crossed_rules_as_for_3(
+    world: AlertsWorld, round_trips: list[int]
+) -> None:
+    trips = []
+    for count in (3, 300):
+        stale = world.client.keys(f"{world.keys.prefix}*")
+        if stale:
+            world.client.delete(*stale)
+        rules_below(world, count)
+        close(world, [3000.0])
+        round_trips.clear()
+        assert len(close(world, [3000.0, 2400.0])) == count
+        trips.append(len(round_trips))
+    assert trips[0] == trips[1], trips
