@@ -1,14 +1,16 @@
 """A crash day: one tick crosses hundreds of rules, in many workspaces, at once. Each ends where
-it would alone, and the tick takes as many round trips to Redis, and its transaction as many
-commands, for hundreds of rules as for a few."""
+it would alone, the tick takes as many round trips to Redis, and its transaction as many
+commands, for hundreds of rules as for a few, and the cycle collector waits until it is done."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any, cast
 
 import pytest
+import redis
 from redis.client import Pipeline
 from redis.connection import AbstractConnection
 
@@ -168,3 +170,35 @@ def test_a_tick_takes_as_many_round_trips_for_300_crossed_rules_as_for_3(
         assert len(close(world, [3000.0, 2400.0])) == count
         trips.append(len(round_trips))
     assert trips[0] == trips[1], trips
+
+
+def test_a_tick_runs_without_the_cycle_collector_and_gives_it_back_even_when_it_fails(
+    world: AlertsWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rules_below(world, 5)
+    close(world, [3000.0])
+    collecting: list[bool] = []
+    save = world.store.save
+
+    def saved(*args: Any, **kwargs: Any) -> None:
+        collecting.append(gc.isenabled())
+        save(*args, **kwargs)
+
+    monkeypatch.setattr(world.store, "save", saved)
+    assert len(close(world, [3000.0, 2400.0])) == 5
+    assert collecting == [False] and gc.isenabled()
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise redis.ConnectionError("Redis went away")
+
+    monkeypatch.setattr(world.store, "save", broken)
+    with pytest.raises(redis.ConnectionError):
+        close(world, [3000.0, 2400.0, 2300.0])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with pytest.raises(redis.ConnectionError):
+            close(world, [3000.0, 2400.0, 2300.0])
+        assert not gc.isenabled()  # a process that turned it off keeps it off
+    finally:
+        gc.enable()
