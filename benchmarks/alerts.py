@@ -1,12 +1,19 @@
 """Alert evaluation at scale: one tick against 1,000,000 level rules over 50 symbols.
 
-The rules sit in Redis as the bot keeps them (a JSON value per rule, legs in sorted sets by
-level). A tick moves one symbol across k rules and leaves the other 49 flat; it is timed from
-reading the feeds' last observations to writing the changed rules, the outbox and the new
-last observations. The naive scan reads every rule's level and checks each one, in the same
-run. Target: under 20 ms a tick at k <= 100, and at least 100x faster than the scan.
+The rules sit in Redis as the bot keeps them (a value per rule, legs in sorted sets by level),
+each waiting above its symbol's last close, made in 10,000 workspaces. A tick moves the Russell
+2000 across k of its rules (up to 10,000: a crash day's shock through every workspace's watched
+level) and leaves the other 49 symbols flat; it is timed from reading the feeds' last
+observations to writing the changed rules, the outbox and the new last observations, with its
+CPU time in this process beside (other work on a shared machine stretches it less than the wall
+time). The naive scan reads every rule's level and checks each one, in the same run. One more
+tick is then followed by the delivery of what it fired, through the real Web API client to the
+Slack stand-in (answering at once, or after `--post-ms`): "last post" is the time from that
+tick's start until the stand-in received the last of its k alerts. Targets: under 20 ms a tick
+at k <= 100, under 100 ms at k = 1,000, and at least 100x faster than the scan.
 
-`python -m benchmarks.alerts [--rules N]` (default 1,000,000).
+`python -m benchmarks.alerts [--rules N] [--post-ms MS]` (default 1,000,000 and 0; a k needs
+N / 50 rules or more).
 """
 
 from __future__ import annotations
@@ -24,23 +31,45 @@ import numpy as np
 import pandas as pd
 import redis
 
+from bot.alerts.delivery import deliver
 from bot.alerts.encoding import dump_rule
-from bot.alerts.evaluation import Evaluator
+from bot.alerts.evaluation import CONTEXT_SYMBOLS, Evaluator
 from bot.alerts.machine import Observation
-from bot.alerts.rules import AlertRule, Direction, Feed, Kind, Owner, RuleSpec, Target, fresh_legs
+from bot.alerts.rules import (
+    RUSSELL,
+    AlertRule,
+    Direction,
+    Feed,
+    Kind,
+    Owner,
+    RuleSpec,
+    Target,
+    fresh_legs,
+)
 from bot.alerts.store import AlertStore
+from bot.config import Settings
 from bot.market.prices import PriceSet, SymbolFreshness
+from bot.slack.alerts import SlackPoster
+from bot.slack.app import web_client
+from bot.slack.clients import OneClient
 from bot.store.keys import Keys
 from bot.store.server import embedded
 from bot.trading_calendar import nyse, session_close
 from bot.watched_levels import WatchedLevelsStore
+from tests.slack.standin import SlackStandIn
 
 SYMBOLS = 50
+WORKSPACES = 10_000
 SESSIONS = 300
-TARGET_MS = 20.0
+TARGET_MS = {100: 20.0, 1_000: 100.0}
+"""The tick's target at k up to each of these crossed rules."""
 TARGET_RATIO = 100.0
-CROSSED = (1, 10, 100)
-REPEAT = 15
+CROSSED = (1, 10, 100, 1_000, 10_000)
+
+
+def repeats(k: int) -> int:
+    """Ticks timed at k crossed rules: fewer where each takes long."""
+    return 15 if k <= 100 else 7 if k <= 1_000 else 3
 
 
 class Prices:
@@ -61,16 +90,18 @@ class Prices:
 def load_rules(
     client: redis.Redis, keys: Keys, count: int, symbols: list[str]
 ) -> dict[str, np.ndarray]:
-    """`count` `above` rules spread over the symbols, levels uniform in 500..1500."""
+    """`count` `above` rules spread over the symbols, levels uniform in 1000..2000 (the
+    symbols' last close is 1000), made in turn by each of 10,000 workspaces."""
     rng = np.random.default_rng(2026)
-    owner = Owner("C0BENCH", "T0BENCH", "U0BENCH", datetime(2026, 1, 2, tzinfo=UTC))
+    made = datetime(2026, 1, 2, tzinfo=UTC)
+    owners = [Owner(f"C{n:05d}", f"T{n:05d}", "U0BENCH", made) for n in range(WORKSPACES)]
     per_symbol = count // len(symbols)
     levels_by_symbol: dict[str, np.ndarray] = {}
     next_id = 1
     for symbol in symbols:
-        levels = rng.uniform(500.0, 1500.0, per_symbol)
+        levels = rng.uniform(1000.0, 2000.0, per_symbol)
         levels_by_symbol[symbol] = np.sort(levels)
-        target = Target((symbol,), symbol.lower())
+        target = RUSSELL if symbol == RUSSELL.symbols[0] else Target((symbol,), symbol.lower())
         template = RuleSpec(Kind.LEVEL, target, Direction.ABOVE, 1000.0)
         feed = template.feed.key
         for start in range(0, per_symbol, 10_000):
@@ -78,6 +109,7 @@ def load_rules(
             values, index = {}, {}
             for level in chunk:
                 spec = replace(template, level=float(level))
+                owner = owners[next_id % WORKSPACES]
                 rule = AlertRule(next_id, spec, owner, fresh_legs(spec))
                 values[keys.alert_rule(next_id)] = dump_rule(rule)
                 index[str(next_id)] = float(level)
@@ -115,31 +147,56 @@ def with_tick(
     return PriceSet(ticked, {}, None)
 
 
-def main(rules: int = 1_000_000) -> None:
+def main(rules: int = 1_000_000, post_ms: float = 0.0) -> None:
     home = Path(tempfile.mkdtemp(prefix="smallcaps-bench-"))
     client = embedded(home)
+    stand_in = SlackStandIn().start()
+    stand_in.slow("chat.postMessage", post_ms / 1000.0)
+    try:
+        measure(client, stand_in, rules, post_ms)
+    finally:
+        stand_in.stop()
+        client.shutdown(nosave=True)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def measure(client: redis.Redis, stand_in: SlackStandIn, rules: int, post_ms: float) -> None:
     keys = Keys("bench:")
-    symbols = [f"SYM{i:02d}" for i in range(SYMBOLS)]
+    # The Russell 2000 moves, the S&P 500 (the streak alerts report) and 48 others stay flat.
+    symbols = [*CONTEXT_SYMBOLS, *(f"SYM{i:02d}" for i in range(len(CONTEXT_SYMBOLS), SYMBOLS))]
     started = time.perf_counter()
     levels = load_rules(client, keys, rules, symbols)
     loaded = time.perf_counter() - started
-    print(f"alerts: {rules:,} level rules over {SYMBOLS} symbols, loaded in {loaded:.0f} s")
+    print(
+        f"alerts: {rules:,} level rules over {SYMBOLS} symbols in {WORKSPACES:,} workspaces, "
+        f"loaded in {loaded:.0f} s; the stand-in answers a post after {post_ms:g} ms"
+    )
 
     sessions, closes = market(symbols)
     store = AlertStore(lambda: client, keys)
     watched = WatchedLevelsStore(lambda: client, keys)
     evaluator = Evaluator(store, Prices({}), watched, timedelta(minutes=30))
+    settings = Settings(slack_bot_token="xoxb-bench", slack_api_url=stand_in.api_url)
+    poster = SlackPoster(OneClient(web_client(settings)))
     feeds = store.feeds()
     day, previous = sessions[-1].date(), sessions[-2].date()
     now = session_close(day) + timedelta(minutes=15)
     before = Observation(session_close(previous), previous, 1000.0, 1000.0)
-    mover = symbols[0]
+    mover = RUSSELL.symbols[0]
     cross_key = keys.alert_index("cross", "up", f"close:level:{mover}")
     band_key = keys.alert_index("band", "up", f"close:level:{mover}")
 
-    print(f"{'crossed k':>10} {'tick median':>12} {'tick best':>10} {'scan':>9} {'ratio':>8}")
+    print(
+        f"{'crossed k':>10} {'tick median':>12} {'tick best':>10} {'tick CPU':>9} {'scan':>9} "
+        f"{'ratio':>8} "
+        f"{'last post':>10}"
+    )
     for k in CROSSED:
-        value = float(levels[mover][levels[mover] > 1000.0][k - 1]) + 0.001
+        if k > len(levels[mover]):
+            print(f"{k:>10} {'-':>12}  (needs {k * SYMBOLS:,} rules)")
+            continue
+        waiting = levels[mover]  # halfway to the next rule's level: exactly k crossed
+        value = float((waiting[k - 1] + waiting[k]) / 2 if k < len(waiting) else waiting[-1] + 1)
         prices = with_tick(closes, sessions[-1], mover, value)
         crossed = client.zrangebyscore(cross_key, 1000.0, value, withscores=True)
         saved = client.mget([keys.alert_rule(int(member)) for member, _ in crossed])
@@ -158,14 +215,17 @@ def main(rules: int = 1_000_000) -> None:
             pipe.execute()
             store.save([], None, {feed.key: before for feed in feeds})
 
-        samples = []
-        for _ in range(REPEAT):
+        samples, cpu = [], []
+        for _ in range(repeats(k)):
             reset()
-            start = time.perf_counter()
+            start, started_cpu = time.perf_counter(), time.process_time()
             with store.lock() as lock:
                 queued = evaluator.advance(feeds, prices, now, fence=lock)
             samples.append((time.perf_counter() - start) * 1000.0)
+            cpu.append((time.process_time() - started_cpu) * 1000.0)
             assert len(queued) == k, (len(queued), k)
+        reset()
+        last_post = tick_and_post(store, evaluator, poster, stand_in, (feeds, prices, now), k)
         reset()
         start = time.perf_counter()
         found = naive_scan(client, keys, feeds, mover, 1000.0, value)
@@ -173,12 +233,33 @@ def main(rules: int = 1_000_000) -> None:
         assert found == k, (found, k)
         median = statistics.median(samples)
         print(
-            f"{k:>10} {median:>10.2f}ms {min(samples):>8.2f}ms {scan_ms:>7.0f}ms "
-            f"{scan_ms / median:>7.0f}x"
+            f"{k:>10} {median:>10.2f}ms {min(samples):>8.2f}ms {statistics.median(cpu):>7.2f}ms "
+            f"{scan_ms:>7.0f}ms "
+            f"{scan_ms / median:>7.0f}x {last_post:>9.2f}s"
         )
-    print(f"target: tick < {TARGET_MS:.0f} ms at k <= 100, >= {TARGET_RATIO:.0f}x the scan's speed")
-    client.shutdown(nosave=True)
-    shutil.rmtree(home, ignore_errors=True)
+    targets = ", ".join(f"< {ms:.0f} ms at k <= {k:,}" for k, ms in TARGET_MS.items())
+    print(f"target: tick {targets}; >= {TARGET_RATIO:.0f}x the scan's speed")
+
+
+def tick_and_post(
+    store: AlertStore,
+    evaluator: Evaluator,
+    poster: SlackPoster,
+    stand_in: SlackStandIn,
+    tick: tuple[list[Feed], PriceSet, datetime],
+    k: int,
+) -> float:
+    """Seconds from a tick's start until the stand-in received the last of the k alerts it
+    fired, each posted once; their claims are then dropped, for the next k's run."""
+    feeds, prices, now = tick
+    start = time.monotonic()
+    with store.lock() as lock:
+        queued = evaluator.advance(feeds, prices, now, fence=lock)
+    assert deliver(store, poster, now) == k
+    posts = [c for c in stand_in.calls_to("chat.postMessage") if c.at >= start]
+    assert len(posts) == k, (len(posts), k)
+    store.redis.delete(*(store.keys.alert_sent(m.firing) for m in queued))
+    return max(c.at for c in posts) - start
 
 
 def naive_scan(
@@ -198,4 +279,8 @@ def naive_scan(
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m benchmarks.alerts")
     parser.add_argument("--rules", type=int, default=1_000_000)
-    main(parser.parse_args().rules)
+    parser.add_argument(
+        "--post-ms", type=float, default=0.0, help="the stand-in's answer time for each post"
+    )
+    args = parser.parse_args()
+    main(args.rules, args.post_ms)

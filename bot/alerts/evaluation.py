@@ -8,9 +8,11 @@ one transaction. Posting happens afterwards, from the outbox (`bot.alerts.delive
 
 from __future__ import annotations
 
+import gc
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from redis.lock import Lock
@@ -28,7 +30,7 @@ from bot.errors import UserFacingError
 from bot.market.prices import PriceSet, PriceSource
 from bot.trading_calendar import is_open, sessions_after
 from bot.universe import RUT, SPX, sources_of
-from bot.watched_levels import EDITABLE_KEY, WatchedLevelsStore
+from bot.watched_levels import WatchedLevelsStore
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +139,12 @@ class Evaluator:
         """Walks each feed from its last observation to the newest. The caller holds `fence`,
         the alerts lock: if it was lost meanwhile (a tick slower than the lock's life),
         nothing is written (`LockLost`)."""
+        with _uncollected():
+            return self._advance(feeds, prices, now, fence)
+
+    def _advance(
+        self, feeds: Sequence[Feed], prices: PriceSet, now: datetime, fence: Lock
+    ) -> list[AlertMessage]:
         lasts = self.store.lasts(feeds)
         walks: dict[str, tuple[Feed, Observation, list[Observation]]] = {}
         new_lasts: dict[str, Observation] = {}
@@ -168,10 +176,16 @@ class Evaluator:
             changed.extend(rules.values())
             firings.extend(fired)
         streaks = {s: self._streak(prices, s) for s in {f.observation.session for f in firings}}
+        sources = {key: _elsewhere(feed.symbols, prices) for key, (feed, _, _) in walks.items()}
+        watched = self.watched.russell_levels(
+            f.rule.owner.workspace for f in firings if _on_watched_levels(f.rule)
+        )
         messages = [
-            replace(
-                self.message(f, streaks[f.observation.session]),
-                source=_elsewhere(f.rule.spec.feed.symbols, prices),
+            self.message(
+                f,
+                streaks[f.observation.session],
+                sources[f.rule.spec.feed.key],
+                watched.get(f.rule.owner.workspace, ()),
             )
             for f in firings
         ]
@@ -180,7 +194,15 @@ class Evaluator:
         )
         return messages
 
-    def message(self, firing: Firing, streak: StreakReport | None) -> AlertMessage:
+    def message(
+        self,
+        firing: Firing,
+        streak: StreakReport | None,
+        source: str,
+        watched: Sequence[WatchedLevel],
+    ) -> AlertMessage:
+        """What is posted of `firing`; `source` says where its prices came from when not from
+        the first source, `watched` are its workspace's Russell 2000 levels."""
         rule, obs = firing.rule, firing.observation
         leg = next(leg for leg in rule.legs if leg.side is firing.side)
         quiet = leg.quiet_until if rule.spec.cooldown_sessions > 1 else None
@@ -205,10 +227,11 @@ class Evaluator:
             retired=leg.state is State.RETIRED,
             rearm_at=leg.rearm_at if leg.state is not State.RETIRED else None,
             streak=streak.length if streak else None,
-            next_level=self._next_level(firing),
+            next_level=_next_level(firing, watched),
             quiet_until=quiet if leg.state is not State.RETIRED else None,
             longest_since=streak.longest_since if streak else None,
             workspace=rule.owner.workspace,
+            source=source,
         )
 
     def _streak(self, prices: PriceSet, session: date) -> StreakReport | None:
@@ -219,17 +242,35 @@ class Evaluator:
         except (KeyError, UserFacingError):
             return None
 
-    def _next_level(self, firing: Firing) -> WatchedLevel | None:
-        """The next watched Russell 2000 level in the direction of the move."""
-        rule, price = firing.rule, firing.observation.price
-        if rule.spec.kind is not Kind.LEVEL or rule.spec.target.symbols != (RUT.symbol,):
-            return None
-        if price is None:
-            return None
-        watched = self.watched.levels(rule.owner.workspace, EDITABLE_KEY)
-        if firing.side is Side.UP:
-            return next((w for w in watched if w.value > price), None)
-        return next((w for w in reversed(watched) if w.value < price), None)
+
+@contextmanager
+def _uncollected() -> Iterator[None]:
+    """No cyclic garbage collection while a tick holds its rules: what a tick makes has no
+    cycles and is freed as it goes, and each collection would walk the thousands of rules, legs
+    and messages a crash day holds, again and again (a fifth of a tick at 5,000 crossed rules).
+    The collector is back, as it was, once the tick is done."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _on_watched_levels(rule: AlertRule) -> bool:
+    """A Russell 2000 level rule: its alert names the next watched level beyond."""
+    return rule.spec.kind is Kind.LEVEL and rule.spec.target.symbols == (RUT.symbol,)
+
+
+def _next_level(firing: Firing, watched: Sequence[WatchedLevel]) -> WatchedLevel | None:
+    """The next watched Russell 2000 level in the direction of the move."""
+    price = firing.observation.price
+    if not _on_watched_levels(firing.rule) or price is None:
+        return None
+    if firing.side is Side.UP:
+        return next((w for w in watched if w.value > price), None)
+    return next((w for w in reversed(watched) if w.value < price), None)
 
 
 def _elsewhere(symbols: Sequence[str], prices: PriceSet) -> str:

@@ -155,7 +155,10 @@ def observations(
         else max(len(values) - 2, 0)
     )
     tail = values.iloc[first:]
-    prices = price.to_numpy()[price.index.get_indexer(tail.index)]
+    if price is values:  # a level: its price is the measure itself, no lookup needed
+        prices = tail.to_numpy()
+    else:
+        prices = price.to_numpy()[price.index.get_indexer(tail.index)]
     figures = [None] * len(tail) if signed is None else signed.iloc[first:].tolist()
     seen_at = fetched_at or now
     today = now.astimezone(EXCHANGE_TZ).date()

@@ -9,6 +9,7 @@ last observation is written in one MULTI/EXEC, so a crash never leaves half of o
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -209,9 +210,11 @@ class AlertStore(FiringClaims, TickRecords):
         def queue(pipe: Pipeline) -> None:
             if rules:
                 pipe.mset({self.keys.alert_rule(r.id): dump_rule(r) for r in rules})
+            # One command a key, however many rules: a crash day changes thousands at once.
+            live: dict[str, dict[str, bool]] = {}
             removals: dict[str, list[str]] = {}
             additions: dict[str, dict[str, float]] = {}
-            retired: set[str] = set()
+            index = functools.cache(self.keys.alert_index)
             for rule in rules:
                 feed, member = rule.spec.feed.key, str(rule.id)
                 if new:
@@ -220,20 +223,31 @@ class AlertStore(FiringClaims, TickRecords):
                         self.keys.workspace_channels(rule.owner.workspace), rule.owner.channel
                     )
                     pipe.incr(self.keys.alert_count())
-                if is_live(rule):
-                    pipe.sadd(self.keys.alert_live(feed), rule.id)
-                    pipe.sadd(self.keys.alert_feeds(), feed)
-                else:
-                    pipe.srem(self.keys.alert_live(feed), rule.id)
-                    retired.add(feed)
+                live.setdefault(feed, {})[member] = is_live(rule)
                 for leg in rule.legs:
-                    score = {"cross": leg.threshold, "band": leg.rearm_at}
-                    for watching in ("cross", "band"):
-                        key = self.keys.alert_index(watching, leg.side, feed)
-                        if leg.watching == watching:
-                            additions.setdefault(key, {})[member] = score[watching]
-                        else:
-                            removals.setdefault(key, []).append(member)
+                    watching = leg.watching
+                    cross, band = index("cross", leg.side, feed), index("band", leg.side, feed)
+                    if watching == "cross":
+                        additions.setdefault(cross, {})[member] = leg.threshold
+                    else:
+                        removals.setdefault(cross, []).append(member)
+                    if watching == "band":
+                        additions.setdefault(band, {})[member] = leg.rearm_at
+                    else:
+                        removals.setdefault(band, []).append(member)
+            watched: list[str] = []
+            retired: set[str] = set()
+            for feed, states in live.items():
+                on = [member for member, is_on in states.items() if is_on]
+                off = [member for member, is_on in states.items() if not is_on]
+                if on:
+                    pipe.sadd(self.keys.alert_live(feed), *on)
+                    watched.append(feed)
+                if off:
+                    pipe.srem(self.keys.alert_live(feed), *off)
+                    retired.add(feed)
+            if watched:
+                pipe.sadd(self.keys.alert_feeds(), *watched)
             for key, members in removals.items():
                 pipe.zrem(key, *members)
             for key, mapping in additions.items():

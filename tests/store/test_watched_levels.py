@@ -57,3 +57,12 @@ def test_a_workspace_watches_a_bounded_number_of_levels(store: WatchedLevelsStor
 def test_workspace_ids_cannot_form_other_keys(store: WatchedLevelsStore) -> None:
     with pytest.raises(ValueError, match="not a workspace id"):
         store.levels("T1:prices:^RUT", "rut")
+
+
+def test_many_workspaces_levels_are_read_at_once_each_as_alone(store: WatchedLevelsStore) -> None:
+    store.set("T1", 2900.0, "Stretch")
+    store.remove("T2", 2600.0)
+    read = store.russell_levels(["T1", "T2", "T3", "T1"])
+    assert read == {w: store.levels(w, "rut") for w in ("T1", "T2", "T3")}
+    assert read["T3"] == DEFAULT_WATCHED["rut"]
+    assert store.russell_levels([]) == {}
