@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 import redis
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -32,7 +32,7 @@ from bot.slack.views import alert_draft, alert_form
 from bot.slack.views.alert_draft import CHANNEL, CONDITION, LEVEL, TARGET, AlertDraft
 from bot.slack.views.buttons import ALERT_HERE_ACTION
 from bot.slack.views.home import NEW_ALERT_ACTION
-from handlers.slack.forms import accepted_asker, channel_of, close_or_show, confirm
+from handlers.slack.forms import channel_of, close_or_show, maker
 
 log = logging.getLogger(__name__)
 
@@ -109,19 +109,7 @@ def register(app: App, services: Services) -> None:
         errors = alert_errors(services, client, alert_draft.read_view(view), body)
         close_or_show(ack, context, errors)
 
-    def make(
-        body: dict[str, Any],
-        view: dict[str, Any],
-        client: WebClient,
-        respond: Respond | None,
-        context: BoltContext,
-    ) -> None:
-        draft = alert_draft.read_view(view)
-        asker = accepted_asker(body, context, draft.channel)
-        if asker is not None:
-            confirm(client, respond, asker, draft.query, services)
-
-    app.view(alert_form.CALLBACK)(ack=check, lazy=[make])
+    app.view(alert_form.CALLBACK)(ack=check, lazy=[maker(services, alert_draft.read_view)])
 
 
 def alert_errors(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
@@ -50,6 +50,34 @@ def accepted_asker(body: dict[str, Any], context: BoltContext, channel: str | No
     if not context.get(ACCEPTED) or channel is None:
         return None
     return Asker(body["team"]["id"], channel, body["user"]["id"])
+
+
+class Draft(Protocol):
+    """What a form holds: the channel it chose and the query it asks."""
+
+    @property
+    def channel(self) -> str | None: ...
+
+    def query(self) -> Any: ...
+
+
+def maker(services: Services, read: Callable[[dict[str, Any]], Draft]) -> Callable[..., None]:
+    """The lazy listener that makes what a form's accepted submission asks, `read` from its
+    view."""
+
+    def make(
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        respond: Respond | None,
+        context: BoltContext,
+    ) -> None:
+        draft = read(view)
+        asker = accepted_asker(body, context, draft.channel)
+        if asker is not None:
+            confirm(client, respond, asker, draft.query, services)
+
+    return make
 
 
 def confirm(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.services import Services
@@ -17,7 +17,7 @@ from bot.slack.replies import acknowledge
 from bot.slack.views import summary_form
 from bot.slack.views.home import DAILY_FORM_ACTION
 from bot.slack.views.summary_form import SummaryDraft
-from handlers.slack.forms import accepted_asker, channel_of, close_or_show, confirm
+from handlers.slack.forms import channel_of, close_or_show, maker
 
 
 def open_summary_form(client: WebClient, trigger_id: str, draft: SummaryDraft) -> None:
@@ -46,19 +46,7 @@ def register(app: App, services: Services) -> None:
         draft = summary_form.read_view(view)
         close_or_show(ack, context, summary_errors(client, draft, body))
 
-    def make(
-        body: dict[str, Any],
-        view: dict[str, Any],
-        client: WebClient,
-        respond: Respond | None,
-        context: BoltContext,
-    ) -> None:
-        draft = summary_form.read_view(view)
-        asker = accepted_asker(body, context, draft.channel)
-        if asker is not None:
-            confirm(client, respond, asker, draft.query, services)
-
-    app.view(summary_form.CALLBACK)(ack=check, lazy=[make])
+    app.view(summary_form.CALLBACK)(ack=check, lazy=[maker(services, summary_form.read_view)])
 
 
 def summary_errors(client: WebClient, draft: SummaryDraft, body: dict[str, Any]) -> dict[str, str]:
